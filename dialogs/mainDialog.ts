@@ -1,0 +1,143 @@
+/**
+ * The root of every conversation: the welcome card (what the assistant does, the journeys that
+ * exist, where the tenant stands) and routing of words and card submits to a journey.
+ */
+import { MessageFactory, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
+import {
+  ComponentDialog,
+  DialogSet,
+  DialogTurnStatus,
+  WaterfallDialog,
+  type DialogState,
+  type DialogTurnResult,
+  type WaterfallStepContext,
+} from 'botbuilder-dialogs';
+import { renderCard } from '../cards/render.js';
+import { STEP_IDS, currentStep, nextAction, type TransitionRecord } from '../src/domain/transition.js';
+import type { Translator } from '../src/i18n/index.js';
+import type { TransitionRepository } from '../src/store/transitionRepository.js';
+import { commandOf } from './guidedDialog.js';
+import { recognizeIntent } from './recognizer.js';
+import { parseSubmit } from './submits.js';
+import { TRANSITION_DIALOG, TransitionDialog, type TransitionOptions } from './transitionDialog.js';
+import { turnInfo } from './turnInfo.js';
+
+export const MAIN_DIALOG = 'mainDialog';
+const ROUTE = 'mainDialog.route';
+
+/** Builds the welcome card for the user's tenant (status line reflects the tenant's record). */
+export function welcomeCard(t: Translator, record: TransitionRecord | undefined, userId: string, userName?: string) {
+  const started = record !== undefined && record.revision > 0;
+  const action = record ? nextAction(record, userId) : undefined;
+  const cur = record ? currentStep(record) : undefined;
+  let status = t('welcome.statusNotStarted');
+  if (started && action?.kind === 'complete') status = t('welcome.statusComplete');
+  else if (started && action?.kind === 'ineligible') status = t('welcome.statusIneligible');
+  else if (started && cur) status = t('welcome.statusInProgress', { current: STEP_IDS.indexOf(cur) + 1, total: STEP_IDS.length, title: t(`steps.${cur}.title`) });
+  const firstName = userName?.split(/\s+/)[0];
+  return renderCard('welcome', {
+    title: t('welcome.title', { greetingName: firstName ? ` ${firstName}` : '' }),
+    intro: t('welcome.intro'),
+    status,
+    journeysTitle: t('welcome.journeysTitle'),
+    journeys: [
+      {
+        title: t('journeys.transition.title'),
+        description: t('journeys.transition.description'),
+        button: started ? t('journeys.transition.resume') : t('journeys.transition.start'),
+        data: { verb: 'menu.open', journey: 'transition' },
+      },
+    ],
+    commandsHint: t('welcome.commandsHint'),
+  });
+}
+
+/**
+ * Routes a turn that no journey is waiting on: journey verbs and words start the right journey,
+ * greetings and unknown words get the welcome card. `menu` at any time cancels the active journey
+ * (its progress is in the tenant record, so nothing is lost) and shows the welcome card.
+ */
+export class MainDialog extends ComponentDialog {
+  constructor(private readonly journeys: TransitionRepository) {
+    super(MAIN_DIALOG);
+    this.addDialog(new TransitionDialog(journeys));
+    this.addDialog(new WaterfallDialog(ROUTE, [this.route.bind(this), this.finish.bind(this)]));
+    this.initialDialogId = ROUTE;
+  }
+
+  /**
+   * Runs one turn through the dialog stack stored in `dialogState` (conversation state).
+   * The caller saves state once at the end of the turn.
+   */
+  async run(context: TurnContext, dialogState: StatePropertyAccessor<DialogState>): Promise<void> {
+    const set = new DialogSet(dialogState);
+    set.add(this);
+    const dc = await set.createContext(context);
+    if (commandOf(dc) === 'menu') {
+      await dc.cancelAllDialogs();
+      await this.sendWelcome(context);
+      return;
+    }
+    const result = await dc.continueDialog();
+    if (result.status === DialogTurnStatus.empty) await dc.beginDialog(this.id);
+  }
+
+  /** Sends the welcome card (first contact, "menu", greetings). */
+  async sendWelcome(context: TurnContext): Promise<void> {
+    const info = turnInfo(context);
+    const record = info.tenantId ? await this.journeys.get(info.tenantId) : undefined;
+    await context.sendActivity(MessageFactory.attachment(welcomeCard(info.t, record, info.actor.id, info.actor.name)));
+  }
+
+  private async route(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const ctx = step.context;
+    const { t } = turnInfo(ctx);
+    const parsed = parseSubmit(ctx.activity.value);
+    if (parsed && !parsed.ok) {
+      await ctx.sendActivity(t('errors.badSubmit'));
+      return step.endDialog();
+    }
+    if (parsed?.ok) {
+      const { submit } = parsed;
+      if (submit.verb === 'menu.open') return step.beginDialog(TRANSITION_DIALOG, {} satisfies TransitionOptions);
+      if (submit.verb === 'command') return this.onCommandOutsideJourney(step, submit.command);
+      // A checklist card clicked while no journey is waiting (new conversation, after "cancel"):
+      // hand the click to the journey, which checks the card's revision before acting.
+      return step.beginDialog(TRANSITION_DIALOG, { handleCurrentActivity: true } satisfies TransitionOptions);
+    }
+    const command = commandOf(step);
+    if (command) return this.onCommandOutsideJourney(step, command);
+    const intent = recognizeIntent(t, ctx.activity.text);
+    if (intent === 'approved') return step.beginDialog(TRANSITION_DIALOG, { intent: 'approved' } satisfies TransitionOptions);
+    if (intent === 'continue') return step.beginDialog(TRANSITION_DIALOG, {} satisfies TransitionOptions);
+    await ctx.sendActivity(t('errors.notUnderstood'));
+    await this.sendWelcome(ctx);
+    return step.endDialog();
+  }
+
+  private async onCommandOutsideJourney(step: WaterfallStepContext, command: string): Promise<DialogTurnResult> {
+    const ctx = step.context;
+    const { t } = turnInfo(ctx);
+    switch (command) {
+      case 'status':
+        return step.beginDialog(TRANSITION_DIALOG, { intent: 'status' } satisfies TransitionOptions);
+      case 'plan':
+        return step.beginDialog(TRANSITION_DIALOG, { intent: 'plan' } satisfies TransitionOptions);
+      case 'help':
+        await ctx.sendActivity(t('help.outside'));
+        await ctx.sendActivity(t('help.commands'));
+        return step.endDialog();
+      case 'back':
+      case 'cancel':
+      case 'startOver':
+      case 'menu':
+      default:
+        await this.sendWelcome(ctx);
+        return step.endDialog();
+    }
+  }
+
+  private async finish(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    return step.endDialog(step.result);
+  }
+}

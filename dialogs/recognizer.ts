@@ -1,0 +1,38 @@
+import type { Translator } from '../src/i18n/index.js';
+
+/** Words understood at any prompt (locale key `commands.<id>` lists the phrases). */
+export const COMMAND_IDS = ['help', 'menu', 'status', 'back', 'cancel', 'startOver', 'plan'] as const;
+export type CommandId = (typeof COMMAND_IDS)[number];
+
+/** Words that start or steer the transition journey. */
+export type IntentId = 'continue' | 'approved';
+
+/** Lower-cases, trims, folds curly apostrophes and drops trailing punctuation: "It’s approved!" -> "it's approved". */
+export function normalize(text: string | undefined): string {
+  return (text ?? '')
+    .toLowerCase()
+    .replace(/[\u2018\u2019]/g, "'")
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/[.!?…。！？]+$/u, '')
+    .trim();
+}
+
+/** True when `text` is exactly one of the phrases under locale key `key` (a list). */
+export function matches(t: Translator, key: string, text: string | undefined): boolean {
+  const n = normalize(text);
+  if (!n) return false;
+  return t.list(key).some((phrase) => normalize(phrase) === n);
+}
+
+/** The command the whole text asks for, if any ("help", "start over", ...). */
+export function recognizeCommand(t: Translator, text: string | undefined): CommandId | undefined {
+  return COMMAND_IDS.find((id) => matches(t, `commands.${id}`, text));
+}
+
+/** The journey intent the text asks for, if any ("continue", "approved"). */
+export function recognizeIntent(t: Translator, text: string | undefined): IntentId | undefined {
+  if (matches(t, 'commands.approved', text)) return 'approved';
+  if (matches(t, 'commands.continue', text)) return 'continue';
+  return undefined;
+}

@@ -1,0 +1,110 @@
+import {
+  ActivityTypes,
+  ConversationState,
+  TeamsActivityHandler,
+  TurnContext,
+  UserState,
+  type StatePropertyAccessor,
+} from 'botbuilder';
+import type { DialogState } from 'botbuilder-dialogs';
+import type { MainDialog } from '../../dialogs/mainDialog.js';
+import { setTurnInfo, turnInfo, type TurnInfo } from '../../dialogs/turnInfo.js';
+import { translator } from '../i18n/index.js';
+import type { Logger } from '../logger.js';
+
+/** Per-user profile kept in user state: first and last time this user talked to the assistant (ISO instants). */
+export interface UserProfile {
+  firstSeenAt: string;
+  lastSeenAt: string;
+}
+
+/** What the bot needs from the composition root. */
+export interface AssistantBotDeps {
+  conversationState: ConversationState;
+  userState: UserState;
+  mainDialog: MainDialog;
+  logger: Logger;
+  /** Tenant used for channels that carry none (Web Chat, Emulator): the one the page is configured for. */
+  webChatTenantId: string;
+  /** Clock for the turn (tests pass a fixed one). */
+  clock?: () => Date;
+}
+
+/**
+ * Resolves the partner tenant of a turn: Teams sends `channelData.tenant.id` (or
+ * `conversation.tenantId`); other channels use the configured Web Chat tenant. Teams without a
+ * tenant yields undefined (the user is told; nothing is stored under a guessed tenant).
+ */
+export function resolveTenantId(activity: TurnContext['activity'], webChatTenantId: string): string | undefined {
+  const fromTeams = (activity.channelData as { tenant?: { id?: unknown } } | undefined)?.tenant?.id ?? activity.conversation?.tenantId;
+  if (typeof fromTeams === 'string' && fromTeams.trim()) return fromTeams.trim();
+  return activity.channelId === 'msteams' ? undefined : webChatTenantId;
+}
+
+/**
+ * The assistant's ActivityHandler: greets on first contact (members added, or the Web Chat page's
+ * `webchat/join` event), runs the main dialog for messages and card submits, and saves
+ * conversation and user state once, at the end of every turn.
+ */
+export class AssistantBot extends TeamsActivityHandler {
+  private readonly dialogState: StatePropertyAccessor<DialogState>;
+  private readonly profile: StatePropertyAccessor<UserProfile>;
+  private readonly clock: () => Date;
+
+  constructor(private readonly deps: AssistantBotDeps) {
+    super();
+    this.dialogState = deps.conversationState.createProperty<DialogState>('dialogState');
+    this.profile = deps.userState.createProperty<UserProfile>('profile');
+    this.clock = deps.clock ?? (() => new Date());
+
+    this.onMessage(async (context, next) => {
+      if (!(await this.ensureTenant(context))) return next();
+      if (context.activity.channelId === 'msteams') TurnContext.removeRecipientMention(context.activity);
+      const hasText = typeof context.activity.text === 'string' && context.activity.text.trim().length > 0;
+      const hasValue = context.activity.value !== undefined && context.activity.value !== null;
+      if (hasText || hasValue) await deps.mainDialog.run(context, this.dialogState);
+      await next();
+    });
+
+    this.onMembersAdded(async (context, next) => {
+      const botId = context.activity.recipient?.id;
+      const humans = (context.activity.membersAdded ?? []).filter((m) => m.id !== botId);
+      if (humans.length > 0 && (await this.ensureTenant(context))) await deps.mainDialog.sendWelcome(context);
+      await next();
+    });
+
+    this.onEvent(async (context, next) => {
+      if (context.activity.name === 'webchat/join' && (await this.ensureTenant(context))) await deps.mainDialog.sendWelcome(context);
+      await next();
+    });
+  }
+
+  /** Runs the turn, then saves conversation and user state once. */
+  override async run(context: TurnContext): Promise<void> {
+    const activity = context.activity;
+    const now = this.clock();
+    const info: TurnInfo = {
+      tenantId: resolveTenantId(activity, this.deps.webChatTenantId),
+      actor: { id: activity.from?.aadObjectId ?? activity.from?.id ?? 'unknown', ...(activity.from?.name ? { name: activity.from.name } : {}) },
+      t: translator(activity.locale),
+      now,
+      channelId: activity.channelId,
+    };
+    setTurnInfo(context, info);
+    if (activity.type === ActivityTypes.Message || activity.type === ActivityTypes.ConversationUpdate) {
+      const profile = await this.profile.get(context, { firstSeenAt: now.toISOString(), lastSeenAt: now.toISOString() });
+      profile.lastSeenAt = now.toISOString();
+      await this.profile.set(context, profile);
+    }
+    await super.run(context);
+    await this.deps.conversationState.saveChanges(context, false);
+    await this.deps.userState.saveChanges(context, false);
+  }
+
+  private async ensureTenant(context: TurnContext): Promise<boolean> {
+    const info = turnInfo(context);
+    if (info.tenantId) return true;
+    await context.sendActivity(info.t('errors.noTenant'));
+    return false;
+  }
+}

@@ -1,0 +1,96 @@
+import { z } from 'zod';
+
+/**
+ * Runtime configuration, read once from the environment by {@link loadConfig}.
+ *
+ * - `port`: TCP port of the HTTP server (default 3978; 0 asks the OS for a free port).
+ * - `host`: interface to bind (default 127.0.0.1). With auth off the server refuses any
+ *   non-loopback host, because replies then go out without a token.
+ * - `dataDir`: folder holding the lowdb store (default `./data`).
+ * - `microsoftAppId` ... `microsoftAppType`: the standard Bot Framework credentials; an empty
+ *   `MicrosoftAppId` means local development (auth off, development Direct Line surface on).
+ * - `webChatTenantId`: the tenant a Web Chat page is configured for (Web Chat carries no tenant of
+ *   its own; Teams sends `channelData.tenant.id`).
+ * - `logLevel`: pino level.
+ */
+export interface AppConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  microsoftAppId: string;
+  microsoftAppPassword: string;
+  microsoftAppTenantId: string;
+  microsoftAppType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
+  webChatTenantId: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** True when `MicrosoftAppId` is set: every /api/messages call must carry a valid JWT. */
+  authEnabled: boolean;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+
+const envSchema = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(3978),
+    HOST: z.string().trim().min(1).default('127.0.0.1'),
+    DATA_DIR: z.string().trim().min(1).default('./data'),
+    MicrosoftAppId: z.string().trim().default(''),
+    MicrosoftAppPassword: z.string().default(''),
+    MicrosoftAppTenantId: z.string().trim().default(''),
+    MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
+    WEBCHAT_TENANT_ID: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, ".", "_" or "-" (at most 64)')
+      .default('local-dev-tenant'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .superRefine((env, ctx) => {
+    if (!env.MicrosoftAppId && !LOOPBACK.has(env.HOST)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['HOST'],
+        message: 'must be a loopback address (127.0.0.1, ::1 or localhost) while MicrosoftAppId is empty (auth off)',
+      });
+    }
+    if (env.MicrosoftAppId && env.MicrosoftAppType !== 'UserAssignedMSI' && !env.MicrosoftAppPassword) {
+      ctx.addIssue({ code: 'custom', path: ['MicrosoftAppPassword'], message: 'is required when MicrosoftAppId is set' });
+    }
+    if (env.MicrosoftAppType === 'SingleTenant' && !env.MicrosoftAppTenantId) {
+      ctx.addIssue({ code: 'custom', path: ['MicrosoftAppTenantId'], message: 'is required when MicrosoftAppType is SingleTenant' });
+    }
+  });
+
+/** Thrown by {@link loadConfig}; `message` names every bad variable and why. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Parses the environment into an {@link AppConfig}.
+ * @param env defaults to `process.env`; empty strings count as unset.
+ * @throws ConfigError naming each bad variable, e.g. `PORT: Too big: expected number to be <=65535`.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(environment)'}: ${i.message}`));
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: e.DATA_DIR,
+    microsoftAppId: e.MicrosoftAppId,
+    microsoftAppPassword: e.MicrosoftAppPassword,
+    microsoftAppTenantId: e.MicrosoftAppTenantId,
+    microsoftAppType: e.MicrosoftAppType,
+    webChatTenantId: e.WEBCHAT_TENANT_ID,
+    logLevel: e.LOG_LEVEL,
+    authEnabled: e.MicrosoftAppId.length > 0,
+  };
+}

@@ -1,0 +1,53 @@
+import countries from 'i18n-iso-countries';
+
+/** An ISO 3166-1 alpha-2 country/region code, upper case, e.g. `DE`. */
+export type CountryCode = string;
+
+/** Maps a product locale (`en-US`, `de-DE`, `ru-RU`, `zh-TW`) to the country-name language of i18n-iso-countries. */
+function nameLanguage(locale: string): string {
+  const lang = locale.slice(0, 2).toLowerCase();
+  return countries.getSupportedLanguages().includes(lang) ? lang : 'en';
+}
+
+/** True when `code` is an assigned ISO 3166-1 alpha-2 code. */
+export function isCountryCode(code: string): boolean {
+  return countries.isValid(code) && /^[A-Za-z]{2}$/.test(code);
+}
+
+/** Localized country/region name for `code` (falls back to English, then to the code itself). */
+export function countryName(code: CountryCode, locale: string): string {
+  return countries.getName(code, nameLanguage(locale)) ?? countries.getName(code, 'en') ?? code;
+}
+
+/**
+ * All countries/regions as `{ code, name }`, names in `locale`, sorted by name with that locale's
+ * collation. Used for the country picker (about 250 entries).
+ */
+export function countryOptions(locale: string): Array<{ code: CountryCode; name: string }> {
+  const lang = nameLanguage(locale);
+  const names = countries.getNames(lang, { select: 'official' });
+  const collator = new Intl.Collator(locale);
+  return Object.entries(names)
+    .map(([code, name]) => ({ code, name }))
+    .sort((a, b) => collator.compare(a.name, b.name));
+}
+
+/**
+ * Finds a country code from free text: an alpha-2/alpha-3 code or a name in English, German,
+ * Russian or Chinese ("Germany", "Deutschland", "Германия", "德國"/"德国"). Returns undefined
+ * when nothing matches exactly (case-insensitive).
+ */
+export function findCountryCode(text: string): CountryCode | undefined {
+  const t = text.trim();
+  if (!t) return undefined;
+  if (/^[A-Za-z]{2}$/.test(t) && isCountryCode(t)) return t.toUpperCase();
+  if (/^[A-Za-z]{3}$/.test(t)) {
+    const a2 = countries.alpha3ToAlpha2(t.toUpperCase());
+    if (a2) return a2;
+  }
+  for (const lang of ['en', 'de', 'ru', 'zh']) {
+    const code = countries.getAlpha2Code(t, lang);
+    if (code) return code;
+  }
+  return undefined;
+}

@@ -1,0 +1,90 @@
+import i18next, { type i18n as I18n } from 'i18next';
+import enUS from './locales/en-US.json' with { type: 'json' };
+
+/**
+ * Locales the assistant speaks. Issue 6 adds de-DE, ru-RU and zh-TW; every locale falls back to
+ * en-US key by key, never to a raw key.
+ */
+export const SUPPORTED_LOCALES = ['en-US'] as const;
+export type SupportedLocale = (typeof SUPPORTED_LOCALES)[number];
+export const DEFAULT_LOCALE: SupportedLocale = 'en-US';
+
+/** Interpolation values for a message. */
+export type TParams = Record<string, string | number | undefined>;
+
+/**
+ * Translates `key` (dot path into the locale file, e.g. `steps.prepare.title`) with `params`
+ * interpolated (`{{name}}`; `count` selects the plural form). A missing key falls back to en-US;
+ * a key missing there too throws, so tests catch it.
+ */
+export interface Translator {
+  (key: string, params?: TParams): string;
+  /** A string array from the locale file (e.g. `commands.help`), interpolated. */
+  list(key: string, params?: TParams): string[];
+  /** True when `key` exists (in this locale or the en-US fallback). */
+  has(key: string): boolean;
+  /** Formats a `YYYY-MM-DD` date long-form in this locale, e.g. "Friday, November 27, 2026". */
+  date(isoDate: string): string;
+  /** Formats an ISO instant as a short date in this locale, e.g. "Nov 21, 2026". */
+  shortDate(isoInstant: string): string;
+  readonly locale: SupportedLocale;
+}
+
+let instance: I18n | undefined;
+
+function i18n(): I18n {
+  if (!instance) {
+    instance = i18next.createInstance();
+    void instance.init({
+      resources: { 'en-US': { translation: enUS } },
+      lng: DEFAULT_LOCALE,
+      fallbackLng: DEFAULT_LOCALE,
+      supportedLngs: [...SUPPORTED_LOCALES],
+      initAsync: false,
+      returnNull: false,
+      interpolation: { escapeValue: false },
+    });
+  }
+  return instance;
+}
+
+/**
+ * Picks the supported locale closest to a channel's `activity.locale` (BCP 47, any case);
+ * unknown or missing -> en-US.
+ */
+export function resolveLocale(requested: string | undefined): SupportedLocale {
+  if (!requested) return DEFAULT_LOCALE;
+  const wanted = requested.toLowerCase();
+  const exact = SUPPORTED_LOCALES.find((l) => l.toLowerCase() === wanted);
+  if (exact) return exact;
+  const lang = wanted.slice(0, 2);
+  return SUPPORTED_LOCALES.find((l) => l.toLowerCase().startsWith(lang)) ?? DEFAULT_LOCALE;
+}
+
+/** Builds the {@link Translator} for `locale` (resolved with {@link resolveLocale}). */
+export function translator(locale: string | undefined): Translator {
+  const lng = resolveLocale(locale);
+  const fixed = i18n().getFixedT(lng);
+  const t = ((key: string, params?: TParams) => {
+    if (!i18n().exists(key, { lng })) throw new Error(`Missing translation key: ${key}`);
+    return fixed(key, params as Record<string, unknown>) as string;
+  }) as Translator;
+  t.has = (key) => i18n().exists(key, { lng });
+  t.list = (key, params) => {
+    const v = fixed(key, { ...(params as Record<string, unknown>), returnObjects: true }) as unknown;
+    if (!Array.isArray(v)) throw new Error(`Translation key is not a list: ${key}`);
+    return v as string[];
+  };
+  const longDate = new Intl.DateTimeFormat(lng, { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' });
+  const shortDate = new Intl.DateTimeFormat(lng, { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' });
+  t.date = (isoDate) => {
+    const d = new Date(`${isoDate}T00:00:00Z`);
+    return Number.isNaN(d.getTime()) ? fixed('dates.unknown') : longDate.format(d);
+  };
+  t.shortDate = (iso) => {
+    const d = new Date(iso);
+    return Number.isNaN(d.getTime()) ? fixed('dates.unknown') : shortDate.format(d);
+  };
+  Object.defineProperty(t, 'locale', { value: lng });
+  return t;
+}

@@ -1,0 +1,58 @@
+import restify, { type Server } from 'restify';
+import type { ActivityHandler, CloudAdapter } from 'botbuilder';
+import type { AppConfig } from '../config.js';
+import type { Logger } from '../logger.js';
+import { registerDevDirectLine, type DevDirectLine } from './devDirectLine.js';
+import { registerWebChatPage } from './webChatPage.js';
+
+/** Largest accepted request body, in bytes (activities are small; cards submits even more so). */
+export const MAX_BODY_BYTES = 256 * 1024;
+
+/** What {@link createHttpServer} needs. */
+export interface HttpServerDeps {
+  config: AppConfig;
+  adapter: CloudAdapter;
+  bot: ActivityHandler;
+  logger: Logger;
+  /** Absolute base URL of this server once listening, e.g. `http://127.0.0.1:3978`. */
+  baseUrl: () => string;
+}
+
+/**
+ * The only module that knows restify. Routes:
+ * - `POST /api/messages`: Bot Framework activities through `CloudAdapter` (JWT-checked when auth is on).
+ * - `GET /healthz`: `{ status: 'ok' }`, for probes.
+ * - `GET /`: the Web Chat page; with auth off it talks to the development Direct Line surface
+ *   (`/v3/directline/...`, `/devconnector/...`), which is never registered when auth is on.
+ */
+export function createHttpServer(deps: HttpServerDeps): { server: Server; devDirectLine?: DevDirectLine } {
+  const { config, adapter, bot, logger } = deps;
+  const server = restify.createServer({ name: 'csp-partner-assistant', handleUncaughtExceptions: false });
+  server.use(restify.plugins.queryParser());
+  server.use(restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false }));
+
+  server.post('/api/messages', async (req, res) => {
+    await adapter.process(req, res, (context) => bot.run(context));
+  });
+
+  server.get('/healthz', (_req, res, next) => {
+    res.json(200, { status: 'ok' });
+    next();
+  });
+
+  let devDirectLine: DevDirectLine | undefined;
+  if (!config.authEnabled) {
+    devDirectLine = registerDevDirectLine(server, {
+      botMessagesUrl: () => `${deps.baseUrl()}/api/messages`,
+      selfBaseUrl: deps.baseUrl,
+      logger,
+    });
+  }
+  registerWebChatPage(server, { devDirectLine: !config.authEnabled, title: 'CSP partner assistant' });
+
+  server.on('restifyError', (req, _res, err, callback) => {
+    logger.warn({ route: req.getRoute?.()?.path, status: (err as { statusCode?: number }).statusCode, err: err.name }, 'request error');
+    return callback();
+  });
+  return { server, devDirectLine };
+}

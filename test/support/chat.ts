@@ -1,0 +1,142 @@
+/**
+ * Test harness: the real AssistantBot (real dialogs, real storage) driven through botbuilder's
+ * TestAdapter, one user in one conversation per `TestChat`. Replies are collected per turn.
+ */
+import { ActivityTypes, ConversationState, MemoryStorage, TestAdapter, UserState, type Activity, type Storage } from 'botbuilder';
+import { MainDialog } from '../../dialogs/mainDialog.js';
+import { AssistantBot } from '../../src/bot/assistantBot.js';
+import { createLogger } from '../../src/logger.js';
+import { TransitionRepository } from '../../src/store/transitionRepository.js';
+
+export interface BotUnderTest {
+  storage: Storage;
+  journeys: TransitionRepository;
+  bot: AssistantBot;
+  clock: { now: Date };
+}
+
+/** Builds the bot over `storage` (MemoryStorage by default) with a settable clock. */
+export function createBot(storage: Storage = new MemoryStorage(), start = new Date('2026-11-20T09:00:00Z')): BotUnderTest {
+  const clock = { now: start };
+  const journeys = new TransitionRepository(storage, () => clock.now);
+  const bot = new AssistantBot({
+    conversationState: new ConversationState(storage),
+    userState: new UserState(storage),
+    mainDialog: new MainDialog(journeys),
+    logger: createLogger('silent'),
+    webChatTenantId: 'webchat-tenant',
+    clock: () => clock.now,
+  });
+  return { storage, journeys, bot, clock };
+}
+
+export interface ChatOptions {
+  userId?: string;
+  userName?: string;
+  tenantId?: string;
+  conversationId?: string;
+  channelId?: string;
+  locale?: string;
+}
+
+/** An Adaptive Card action found on a reply: its title and submit data. */
+export interface FoundAction {
+  title: string;
+  data: Record<string, unknown>;
+}
+
+export class TestChat {
+  readonly adapter: TestAdapter;
+  /** Every reply of the last turn. */
+  replies: Partial<Activity>[] = [];
+
+  constructor(
+    readonly under: BotUnderTest,
+    readonly options: ChatOptions = {},
+  ) {
+    this.adapter = new TestAdapter(async (context) => under.bot.run(context));
+  }
+
+  private base(): Partial<Activity> {
+    const o = this.options;
+    return {
+      channelId: o.channelId ?? 'msteams',
+      from: { id: o.userId ?? 'user-1', name: o.userName ?? 'Ada Admin', aadObjectId: o.userId ?? 'user-1' },
+      recipient: { id: 'bot', name: 'assistant' },
+      conversation: { id: o.conversationId ?? 'conv-1', isGroup: false, conversationType: 'personal', name: '' },
+      locale: o.locale ?? 'en-US',
+      channelData: o.tenantId === '' ? {} : { tenant: { id: o.tenantId ?? 'tenant-a' } },
+    };
+  }
+
+  /** Sends any activity (merged over this user's defaults) and returns the turn's replies. */
+  async send(activity: Partial<Activity>): Promise<Partial<Activity>[]> {
+    this.adapter.activeQueue.splice(0);
+    await this.adapter.processActivity({ ...this.base(), ...activity } as Activity);
+    this.replies = this.adapter.activeQueue.splice(0);
+    return this.replies;
+  }
+
+  /** The user types `text`. */
+  say(text: string) {
+    return this.send({ type: ActivityTypes.Message, text });
+  }
+
+  /** The user selects an Action.Submit whose data is `value` (with any form inputs merged in). */
+  submit(value: Record<string, unknown>) {
+    return this.send({ type: ActivityTypes.Message, value });
+  }
+
+  /** The user clicks the button titled `title` (regex or exact text) on the latest card offering it, merging `inputs`. */
+  async click(title: string | RegExp, inputs: Record<string, unknown> = {}) {
+    const action = this.findAction(title);
+    if (!action) throw new Error(`No button ${String(title)} in the last replies: ${this.actionTitles().join(' | ')}`);
+    return this.submit({ ...action.data, ...inputs });
+  }
+
+  /** All texts of the last replies: plain text plus every TextBlock/Fact/action title in cards. */
+  text(): string {
+    return this.replies.map(describe).join('\n');
+  }
+
+  /** Adaptive Card contents among the last replies. */
+  cards(): Record<string, unknown>[] {
+    return this.replies.flatMap((r) => (r.attachments ?? []).filter((a) => a.contentType === 'application/vnd.microsoft.card.adaptive').map((a) => a.content as Record<string, unknown>));
+  }
+
+  findAction(title: string | RegExp): FoundAction | undefined {
+    return this.actions().find((a) => (typeof title === 'string' ? a.title === title : title.test(a.title)));
+  }
+
+  actionTitles(): string[] {
+    return this.actions().map((a) => a.title);
+  }
+
+  actions(): FoundAction[] {
+    const out: FoundAction[] = [];
+    const walk = (node: unknown) => {
+      if (Array.isArray(node)) return node.forEach(walk);
+      if (!node || typeof node !== 'object') return;
+      const n = node as Record<string, unknown>;
+      if (n.type === 'Action.Submit') out.push({ title: String(n.title), data: (n.data ?? {}) as Record<string, unknown> });
+      Object.values(n).forEach(walk);
+    };
+    this.cards().forEach(walk);
+    return out;
+  }
+}
+
+/** Flattens an activity into readable text: its text and every string in its cards. */
+export function describe(activity: Partial<Activity>): string {
+  const parts: string[] = [];
+  if (activity.text) parts.push(activity.text);
+  const walk = (node: unknown) => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (!node || typeof node !== 'object') return;
+    const n = node as Record<string, unknown>;
+    for (const key of ['text', 'title', 'value', 'label']) if (typeof n[key] === 'string') parts.push(n[key] as string);
+    for (const [k, v] of Object.entries(n)) if (k !== 'data' && k !== 'choices') walk(v);
+  };
+  for (const a of activity.attachments ?? []) walk(a.content);
+  return parts.join('\n');
+}
