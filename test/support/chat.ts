@@ -49,6 +49,8 @@ export class TestChat {
   readonly adapter: TestAdapter;
   /** Every reply of the last turn. */
   replies: Partial<Activity>[] = [];
+  /** Every reply of every turn, oldest first (what is still on the user's screen). */
+  readonly transcript: Partial<Activity>[] = [];
 
   constructor(
     readonly under: BotUnderTest,
@@ -74,6 +76,7 @@ export class TestChat {
     this.adapter.activeQueue.splice(0);
     await this.adapter.processActivity({ ...this.base(), ...activity } as Activity);
     this.replies = this.adapter.activeQueue.splice(0);
+    this.transcript.push(...this.replies);
     return this.replies;
   }
 
@@ -87,9 +90,9 @@ export class TestChat {
     return this.send({ type: ActivityTypes.Message, value });
   }
 
-  /** The user clicks the button titled `title` (regex or exact text) on the latest card offering it, merging `inputs`. */
+  /** The user clicks the button titled `title` (regex or exact text) on the newest card on screen offering it, merging `inputs`. */
   async click(title: string | RegExp, inputs: Record<string, unknown> = {}) {
-    const action = this.findAction(title);
+    const action = [...this.transcript].reverse().map((r) => actionsOf([r]).find((a) => matchTitle(a.title, title))).find(Boolean);
     if (!action) throw new Error(`No button ${String(title)} in the last replies: ${this.actionTitles().join(' | ')}`);
     return this.submit({ ...action.data, ...inputs });
   }
@@ -104,26 +107,37 @@ export class TestChat {
     return this.replies.flatMap((r) => (r.attachments ?? []).filter((a) => a.contentType === 'application/vnd.microsoft.card.adaptive').map((a) => a.content as Record<string, unknown>));
   }
 
+  /** The first action titled `title` on the last turn's cards. */
   findAction(title: string | RegExp): FoundAction | undefined {
-    return this.actions().find((a) => (typeof title === 'string' ? a.title === title : title.test(a.title)));
+    return this.actions().find((a) => matchTitle(a.title, title));
   }
 
   actionTitles(): string[] {
     return this.actions().map((a) => a.title);
   }
 
+  /** Every Action.Submit on the last turn's cards. */
   actions(): FoundAction[] {
-    const out: FoundAction[] = [];
-    const walk = (node: unknown) => {
-      if (Array.isArray(node)) return node.forEach(walk);
-      if (!node || typeof node !== 'object') return;
-      const n = node as Record<string, unknown>;
-      if (n.type === 'Action.Submit') out.push({ title: String(n.title), data: (n.data ?? {}) as Record<string, unknown> });
-      Object.values(n).forEach(walk);
-    };
-    this.cards().forEach(walk);
-    return out;
+    return actionsOf(this.replies);
   }
+}
+
+function matchTitle(actual: string, wanted: string | RegExp): boolean {
+  return typeof wanted === 'string' ? actual === wanted : wanted.test(actual);
+}
+
+/** Every Action.Submit (title and data) in the Adaptive Cards of `replies`. */
+export function actionsOf(replies: Partial<Activity>[]): FoundAction[] {
+  const out: FoundAction[] = [];
+  const walk = (node: unknown) => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (!node || typeof node !== 'object') return;
+    const n = node as Record<string, unknown>;
+    if (n.type === 'Action.Submit') out.push({ title: String(n.title), data: (n.data ?? {}) as Record<string, unknown> });
+    Object.values(n).forEach(walk);
+  };
+  for (const r of replies) for (const a of r.attachments ?? []) walk(a.content);
+  return out;
 }
 
 /** Flattens an activity into readable text: its text and every string in its cards. */
