@@ -92,18 +92,27 @@ interface StepCardData {
   note?: { title?: string; text: string; style: 'attention' | 'warning' | 'accent' | 'emphasis' | 'good' };
   footer?: string;
   actions: Action[];
+  /** Extra rows of submit buttons inside the body (a card allows at most five actions per row). */
+  actionRows?: Array<{ actions: Array<Extract<Action, { kind: 'submit' }>> }>;
 }
 
 function stepCard(v: ViewContext, data: StepCardData, withHeader = true): Attachment {
   const filled = {
     bullets: [],
     bulletsTitle: '',
+    actionRows: [],
     facts: [],
     footer: '',
     ...data,
     note: { title: '', text: '', style: 'default', ...data.note },
   };
   return renderCard('step', filled, withHeader ? progressHeader(v) : undefined);
+}
+
+function chunk<T>(items: T[], size: number): T[][] {
+  const rows: T[][] = [];
+  for (let i = 0; i < items.length; i += size) rows.push(items.slice(i, i + size));
+  return rows;
 }
 
 function rev(v: ViewContext) {
@@ -127,7 +136,11 @@ export function roleCard(v: ViewContext): Attachment {
   return stepCard(v, {
     title: t('steps.role.title'),
     paragraphs: [t('role.body')],
-    actions: PARTNER_ROLES.map((role) => submit(t(`roles.${role}`), 'transition.role.set', { ...rev(v), role }, role === 'globalAdmin' ? 'positive' : 'default')),
+    actions: [],
+    actionRows: chunk(
+      PARTNER_ROLES.map((role) => submit(t(`roles.${role}`), 'transition.role.set', { ...rev(v), role }, role === 'globalAdmin' ? 'positive' : 'default') as Extract<Action, { kind: 'submit' }>),
+      3,
+    ).map((actions) => ({ actions })),
   });
 }
 

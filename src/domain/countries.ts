@@ -19,17 +19,26 @@ export function countryName(code: CountryCode, locale: string): string {
   return countries.getName(code, nameLanguage(locale)) ?? countries.getName(code, 'en') ?? code;
 }
 
+const optionsCache = new Map<string, ReadonlyArray<{ code: CountryCode; name: string }>>();
+
 /**
  * All countries/regions as `{ code, name }`, names in `locale`, sorted by name with that locale's
- * collation. Used for the country picker (about 250 entries).
+ * collation. Used for the country picker (about 250 entries). Computed once per locale; the
+ * returned array is frozen and shared.
  */
-export function countryOptions(locale: string): Array<{ code: CountryCode; name: string }> {
+export function countryOptions(locale: string): ReadonlyArray<{ code: CountryCode; name: string }> {
+  const cached = optionsCache.get(locale);
+  if (cached) return cached;
   const lang = nameLanguage(locale);
   const names = countries.getNames(lang, { select: 'official' });
   const collator = new Intl.Collator(locale);
-  return Object.entries(names)
-    .map(([code, name]) => ({ code, name }))
-    .sort((a, b) => collator.compare(a.name, b.name));
+  const options = Object.freeze(
+    Object.entries(names)
+      .map(([code, name]) => Object.freeze({ code, name }))
+      .sort((a, b) => collator.compare(a.name, b.name)),
+  );
+  optionsCache.set(locale, options);
+  return options;
 }
 
 /**

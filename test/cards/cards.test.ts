@@ -1,0 +1,92 @@
+import { createRequire } from 'node:module';
+import { expect } from 'chai';
+import { submitSchema } from '../../dialogs/submits.js';
+import { TestChat, createBot } from '../support/chat.js';
+
+const require = createRequire(import.meta.url);
+// adaptivecards' lib/ cannot be imported by plain Node ESM; its UMD build can (TOOLCHAIN.md).
+const AC = require('adaptivecards/dist/adaptivecards.js') as {
+  AdaptiveCard: new () => { parse(json: unknown, ctx: unknown): void; validateProperties(): { validationEvents: Array<{ message: string }> } };
+  SerializationContext: new () => { eventCount: number; getEventAt(i: number): { message: string } };
+};
+
+/** Drives the bot through every branch and returns every card it sent. */
+async function collectCards(): Promise<Array<Record<string, unknown>>> {
+  const details = { legalName: 'Contoso Ltd.', partnerId: '1234567', country: 'DE', primaryContactEmail: 'ops@contoso.com' };
+  const under = createBot();
+  const ga = new TestChat(under);
+  await ga.say('hi');
+  await ga.click('Start the checklist');
+  await ga.click('Both are current');
+  await ga.say('status');
+  await ga.say('plan');
+  await ga.say('start over');
+  await ga.click('Keep my progress');
+  await ga.click('Global admin');
+  await ga.click('No');
+  await ga.click('My status has changed: ask again');
+  await ga.click("Yes, it's Restricted");
+  await ga.click('Check my details', { ...details, primaryContactEmail: 'x@gmail.com' });
+  await ga.click('Check my details', details);
+  await ga.click("I've selected Enroll now", { understood: 'false' });
+  await ga.click("I've selected Enroll now", { understood: 'true' });
+  await ga.click("It's approved");
+  await ga.click("I've accepted the agreement");
+  for (let i = 0; i < 7; i++) await ga.click('Mark done');
+  const agent = new TestChat(under, { userId: 'agent', userName: 'Alan', conversationId: 'c2', tenantId: 'tenant-b' });
+  await agent.say('continue');
+  await agent.click('Both are current');
+  await agent.click('Sales agent');
+  await agent.click("Yes, it's Restricted");
+  return [...ga.transcript, ...agent.transcript].flatMap((a) => (a.attachments ?? []).map((x) => x.content as Record<string, unknown>));
+}
+
+describe('Adaptive Cards: every card the bot sends', () => {
+  let cards: Array<Record<string, unknown>>;
+  before(async () => {
+    cards = await collectCards();
+  });
+
+  it('covers every template', () => {
+    const titles = cards.map((c) => JSON.stringify(c));
+    expect(cards.length).to.be.greaterThan(20);
+    for (const marker of ['Start the checklist', 'Both are current', 'Global admin', 'What to gather', 'Check my details', 'There is no rollback', "It's approved", 'Accept and continue', 'Mark done', 'The whole plan', 'Recent activity', 'Start over?', 'This step is for your global admin', 'is complete']) {
+      expect(titles.some((t) => t.includes(marker)), marker).to.equal(true);
+    }
+  });
+
+  it('are version 1.5 or lower and parse with the adaptivecards parser without warnings or validation errors', () => {
+    for (const card of cards) {
+      expect(card.type).to.equal('AdaptiveCard');
+      expect(Number(card.version)).to.be.at.most(1.5);
+      const ac = new AC.AdaptiveCard();
+      const ctx = new AC.SerializationContext();
+      ac.parse(card, ctx);
+      const parseEvents = Array.from({ length: ctx.eventCount }, (_, i) => ctx.getEventAt(i).message);
+      expect(parseEvents, JSON.stringify(card).slice(0, 200)).to.deep.equal([]);
+      expect(ac.validateProperties().validationEvents.map((e) => e.message)).to.deep.equal([]);
+    }
+  });
+
+  it('have no unexpanded template expressions', () => {
+    for (const card of cards) expect(JSON.stringify(card)).to.not.match(/\$\{|\$data|\$when/);
+  });
+
+  it('only carry submit data that the bot accepts (every button works)', () => {
+    const walk = (node: unknown, out: unknown[]) => {
+      if (Array.isArray(node)) node.forEach((n) => walk(n, out));
+      else if (node && typeof node === 'object') {
+        const n = node as Record<string, unknown>;
+        if (n.type === 'Action.Submit') out.push(n.data);
+        Object.values(n).forEach((v) => walk(v, out));
+      }
+      return out;
+    };
+    const data = walk(cards, []);
+    expect(data.length).to.be.greaterThan(30);
+    for (const d of data) {
+      // details form inputs arrive with the submit; the rest of the payload must parse alone
+      expect(submitSchema.safeParse(d).success, JSON.stringify(d)).to.equal(true);
+    }
+  });
+});
