@@ -1,0 +1,46 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import { startApp, type RunningApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+
+describe('auth on (MicrosoftAppId set)', () => {
+  let app: RunningApp;
+  let dataDir: string;
+
+  before(async () => {
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'csp-auth-'));
+    app = await startApp(
+      loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', MicrosoftAppId: '00000000-0000-0000-0000-000000000001', MicrosoftAppPassword: 'not-a-real-secret' }),
+    );
+  });
+  after(async () => {
+    await app.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('refuses /api/messages without a Bot Framework token (401) and runs no turn', async () => {
+    const res = await fetch(`${app.url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'message', text: 'continue', channelId: 'msteams', serviceUrl: 'http://127.0.0.1:9/', from: { id: 'u' }, recipient: { id: 'b' }, conversation: { id: 'c' }, channelData: { tenant: { id: 'tenant-auth' } } }),
+    });
+    expect(res.status).to.equal(401);
+    const stored = await app.storage.read(['tenants/tenant-auth/transition', 'msteams/conversations/c/']);
+    expect(stored).to.deep.equal({});
+  });
+
+  it('has no development Direct Line surface', async () => {
+    const res = await fetch(`${app.url}/v3/directline/tokens/generate`, { method: 'POST' });
+    expect(res.status).to.equal(404);
+    const connector = await fetch(`${app.url}/devconnector/v3/conversations/x/activities`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(connector.status).to.equal(404);
+  });
+
+  it('still serves /healthz and a page that does not try the dev surface', async () => {
+    expect((await fetch(`${app.url}/healthz`)).status).to.equal(200);
+    const page = await (await fetch(`${app.url}/`)).text();
+    expect(page).to.not.contain('tokens/generate');
+  });
+});
