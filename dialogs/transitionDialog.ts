@@ -14,6 +14,7 @@ import { PARTNER_ROLES } from '../src/domain/roles.js';
 import {
   STEP_IDS,
   applyCommand,
+  commandStep,
   currentStep,
   isEnrolled,
   nextAction,
@@ -275,6 +276,7 @@ export class TransitionDialog extends GuidedDialog {
     if (!result.ok) return this.refuse(step, command, result.error);
 
     const v = this.viewOf(ctx, result.record);
+    await this.retireAnsweredCard(ctx, command);
     switch (command.type) {
       case 'setRole':
         await ctx.sendActivity(t('role.recorded', { role: t(`roles.${command.role}`) }));
@@ -347,6 +349,28 @@ export class TransitionDialog extends GuidedDialog {
       return;
     }
     await this.journeys.update(info.tenantId!, (r) => applyCommand(r, { type: 'confirmApproved' }, info.actor, info.now));
+  }
+
+  /**
+   * In Teams, replaces the card the user just answered with a one-line read-only summary, so its
+   * buttons are gone (the revision check already makes them harmless). Channels that cannot
+   * update activities keep the card; a failed update is ignored.
+   */
+  private async retireAnsweredCard(ctx: TurnContext, command: TransitionCommand): Promise<void> {
+    const { activity } = ctx;
+    if (activity.channelId !== 'msteams' || !activity.replyToId || activity.value === undefined) return;
+    const step = commandStep(command);
+    if (!step || command.type === 'setNextItem') return; // the what's-next list stays live
+    const { t, actor } = turnInfo(ctx);
+    try {
+      await ctx.updateActivity({
+        id: activity.replyToId,
+        type: 'message',
+        text: t('progress.answered', { step: t(`steps.${step}.title`), name: actor.name || t('progress.someone') }),
+      });
+    } catch {
+      // not every client supports updates; the stale-card guard still protects the old card
+    }
   }
 
   /** Sends the card for where this user stands; returns what was shown (for typed answers). */

@@ -307,3 +307,28 @@ describe('transition checklist: bad input, stale cards and commands', () => {
     expect(chat.replies).to.have.length(0);
   });
 });
+
+describe('answered cards in Teams', () => {
+  it('are replaced in place by a read-only summary', async () => {
+    const under = createBot();
+    const chat = new TestChat(under);
+    await chat.say('continue');
+    const card = chat.replies.find((r) => r.attachments?.length)!;
+    const action = chat.findAction('Both are current')!;
+    // the card on screen has an id; the click replies to it
+    chat.adapter.activeQueue.push({ ...card, id: 'card-1' });
+    await chat.adapter.processActivity({
+      type: 'message',
+      channelId: 'msteams',
+      from: { id: 'user-1', name: 'Ada Admin', aadObjectId: 'user-1' },
+      recipient: { id: 'bot', name: 'assistant' },
+      conversation: { id: 'conv-1', isGroup: false, conversationType: 'personal', name: '' },
+      channelData: { tenant: { id: 'tenant-a' } },
+      replyToId: 'card-1',
+      value: action.data,
+    } as never);
+    const updated = chat.adapter.activeQueue.find((a) => a.id === 'card-1');
+    expect(updated?.text).to.equal('✓ Before you start: answered by Ada Admin.');
+    expect(updated?.attachments).to.equal(undefined);
+  });
+});
