@@ -23,14 +23,14 @@ export const CARD_VERSION = '1.5';
 
 /**
  * Data for the progress header shown on top of every checklist card: title, "Step n of 8" line,
- * a segmented bar (one segment per step, Adaptive Card container styles `good` / `accent` /
- * `warning` / `emphasis`) and the list of all steps with their state.
+ * a segmented bar (one segment per step, Adaptive Card container styles `good` (done) /
+ * `accent` (current) / `warning` (blocked) / `emphasis` (to do)) and the list of all steps with their state.
  */
 export interface ProgressHeaderData {
   title: string;
   stepOf: string;
   doneCount: string;
-  segments: Array<{ style: 'good' | 'accent' | 'warning' | 'default' }>;
+  segments: Array<{ style: 'good' | 'accent' | 'warning' | 'emphasis' }>;
   steps: Array<{ icon: string; color: string; label: string; weight: 'bolder' | 'default'; stateLabel: string; by: string }>;
   /** Show the step list open (status card) or behind a "Show all steps" toggle. */
   expanded: boolean;

@@ -48,11 +48,12 @@ const ICON: Record<string, { icon: string; color: string }> = {
   blocked: { icon: '‖', color: 'warning' },
   todo: { icon: '○', color: 'default' },
 };
+/** Bar segment colours: done green, current blue, blocked amber, to do grey (visible on the card's default background). */
 const SEGMENT: Record<string, ProgressHeaderData['segments'][number]['style']> = {
   done: 'good',
   current: 'accent',
   blocked: 'warning',
-  todo: 'default',
+  todo: 'emphasis',
 };
 
 function who(t: Translator, mark: Mark | undefined): string {
