@@ -13,7 +13,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Activity } from 'botbuilder';
-import { startApp } from '../src/app.js';
+import { startApp } from '../src/index.js';
 import { loadConfig } from '../src/config.js';
 import { actionsOf } from '../test/support/chat.js';
 import { LoopbackChannel } from '../test/support/loopbackChannel.js';

@@ -1,10 +1,110 @@
 /**
- * Entry point: `node dist/src/index.js` (or `npm start`). Reads the environment (see README's
- * configuration table), starts the assistant and stops cleanly on SIGINT/SIGTERM.
+ * The composition root and entry point. `startApp` wires config -> storage -> state ->
+ * repositories -> dialogs -> bot -> adapter -> HTTP server; run directly (`node dist/src/index.js`,
+ * `npm start`) it reads the environment (README's configuration table), starts the assistant and
+ * stops cleanly on SIGINT/SIGTERM. Tests import `startApp` from here.
  */
-import { startApp } from './app.js';
+import { realpathSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  ConversationState,
+  UserState,
+  type Storage,
+} from 'botbuilder';
+import type { Server } from 'restify';
+import { MainDialog } from '../dialogs/mainDialog.js';
+import { AssistantBot } from './bot/assistantBot.js';
+import type { AppConfig } from './config.js';
+import { translator } from './i18n/index.js';
 import { ConfigError, loadConfig } from './config.js';
+import { createLogger, type Logger } from './logger.js';
+import { createHttpServer } from './server/httpServer.js';
+import { LowdbStorage } from './store/lowdbStorage.js';
+import { TransitionRepository } from './store/transitionRepository.js';
 
+/** A running assistant: its base URL and a `close()` that stops accepting requests. */
+export interface RunningApp {
+  url: string;
+  server: Server;
+  storage: Storage;
+  logger: Logger;
+  close(): Promise<void>;
+}
+
+/** Optional seams for tests: a fixed clock, another Storage, a logger. */
+export interface AppOverrides {
+  clock?: () => Date;
+  storage?: Storage;
+  logger?: Logger;
+}
+
+/**
+ * The composition root: config -> storage -> state -> repositories -> dialogs -> bot -> adapter ->
+ * HTTP server, then listens on `config.host:config.port` (port 0 picks a free port).
+ * Storage is lowdb under `<DATA_DIR>/store`, one file per key.
+ */
+export async function startApp(config: AppConfig, overrides: AppOverrides = {}): Promise<RunningApp> {
+  const logger = overrides.logger ?? createLogger(config.logLevel);
+  const storage = overrides.storage ?? new LowdbStorage({ dir: path.join(config.dataDir, 'store') });
+  const conversationState = new ConversationState(storage);
+  const userState = new UserState(storage);
+  const journeys = new TransitionRepository(storage, overrides.clock);
+  const mainDialog = new MainDialog(journeys);
+  const bot = new AssistantBot({
+    conversationState,
+    userState,
+    mainDialog,
+    logger,
+    webChatTenantId: config.webChatTenantId,
+    ...(overrides.clock ? { clock: overrides.clock } : {}),
+  });
+
+  const auth = new ConfigurationBotFrameworkAuthentication({
+    MicrosoftAppId: config.microsoftAppId,
+    MicrosoftAppPassword: config.microsoftAppPassword,
+    MicrosoftAppTenantId: config.microsoftAppTenantId,
+    MicrosoftAppType: config.microsoftAppType,
+  });
+  const adapter = new CloudAdapter(auth);
+  adapter.onTurnError = async (context, error) => {
+    logger.error({ err: { name: error.name, message: error.message, stack: error.stack }, channel: context.activity.channelId, activityType: context.activity.type }, 'turn failed');
+    try {
+      await context.sendActivity(translator(context.activity.locale)('errors.turnFailed'));
+    } catch (sendError) {
+      logger.error({ err: (sendError as Error).message }, 'could not tell the user about the failed turn');
+    }
+  };
+
+  let baseUrl = '';
+  const { server } = createHttpServer({ config, adapter, bot, logger, baseUrl: () => baseUrl });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const address = server.address();
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  baseUrl = `http://${host}:${address.port}`;
+  logger.info({ url: baseUrl, auth: config.authEnabled, dataDir: path.resolve(config.dataDir) }, 'assistant listening');
+  if (!config.authEnabled) {
+    logger.warn('MicrosoftAppId is empty: auth is OFF, bound to loopback only, development Direct Line surface on');
+  }
+  return {
+    url: baseUrl,
+    server,
+    storage,
+    logger,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        (server.server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+      }),
+  };
+}
+
+/** Reads the environment, starts the assistant, and handles signals. Exit codes: 2 bad config, 1 start failure. */
 async function main(): Promise<void> {
   let config;
   try {
@@ -27,7 +127,9 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void stop('SIGTERM'));
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`Failed to start: ${(err as Error).stack ?? String(err)}\n`);
-  process.exit(1);
-});
+if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`Failed to start: ${(err as Error).stack ?? String(err)}\n`);
+    process.exit(1);
+  });
+}

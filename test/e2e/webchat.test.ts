@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { startApp, type RunningApp } from '../../src/app.js';
+import { startApp, type RunningApp } from '../../src/index.js';
 import { loadConfig } from '../../src/config.js';
 import { launchChromium, watchPage, type PageRecord } from '../support/browser.js';
 

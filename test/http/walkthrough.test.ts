@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import type { Activity } from 'botbuilder';
-import { startApp, type RunningApp } from '../../src/app.js';
+import { startApp, type RunningApp } from '../../src/index.js';
 import { loadConfig } from '../../src/config.js';
 import { actionsOf, describe as describeActivity } from '../support/chat.js';
 import { LoopbackChannel } from '../support/loopbackChannel.js';
