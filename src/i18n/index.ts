@@ -61,9 +61,13 @@ export function resolveLocale(requested: string | undefined): SupportedLocale {
   return SUPPORTED_LOCALES.find((l) => l.toLowerCase().startsWith(lang)) ?? DEFAULT_LOCALE;
 }
 
-/** Builds the {@link Translator} for `locale` (resolved with {@link resolveLocale}). */
+const translators = new Map<SupportedLocale, Translator>();
+
+/** The {@link Translator} for `locale` (resolved with {@link resolveLocale}); built once per locale and shared. */
 export function translator(locale: string | undefined): Translator {
   const lng = resolveLocale(locale);
+  const cached = translators.get(lng);
+  if (cached) return cached;
   const fixed = i18n().getFixedT(lng);
   const t = ((key: string, params?: TParams) => {
     if (!i18n().exists(key, { lng })) throw new Error(`Missing translation key: ${key}`);
@@ -86,5 +90,6 @@ export function translator(locale: string | undefined): Translator {
     return Number.isNaN(d.getTime()) ? fixed('dates.unknown') : shortDate.format(d);
   };
   Object.defineProperty(t, 'locale', { value: lng });
+  translators.set(lng, t);
   return t;
 }
