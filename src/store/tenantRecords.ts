@@ -1,0 +1,80 @@
+import type { Storage } from 'botbuilder';
+import { isETagConflict } from './lowdbStorage.js';
+
+/** How many times {@link TenantRecords.update} re-reads and re-applies after an eTag conflict. */
+export const MAX_CONFLICT_RETRIES = 8;
+
+/**
+ * eTag sent when creating a record: storage writes it unconditionally while the key is missing,
+ * and reports a conflict if another turn created the record first (so that turn's data survives).
+ */
+const NEW_RECORD_ETAG = 'expected-new-record';
+
+/** A change's outcome: the new record, or why it was refused (an error value shown to the user). */
+export type RecordResult<R, E> = { ok: true; record: R } | { ok: false; error: E };
+
+/** What every tenant record has: a schema version to recognize old shapes. */
+export interface VersionedRecord {
+  schemaVersion: number;
+}
+
+/**
+ * Tenant-scoped records of one kind over any botbuilder `Storage` (lowdb now; Blob or Cosmos
+ * later): one storage item per tenant under `tenants/<tenantId>/<kind>`. Every method names its
+ * tenant, so one tenant's turn never reads or writes another tenant's record.
+ */
+export class TenantRecords<R extends VersionedRecord> {
+  /**
+   * @param kind the last key segment, e.g. `transition`
+   * @param create builds the empty record for a tenant (not saved until the first change)
+   * @param schemaVersion records with another version are treated as absent
+   */
+  constructor(
+    private readonly storage: Storage,
+    private readonly kind: string,
+    private readonly create: (tenantId: string, now: Date) => R,
+    private readonly schemaVersion: number,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  /** The storage key of a tenant's record of this kind. */
+  key(tenantId: string): string {
+    return `tenants/${encodeURIComponent(tenantId)}/${this.kind}`;
+  }
+
+  /** The tenant's record, or a fresh unsaved one when none is stored. */
+  async get(tenantId: string): Promise<R> {
+    return (await this.load(tenantId)).record;
+  }
+
+  /**
+   * Reads the tenant's record, applies `change` and writes it back with optimistic concurrency
+   * (eTag). On a conflict (another turn of the same tenant wrote in between) it re-reads and
+   * re-applies `change` to the newer record, up to {@link MAX_CONFLICT_RETRIES} times, so no
+   * concurrent change is lost. A refused change (`ok: false`) writes nothing.
+   * @param change pure function of the current record; may be called several times.
+   * @returns the result of the last application; `retried` counts conflicts seen.
+   * @throws the storage error when it is not an eTag conflict, or after too many conflicts.
+   */
+  async update<E>(tenantId: string, change: (record: R) => RecordResult<R, E>): Promise<RecordResult<R, E> & { retried: number }> {
+    for (let attempt = 0; ; attempt++) {
+      const { record, eTag } = await this.load(tenantId);
+      const result = change(record);
+      if (!result.ok) return { ...result, retried: attempt };
+      try {
+        await this.storage.write({ [this.key(tenantId)]: { record: result.record, eTag: eTag ?? NEW_RECORD_ETAG } });
+        return { ...result, retried: attempt };
+      } catch (err) {
+        if (!isETagConflict(err) || attempt >= MAX_CONFLICT_RETRIES) throw err;
+      }
+    }
+  }
+
+  private async load(tenantId: string): Promise<{ record: R; eTag?: string }> {
+    const key = this.key(tenantId);
+    const items = await this.storage.read([key]);
+    const item = items[key] as { record?: R; eTag?: string } | undefined;
+    if (!item?.record || item.record.schemaVersion !== this.schemaVersion) return { record: this.create(tenantId, this.clock()) };
+    return { record: item.record, eTag: item.eTag };
+  }
+}
