@@ -5,8 +5,10 @@
  */
 import * as ACData from 'adaptivecards-templating';
 import { CardFactory, type Attachment } from 'botbuilder';
+import compare from './templates/compare.json' with { type: 'json' };
 import details from './templates/details.json' with { type: 'json' };
 import enroll from './templates/enroll.json' with { type: 'json' };
+import form from './templates/form.json' with { type: 'json' };
 import next from './templates/next.json' with { type: 'json' };
 import plan from './templates/plan.json' with { type: 'json' };
 import progressHeader from './templates/progressHeader.json' with { type: 'json' };
@@ -15,7 +17,7 @@ import step from './templates/step.json' with { type: 'json' };
 import welcome from './templates/welcome.json' with { type: 'json' };
 
 /** Every card template by name. */
-export const CARD_TEMPLATES = { welcome, step, details, enroll, next, plan, status } as const;
+export const CARD_TEMPLATES = { welcome, step, details, enroll, next, plan, status, form, compare } as const;
 export type CardName = keyof typeof CARD_TEMPLATES;
 
 /** The highest Adaptive Card schema version used; Teams renders up to 1.5. */

@@ -15,15 +15,20 @@ import {
 import { renderCard } from '../cards/render.js';
 import { STEP_IDS, currentStep, nextAction, type TransitionRecord } from '../src/domain/transition.js';
 import type { Translator } from '../src/i18n/index.js';
+import type { ProviderChoiceRecord } from '../src/domain/providerChoice.js';
+import type { ProviderDirectory } from '../src/domain/providers.js';
+import type { TenantRecords } from '../src/store/tenantRecords.js';
 import type { TransitionRepository } from '../src/store/transitionRepository.js';
+import { PROVIDER_DIALOG, ProviderDialog, type ProviderOptions } from './providerDialog.js';
 import { commandOf } from './guidedDialog.js';
-import { recognizeIntent } from './recognizer.js';
-import { parseSubmit } from './submits.js';
+import { matches, recognizeIntent, recognizeProviderQuery } from './recognizer.js';
+import { isReroute, parseSubmit } from './submits.js';
 import { TRANSITION_DIALOG, TransitionDialog, type TransitionOptions } from './transitionDialog.js';
 import { turnInfo } from './turnInfo.js';
 
 export const MAIN_DIALOG = 'mainDialog';
 const ROUTE = 'mainDialog.route';
+const REROUTED = Symbol('rerouted');
 
 /** Builds the welcome card for the user's tenant (status line reflects the tenant's record). */
 export function welcomeCard(t: Translator, record: TransitionRecord | undefined, userId: string, userName?: string) {
@@ -47,6 +52,18 @@ export function welcomeCard(t: Translator, record: TransitionRecord | undefined,
         button: started ? t('journeys.transition.resume') : t('journeys.transition.start'),
         data: { verb: 'menu.open', journey: 'transition' },
       },
+      {
+        title: t('journeys.providers.title'),
+        description: t('journeys.providers.description'),
+        button: t('journeys.providers.start'),
+        data: { verb: 'menu.open', journey: 'providers' },
+      },
+      {
+        title: t('journeys.providerListing.title'),
+        description: t('journeys.providerListing.description'),
+        button: t('journeys.providerListing.start'),
+        data: { verb: 'menu.open', journey: 'providerListing' },
+      },
     ],
     commandsHint: t('welcome.commandsHint'),
   });
@@ -58,9 +75,14 @@ export function welcomeCard(t: Translator, record: TransitionRecord | undefined,
  * (its progress is in the tenant record, so nothing is lost) and shows the welcome card.
  */
 export class MainDialog extends ComponentDialog {
-  constructor(private readonly journeys: TransitionRepository) {
+  constructor(
+    private readonly journeys: TransitionRepository,
+    directory: ProviderDirectory,
+    providerChoices: TenantRecords<ProviderChoiceRecord>,
+  ) {
     super(MAIN_DIALOG);
     this.addDialog(new TransitionDialog(journeys));
+    this.addDialog(new ProviderDialog(directory, providerChoices, journeys));
     this.addDialog(new WaterfallDialog(ROUTE, [this.route.bind(this), this.finish.bind(this)]));
     this.initialDialogId = ROUTE;
   }
@@ -99,14 +121,27 @@ export class MainDialog extends ComponentDialog {
     }
     if (parsed?.ok) {
       const { submit } = parsed;
-      if (submit.verb === 'menu.open') return step.beginDialog(TRANSITION_DIALOG, {} satisfies TransitionOptions);
+      if (submit.verb === 'menu.open') {
+        if (submit.journey === 'providers') return step.beginDialog(PROVIDER_DIALOG, { stage: 'country' } satisfies ProviderOptions);
+        if (submit.journey === 'providerListing') return step.beginDialog(PROVIDER_DIALOG, { stage: 'listing' } satisfies ProviderOptions);
+        return step.beginDialog(TRANSITION_DIALOG, {} satisfies TransitionOptions);
+      }
       if (submit.verb === 'command') return this.onCommandOutsideJourney(step, submit.command);
+      if (submit.verb.startsWith('providers.')) return step.beginDialog(PROVIDER_DIALOG, { handleCurrentActivity: true } satisfies ProviderOptions);
       // A checklist card clicked while no journey is waiting (new conversation, after "cancel"):
       // hand the click to the journey, which checks the card's revision before acting.
       return step.beginDialog(TRANSITION_DIALOG, { handleCurrentActivity: true } satisfies TransitionOptions);
     }
     const command = commandOf(step);
     if (command) return this.onCommandOutsideJourney(step, command);
+    if (matches(t, 'commands.providerListing', ctx.activity.text)) return step.beginDialog(PROVIDER_DIALOG, { stage: 'listing' } satisfies ProviderOptions);
+    const providerQuery = recognizeProviderQuery(t, ctx.activity.text);
+    if (providerQuery) {
+      const options: ProviderOptions = providerQuery.country
+        ? { stage: 'results', country: providerQuery.country, priorities: providerQuery.priorities }
+        : { stage: 'country', priorities: providerQuery.priorities };
+      return step.beginDialog(PROVIDER_DIALOG, options);
+    }
     const intent = recognizeIntent(t, ctx.activity.text);
     if (intent === 'approved') return step.beginDialog(TRANSITION_DIALOG, { intent: 'approved' } satisfies TransitionOptions);
     if (intent === 'continue') return step.beginDialog(TRANSITION_DIALOG, {} satisfies TransitionOptions);
@@ -138,6 +173,11 @@ export class MainDialog extends ComponentDialog {
   }
 
   private async finish(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    // a journey got a card of another journey: route the same activity again (once per turn)
+    if (isReroute(step.result) && !step.context.turnState.get(REROUTED)) {
+      step.context.turnState.set(REROUTED, true);
+      return step.replaceDialog(ROUTE);
+    }
     return step.endDialog(step.result);
   }
 }

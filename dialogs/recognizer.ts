@@ -1,3 +1,5 @@
+import { findCountryInText } from '../src/domain/countries.js';
+import { PROVIDER_SERVICES, type Priority } from '../src/domain/providers.js';
 import type { Translator } from '../src/i18n/index.js';
 
 /** Words understood at any prompt (locale key `commands.<id>` lists the phrases). */
@@ -35,4 +37,28 @@ export function recognizeIntent(t: Translator, text: string | undefined): Intent
   if (matches(t, 'commands.approved', text)) return 'approved';
   if (matches(t, 'commands.continue', text)) return 'continue';
   return undefined;
+}
+
+/** True when one of the phrases under locale key `key` occurs in `text` as whole words. */
+export function mentions(t: Translator, key: string, text: string | undefined): boolean {
+  const n = ` ${normalize(text).replace(/[^\p{L}\p{N}' ]+/gu, ' ')} `;
+  return t.list(key).some((phrase) => n.includes(` ${normalize(phrase)} `));
+}
+
+/** A provider search typed as a sentence: "providers in Germany with financing". */
+export interface ProviderQueryText {
+  country?: string;
+  priorities: Priority[];
+}
+
+/**
+ * Reads a typed provider search: it must mention a provider word (`keywords.providerWords`); the
+ * country/region is found by name in any of the four languages (see findCountryInText), and
+ * priorities by the words under `keywords.<service>`. Undefined when the text is not about providers.
+ */
+export function recognizeProviderQuery(t: Translator, text: string | undefined): ProviderQueryText | undefined {
+  if (!text || !mentions(t, 'keywords.providerWords', text)) return undefined;
+  const country = findCountryInText(text);
+  const priorities = PROVIDER_SERVICES.filter((s) => mentions(t, `keywords.${s}`, text));
+  return { ...(country ? { country } : {}), priorities };
 }

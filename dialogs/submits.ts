@@ -7,13 +7,17 @@ import { COMMAND_IDS } from './recognizer.js';
 const rev = z.coerce.number().int().min(0).max(1_000_000_000);
 /** Free-text form field: any string up to 1,000 characters (longer is refused, not truncated). */
 const field = z.string().max(1000).optional();
+/** A provider id from the directory (format only; existence is checked against the directory). */
+const providerId = z.string().regex(/^[a-z0-9-]{2,40}$/);
+/** Input.ChoiceSet multi-select value: comma-separated, at most 1,000 characters. */
+const multi = z.string().max(1000).optional();
 
 /**
  * Every Action.Submit payload the assistant's cards send, `{ verb, ...fields }`, one zod schema per
  * verb. A payload that fails this schema is refused with a message and changes nothing.
  */
 export const submitSchema = z.discriminatedUnion('verb', [
-  z.object({ verb: z.literal('menu.open'), journey: z.enum(['transition']) }),
+  z.object({ verb: z.literal('menu.open'), journey: z.enum(['transition', 'providers', 'providerListing']) }),
   z.object({ verb: z.literal('command'), command: z.enum(COMMAND_IDS) }),
   z.object({ verb: z.literal('transition.prepare.confirm'), rev }),
   z.object({ verb: z.literal('transition.prepare.howTo') }),
@@ -36,6 +40,15 @@ export const submitSchema = z.discriminatedUnion('verb', [
   z.object({ verb: z.literal('transition.next.set'), rev, item: z.enum(NEXT_ITEM_IDS), done: z.boolean() }),
   z.object({ verb: z.literal('transition.startOver.confirm'), rev }),
   z.object({ verb: z.literal('transition.startOver.keep') }),
+  z.object({ verb: z.literal('providers.country'), country: z.string().max(100).optional() }),
+  z.object({ verb: z.literal('providers.priorities'), country: z.string().regex(/^[A-Z]{2}$/), priorities: multi }),
+  z.object({ verb: z.literal('providers.shortlist'), rev, providerId, add: z.boolean() }),
+  z.object({ verb: z.literal('providers.contacted'), rev, providerId }),
+  z.object({ verb: z.literal('providers.choose'), rev, providerId }),
+  z.object({ verb: z.literal('providers.compare'), country: z.string().regex(/^[A-Z]{2}$/), selected: multi }),
+  z.object({ verb: z.literal('providers.newSearch') }),
+  z.object({ verb: z.literal('providers.showShortlist') }),
+  z.object({ verb: z.literal('providers.listing'), providerId: providerId.optional() }),
 ]);
 
 /** A parsed card submit. */
@@ -51,4 +64,15 @@ export function parseSubmit(value: unknown): { ok: true; submit: Submit } | { ok
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
   const parsed = submitSchema.safeParse(value);
   return parsed.success ? { ok: true, submit: parsed.data } : { ok: false };
+}
+
+/**
+ * What a journey returns when the user answered a card of another journey (or opened another one
+ * from the welcome card): the main dialog then routes the same activity afresh.
+ */
+export const REROUTE = Object.freeze({ reroute: true as const });
+
+/** True when a dialog result asks the main dialog to route the turn again. */
+export function isReroute(result: unknown): boolean {
+  return typeof result === 'object' && result !== null && (result as { reroute?: unknown }).reroute === true;
 }

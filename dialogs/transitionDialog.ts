@@ -27,8 +27,8 @@ import {
 import type { EnrollmentDetails } from '../src/domain/enrollmentDetails.js';
 import type { TransitionRepository } from '../src/store/transitionRepository.js';
 import { GuidedDialog } from './guidedDialog.js';
-import { matches, normalize, recognizeIntent, type CommandId } from './recognizer.js';
-import { parseSubmit, type Submit } from './submits.js';
+import { matches, normalize, recognizeIntent, recognizeProviderQuery, type CommandId } from './recognizer.js';
+import { REROUTE, parseSubmit, type Submit } from './submits.js';
 import {
   cardForStep,
   completeCard,
@@ -162,6 +162,7 @@ export class TransitionDialog extends GuidedDialog {
   private async onSubmit(step: WaterfallStepContext, submit: Submit, shown: TransitionOptions['shown']): Promise<DialogTurnResult> {
     const ctx = step.context;
     const { t } = turnInfo(ctx);
+    if (!isTransitionVerb(submit)) return step.endDialog(REROUTE);
     switch (submit.verb) {
       case 'menu.open':
       case 'command': // 'menu' is handled by the main dialog; others never reach here
@@ -203,6 +204,8 @@ export class TransitionDialog extends GuidedDialog {
         return this.execute(step, { type: 'setNextItem', item: submit.item, done: submit.done }, submit.rev);
       case 'transition.startOver.confirm':
         return this.execute(step, { type: 'startOver' }, submit.rev);
+      default:
+        return step.endDialog(REROUTE);
     }
   }
 
@@ -210,6 +213,8 @@ export class TransitionDialog extends GuidedDialog {
   private async onText(step: WaterfallStepContext, text: string, shown: TransitionOptions['shown']): Promise<DialogTurnResult> {
     const ctx = step.context;
     const { t } = turnInfo(ctx);
+    // the provider journey's words: let the main dialog start it
+    if (recognizeProviderQuery(t, text) || matches(t, 'commands.providerListing', text)) return step.endDialog(REROUTE);
     const intent = recognizeIntent(t, text);
     if (intent === 'continue') return this.loop(step, {});
     if (intent === 'approved') {
@@ -426,4 +431,10 @@ function asStrings(d: Partial<Record<keyof EnrollmentDetails, unknown>>): Partia
 /** The waterfall's values for this pass: the card last shown (step and record revision). */
 function shownOf(step: WaterfallStepContext): { shown?: TransitionOptions['shown'] } {
   return step.values as { shown?: TransitionOptions['shown'] };
+}
+
+/** True for submits this journey answers: its own verbs, commands, and opening the checklist. */
+function isTransitionVerb(submit: Submit): boolean {
+  if (submit.verb === 'menu.open') return submit.journey === 'transition';
+  return submit.verb === 'command' || submit.verb.startsWith('transition.');
 }

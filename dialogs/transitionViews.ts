@@ -19,7 +19,7 @@ import {
   type TransitionRecord,
 } from '../src/domain/transition.js';
 import type { Translator } from '../src/i18n/index.js';
-import type { Verb } from './submits.js';
+import { chunk, command, infoCard, submit, type StepCardData } from './cardKit.js';
 
 /** Microsoft's official list of indirect providers (transition seed, "Find an indirect provider"). */
 export const OFFICIAL_PROVIDER_LIST_URL = 'https://partnercenter.microsoft.com/partner/find-a-provider';
@@ -30,16 +30,6 @@ export interface ViewContext {
   userId: string;
   t: Translator;
   now: Date;
-}
-
-type Action = { kind: 'submit'; title: string; data: Record<string, unknown>; style: 'default' | 'positive' | 'destructive' } | { kind: 'url'; title: string; url: string };
-
-function submit(title: string, verb: Verb | 'command', fields: Record<string, unknown> = {}, style: 'default' | 'positive' | 'destructive' = 'default'): Action {
-  return { kind: 'submit', title, data: { verb, ...fields }, style };
-}
-
-function command(title: string, name: string): Action {
-  return submit(title, 'command', { command: name });
 }
 
 const ICON: Record<string, { icon: string; color: string }> = {
@@ -84,36 +74,8 @@ export function progressHeader(v: ViewContext, expanded = false): ProgressHeader
   };
 }
 
-interface StepCardData {
-  title: string;
-  paragraphs: string[];
-  bullets?: string[];
-  bulletsTitle?: string;
-  facts?: Array<{ title: string; value: string }>;
-  note?: { title?: string; text: string; style: 'attention' | 'warning' | 'accent' | 'emphasis' | 'good' };
-  footer?: string;
-  actions: Action[];
-  /** Extra rows of submit buttons inside the body (a card allows at most five actions per row). */
-  actionRows?: Array<{ actions: Array<Extract<Action, { kind: 'submit' }>> }>;
-}
-
 function stepCard(v: ViewContext, data: StepCardData, withHeader = true): Attachment {
-  const filled = {
-    bullets: [],
-    bulletsTitle: '',
-    actionRows: [],
-    facts: [],
-    footer: '',
-    ...data,
-    note: { title: '', text: '', style: 'default', ...data.note },
-  };
-  return renderCard('step', filled, withHeader ? progressHeader(v) : undefined);
-}
-
-function chunk<T>(items: T[], size: number): T[][] {
-  const rows: T[][] = [];
-  for (let i = 0; i < items.length; i += size) rows.push(items.slice(i, i + size));
-  return rows;
+  return infoCard(data, withHeader ? progressHeader(v) : undefined);
 }
 
 function rev(v: ViewContext) {
@@ -139,7 +101,7 @@ export function roleCard(v: ViewContext): Attachment {
     paragraphs: [t('role.body')],
     actions: [],
     actionRows: chunk(
-      PARTNER_ROLES.map((role) => submit(t(`roles.${role}`), 'transition.role.set', { ...rev(v), role }, role === 'globalAdmin' ? 'positive' : 'default') as Extract<Action, { kind: 'submit' }>),
+      PARTNER_ROLES.map((role) => submit(t(`roles.${role}`), 'transition.role.set', { ...rev(v), role }, role === 'globalAdmin' ? 'positive' : 'default')),
       3,
     ).map((actions) => ({ actions })),
   });
@@ -296,6 +258,8 @@ export function agreementCard(v: ViewContext): Attachment {
 }
 
 const NEXT_LINKS: Partial<Record<NextItemId, string>> = { findProvider: OFFICIAL_PROVIDER_LIST_URL };
+/** What's-next items that have a journey of their own in this assistant. */
+const NEXT_JOURNEYS: Partial<Record<NextItemId, 'providers'>> = { findProvider: 'providers' };
 
 /** Step 8: the tracked what's-next list, each item with who does it and a done/reopen button. */
 export function nextCard(v: ViewContext): Attachment {
@@ -317,6 +281,8 @@ export function nextCard(v: ViewContext): Attachment {
       buttonData: { verb: 'transition.next.set', ...rev(v), item: item.id, done: !done },
       linkUrl: NEXT_LINKS[item.id] ?? '',
       linkTitle: t('next.officialList'),
+      journeyTitle: NEXT_JOURNEYS[item.id] ? t(`next.journey.${NEXT_JOURNEYS[item.id]}`) : '',
+      journeyData: NEXT_JOURNEYS[item.id] ? { verb: 'menu.open', journey: NEXT_JOURNEYS[item.id] } : {},
     };
   });
   return renderCard('next', { title: t('steps.next.title'), intro: t('next.intro'), items }, progressHeader(v));

@@ -12,6 +12,7 @@ import { z } from 'zod';
  * - `webChatTenantId`: the tenant a Web Chat page is configured for (Web Chat carries no tenant of
  *   its own; Teams sends `channelData.tenant.id`).
  * - `logLevel`: pino level.
+ * - `providerDirectory`: path of the provider directory JSON (default: the shipped one).
  */
 export interface AppConfig {
   port: number;
@@ -23,6 +24,8 @@ export interface AppConfig {
   microsoftAppType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
   webChatTenantId: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Provider directory JSON file; undefined = the one shipped with the app (`src/data/providers.json`). */
+  providerDirectory?: string;
   /** True when `MicrosoftAppId` is set: every /api/messages call must carry a valid JWT. */
   authEnabled: boolean;
 }
@@ -44,6 +47,7 @@ const envSchema = z
       .regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, ".", "_" or "-" (at most 64)')
       .default('local-dev-tenant'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    PROVIDER_DIRECTORY: z.string().trim().min(1).optional(),
   })
   .superRefine((env, ctx) => {
     if (!env.MicrosoftAppId && !LOOPBACK.has(env.HOST)) {
@@ -91,6 +95,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     microsoftAppType: e.MicrosoftAppType,
     webChatTenantId: e.WEBCHAT_TENANT_ID,
     logLevel: e.LOG_LEVEL,
+    ...(e.PROVIDER_DIRECTORY ? { providerDirectory: e.PROVIDER_DIRECTORY } : {}),
     authEnabled: e.MicrosoftAppId.length > 0,
   };
 }

@@ -6,7 +6,7 @@
  */
 import { realpathSync } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
@@ -24,6 +24,12 @@ import { createLogger, type Logger } from './logger.js';
 import { createHttpServer } from './server/httpServer.js';
 import { LowdbStorage } from './store/lowdbStorage.js';
 import { TransitionRepository } from './store/transitionRepository.js';
+import { TenantRecords } from './store/tenantRecords.js';
+import { ProviderDirectoryError, loadProviderDirectory } from './domain/providers.js';
+import { newProviderChoiceRecord } from './domain/providerChoice.js';
+
+/** The provider directory shipped with the app (copied next to the build by `npm run build`). */
+export const SHIPPED_PROVIDER_DIRECTORY = fileURLToPath(new URL('./data/providers.json', import.meta.url));
 
 /** A running assistant: its base URL and a `close()` that stops accepting requests. */
 export interface RunningApp {
@@ -42,8 +48,8 @@ export interface AppOverrides {
 }
 
 /**
- * The composition root: config -> storage -> state -> repositories -> dialogs -> bot -> adapter ->
- * HTTP server, then listens on `config.host:config.port` (port 0 picks a free port).
+ * The composition root: config -> storage -> state -> repositories and the provider directory ->
+ * dialogs -> bot -> adapter -> HTTP server, then listens on `config.host:config.port` (port 0 picks a free port).
  * Storage is lowdb under `<DATA_DIR>/store`, one file per key.
  */
 export async function startApp(config: AppConfig, overrides: AppOverrides = {}): Promise<RunningApp> {
@@ -52,7 +58,10 @@ export async function startApp(config: AppConfig, overrides: AppOverrides = {}):
   const conversationState = new ConversationState(storage);
   const userState = new UserState(storage);
   const journeys = new TransitionRepository(storage, overrides.clock);
-  const mainDialog = new MainDialog(journeys);
+  // a bad directory entry stops the start with the file and field named (ProviderDirectoryError)
+  const directory = loadProviderDirectory(config.providerDirectory ?? SHIPPED_PROVIDER_DIRECTORY);
+  const providerChoices = new TenantRecords(storage, 'providers', newProviderChoiceRecord, 1, overrides.clock);
+  const mainDialog = new MainDialog(journeys, directory, providerChoices);
   const bot = new AssistantBot({
     conversationState,
     userState,
@@ -104,7 +113,7 @@ export async function startApp(config: AppConfig, overrides: AppOverrides = {}):
   };
 }
 
-/** Reads the environment, starts the assistant, and handles signals. Exit codes: 2 bad config, 1 start failure. */
+/** Reads the environment, starts the assistant, and handles signals. Exit codes: 2 bad configuration or provider directory, 1 other start failure. */
 async function main(): Promise<void> {
   let config;
   try {
@@ -116,7 +125,16 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const app = await startApp(config);
+  let app: RunningApp;
+  try {
+    app = await startApp(config);
+  } catch (err) {
+    if (err instanceof ProviderDirectoryError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
   process.stdout.write(`CSP partner assistant: open ${app.url.replace('127.0.0.1', 'localhost')} to chat (bot endpoint ${app.url}/api/messages)\n`);
   const stop = async (signal: string) => {
     app.logger.info({ signal }, 'shutting down');

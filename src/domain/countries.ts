@@ -60,3 +60,25 @@ export function findCountryCode(text: string): CountryCode | undefined {
   }
   return undefined;
 }
+
+/**
+ * Finds a country/region named inside free text ("providers in Germany with financing",
+ * "Anbieter in Deutschland", "United Kingdom distributors"): tries every run of one to three words
+ * as a name in English, German, Russian or Chinese, then upper-case two-letter codes typed as such
+ * ("DE"). Lower-case short words are never read as codes ("in" is not India).
+ * @returns the first match, scanning longer runs first; undefined when none.
+ */
+export function findCountryInText(text: string): CountryCode | undefined {
+  const words = text.split(/[\s,.;:!?()"“”]+/u).filter(Boolean);
+  for (let n = 3; n >= 1; n--) {
+    for (let i = 0; i + n <= words.length; i++) {
+      const phrase = words.slice(i, i + n).join(' ');
+      for (const lang of ['en', 'de', 'ru', 'zh']) {
+        const code = countries.getAlpha2Code(phrase, lang);
+        if (code) return code;
+      }
+    }
+  }
+  const code = words.find((w) => /^[A-Z]{2}$/.test(w) && isCountryCode(w));
+  return code;
+}

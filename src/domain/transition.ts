@@ -42,6 +42,12 @@ export type Performer = 'anyone' | 'globalAdmin';
  */
 export const GLOBAL_ADMIN_STEPS: ReadonlySet<StepId> = new Set<StepId>(['details', 'enroll', 'agreement']);
 
+/**
+ * What's-next items that can be ticked before the checklist reaches step 8: partners often pick
+ * their indirect provider while enrollment is still pending (the provider discovery journey ticks it).
+ */
+export const ANY_TIME_ITEMS: ReadonlySet<NextItemId> = new Set<NextItemId>(['findProvider']);
+
 /** Who does each what's-next item (seed 003 role table: only a global admin accepts a provider's partnership request). */
 export const NEXT_ITEM_PERFORMER: Record<NextItemId, Performer> = {
   serveDirect: 'anyone',
@@ -247,7 +253,8 @@ export function roleOf(record: TransitionRecord, userId: string): PartnerRole | 
 /**
  * Applies `command` by `actor` at `now`. Returns a new record (the input is not mutated) with
  * `revision + 1`, or the reason it was refused. Rules:
- * - A step can be (re)answered only once reached (it is the current step or an earlier one).
+ * - A step can be (re)answered only once reached (it is the current step or an earlier one);
+ *   {@link ANY_TIME_ITEMS} can be ticked at any time.
  * - After enrollment, `prepare` ... `enroll` are locked: there is no rollback (transition seed,
  *   Get started, Important note).
  * - `details`, `enroll` and `agreement` need a global admin ({@link GLOBAL_ADMIN_STEPS}).
@@ -284,12 +291,13 @@ export function applyCommand(
   const current = currentStep(record);
   const currentIndex = current ? STEP_IDS.indexOf(current) : STEP_IDS.length;
   const stepIndex = STEP_IDS.indexOf(step);
-  if (stepIndex > currentIndex) return { ok: false, error: { code: 'stepNotReached', step, current: current ?? 'next' } };
+  const anyTime = command.type === 'setNextItem' && ANY_TIME_ITEMS.has(command.item);
+  if (stepIndex > currentIndex && !anyTime) return { ok: false, error: { code: 'stepNotReached', step, current: current ?? 'next' } };
   if (isEnrolled(record) && stepIndex <= STEP_IDS.indexOf('enroll')) return { ok: false, error: { code: 'stepLocked', step } };
   if (GLOBAL_ADMIN_STEPS.has(step) && !isGlobalAdmin(roleOf(record, actor.id))) {
     return { ok: false, error: { code: 'globalAdminRequired', step } };
   }
-  if (stepIndex > STEP_IDS.indexOf('eligibility') && record.eligibility?.answer === 'notRestricted') {
+  if (stepIndex > STEP_IDS.indexOf('eligibility') && record.eligibility?.answer === 'notRestricted' && !anyTime) {
     return { ok: false, error: { code: 'notEligible' } };
   }
 

@@ -70,7 +70,8 @@ export function translator(locale: string | undefined): Translator {
   if (cached) return cached;
   const fixed = i18n().getFixedT(lng);
   const t = ((key: string, params?: TParams) => {
-    if (!i18n().exists(key, { lng })) throw new Error(`Missing translation key: ${key}`);
+    const known = i18n().exists(key, { lng }) || (params?.count !== undefined && i18n().exists(`${key}_other`, { lng }));
+    if (!known) throw new Error(`Missing translation key: ${key}`);
     return fixed(key, params as Record<string, unknown>) as string;
   }) as Translator;
   t.has = (key) => i18n().exists(key, { lng });

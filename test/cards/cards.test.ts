@@ -38,7 +38,20 @@ async function collectCards(): Promise<Array<Record<string, unknown>>> {
   await agent.click('Both are current');
   await agent.click('Sales agent');
   await agent.click("Yes, it's Restricted");
-  return [...ga.transcript, ...agent.transcript].flatMap((a) => (a.attachments ?? []).map((x) => x.content as Record<string, unknown>));
+  const partner = new TestChat(under, { userId: 'p', userName: 'Pat', conversationId: 'c3' });
+  await partner.say('hi');
+  await partner.click('Find a provider');
+  await partner.click('Next', { country: 'DE' });
+  await partner.click('Show matching providers', { priorities: 'training,language' });
+  await partner.click('Compare selected', { selected: 'alpha-distribution,beta-cloud,gamma-nordic' });
+  await partner.click('Add to shortlist');
+  await partner.click('Mark as contacted');
+  await partner.click('Choose this provider');
+  await partner.say('status');
+  await partner.say('providers in Brazil');
+  await partner.say("I'm a provider");
+  await partner.click('Show our listing', { providerId: 'alpha-distribution' });
+  return [...ga.transcript, ...agent.transcript, ...partner.transcript].flatMap((a) => (a.attachments ?? []).map((x) => x.content as Record<string, unknown>));
 }
 
 describe('Adaptive Cards: every card the bot sends', () => {
@@ -50,7 +63,7 @@ describe('Adaptive Cards: every card the bot sends', () => {
   it('covers every template', () => {
     const titles = cards.map((c) => JSON.stringify(c));
     expect(cards.length).to.be.greaterThan(20);
-    for (const marker of ['Start the checklist', 'Both are current', 'Global admin', 'What to gather', 'Check my details', 'There is no rollback', "It's approved", 'Accept and continue', 'Mark done', 'The whole plan', 'Recent activity', 'Start over?', 'This step is for your global admin', 'is complete']) {
+    for (const marker of ['Find a provider', 'Show matching providers', '"type":"Table"', 'Choose this provider', 'Contacting', "Your tenant's shortlist", 'No provider in this directory', 'appears to partners', 'Start the checklist', 'Both are current', 'Global admin', 'What to gather', 'Check my details', 'There is no rollback', "It's approved", 'Accept and continue', 'Mark done', 'The whole plan', 'Recent activity', 'Start over?', 'This step is for your global admin', 'is complete']) {
       expect(titles.some((t) => t.includes(marker)), marker).to.equal(true);
     }
   });

@@ -6,28 +6,37 @@ import { ActivityTypes, ConversationState, MemoryStorage, TestAdapter, UserState
 import { MainDialog } from '../../dialogs/mainDialog.js';
 import { AssistantBot } from '../../src/bot/assistantBot.js';
 import { createLogger } from '../../src/logger.js';
+import { newProviderChoiceRecord, type ProviderChoiceRecord } from '../../src/domain/providerChoice.js';
+import { loadProviderDirectory, type ProviderDirectory } from '../../src/domain/providers.js';
+import { TenantRecords } from '../../src/store/tenantRecords.js';
 import { TransitionRepository } from '../../src/store/transitionRepository.js';
+
+/** Synthetic providers for dialog tests (`test/fixtures/providers.json`). */
+export const FIXTURE_DIRECTORY = new URL('../fixtures/providers.json', import.meta.url).pathname;
 
 export interface BotUnderTest {
   storage: Storage;
   journeys: TransitionRepository;
+  providerChoices: TenantRecords<ProviderChoiceRecord>;
+  directory: ProviderDirectory;
   bot: AssistantBot;
   clock: { now: Date };
 }
 
-/** Builds the bot over `storage` (MemoryStorage by default) with a settable clock. */
-export function createBot(storage: Storage = new MemoryStorage(), start = new Date('2026-11-20T09:00:00Z')): BotUnderTest {
+/** Builds the bot over `storage` (MemoryStorage by default) with a settable clock and the fixture directory. */
+export function createBot(storage: Storage = new MemoryStorage(), start = new Date('2026-11-20T09:00:00Z'), directory = loadProviderDirectory(FIXTURE_DIRECTORY)): BotUnderTest {
   const clock = { now: start };
   const journeys = new TransitionRepository(storage, () => clock.now);
+  const providerChoices = new TenantRecords(storage, 'providers', newProviderChoiceRecord, 1, () => clock.now);
   const bot = new AssistantBot({
     conversationState: new ConversationState(storage),
     userState: new UserState(storage),
-    mainDialog: new MainDialog(journeys),
+    mainDialog: new MainDialog(journeys, directory, providerChoices),
     logger: createLogger('silent'),
     webChatTenantId: 'webchat-tenant',
     clock: () => clock.now,
   });
-  return { storage, journeys, bot, clock };
+  return { storage, journeys, providerChoices, directory, bot, clock };
 }
 
 export interface ChatOptions {

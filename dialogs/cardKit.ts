@@ -1,0 +1,64 @@
+/**
+ * Small building blocks shared by the journeys' views: card actions and the general-purpose
+ * "step" card (title, paragraphs, bullets, facts, a note, buttons).
+ */
+import type { Attachment } from 'botbuilder';
+import { renderCard, type ProgressHeaderData } from '../cards/render.js';
+import type { Verb } from './submits.js';
+
+/** A card button: Action.Submit with `{ verb, ...fields }`, or Action.OpenUrl. */
+export type Action =
+  | { kind: 'submit'; title: string; data: Record<string, unknown>; style: 'default' | 'positive' | 'destructive' }
+  | { kind: 'url'; title: string; url: string };
+export type SubmitAction = Extract<Action, { kind: 'submit' }>;
+
+/** An Action.Submit sending `{ verb, ...fields }`. */
+export function submit(title: string, verb: Verb, fields: Record<string, unknown> = {}, style: SubmitAction['style'] = 'default'): SubmitAction {
+  return { kind: 'submit', title, data: { verb, ...fields }, style };
+}
+
+/** A button that sends one of the words that work at any prompt (`help`, `status`, `plan` ...). */
+export function command(title: string, name: string): SubmitAction {
+  return submit(title, 'command', { command: name });
+}
+
+/** An Action.OpenUrl. */
+export function link(title: string, url: string): Action {
+  return { kind: 'url', title, url };
+}
+
+/** Splits `items` into rows of at most `size`. */
+export function chunk<T>(items: readonly T[], size: number): T[][] {
+  const rows: T[][] = [];
+  for (let i = 0; i < items.length; i += size) rows.push(items.slice(i, i + size));
+  return rows;
+}
+
+/** Content of the general-purpose card (`cards/templates/step.json`); every string already translated. */
+export interface StepCardData {
+  title: string;
+  paragraphs: string[];
+  bullets?: string[];
+  bulletsTitle?: string;
+  facts?: Array<{ title: string; value: string }>;
+  note?: { title?: string; text: string; style: 'attention' | 'warning' | 'accent' | 'emphasis' | 'good' };
+  footer?: string;
+  /** Card-level buttons (at most five). */
+  actions: Action[];
+  /** Extra rows of submit buttons inside the body (a card allows at most five actions per row). */
+  actionRows?: Array<{ actions: SubmitAction[] }>;
+}
+
+/** Renders the general-purpose card, optionally under a progress header. */
+export function infoCard(data: StepCardData, header?: ProgressHeaderData): Attachment {
+  const filled = {
+    bullets: [],
+    bulletsTitle: '',
+    actionRows: [],
+    facts: [],
+    footer: '',
+    ...data,
+    note: { title: '', text: '', style: 'default', ...data.note },
+  };
+  return renderCard('step', filled, header);
+}
