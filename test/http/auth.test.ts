@@ -44,3 +44,29 @@ describe('auth on (MicrosoftAppId set)', () => {
     expect(page).to.not.contain('tokens/generate');
   });
 });
+
+describe('start-up with a bad provider directory', () => {
+  it('fails, naming the file and the field', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'csp-bad-dir-'));
+    const { writeFile } = await import('node:fs/promises');
+    const file = path.join(dir, 'providers.json');
+    await writeFile(
+      file,
+      JSON.stringify({
+        providers: [
+          { id: 'x-dist', name: 'X', website: 'https://x.example.com', headquarters: 'DE', countries: ['DE', 'XX'], services: {}, supportTiers: [], languages: [], source: 'https://x.example.com', checked: '2026-11-01' },
+        ],
+      }),
+    );
+    try {
+      await startApp(loadConfig({ PORT: '0', DATA_DIR: dir, LOG_LEVEL: 'silent', PROVIDER_DIRECTORY: file }));
+      expect.fail('start-up should have failed');
+    } catch (err) {
+      expect((err as Error).name).to.equal('ProviderDirectoryError');
+      expect((err as Error).message).to.contain(file);
+      expect((err as Error).message).to.contain('providers[0].countries[1]');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
