@@ -41,6 +41,8 @@ export interface StepCardData {
   bullets?: string[];
   bulletsTitle?: string;
   facts?: Array<{ title: string; value: string }>;
+  /** Facts as "**Title:** value" lines, for narrow cards (carousels) where a FactSet's title column wraps. */
+  lines?: string[];
   note?: { title?: string; text: string; style: 'attention' | 'warning' | 'accent' | 'emphasis' | 'good' };
   footer?: string;
   /** Card-level buttons (at most five). */
@@ -56,6 +58,7 @@ export function infoCard(data: StepCardData, header?: ProgressHeaderData): Attac
     bulletsTitle: '',
     actionRows: [],
     facts: [],
+    lines: [],
     footer: '',
     ...data,
     note: { title: '', text: '', style: 'default', ...data.note },

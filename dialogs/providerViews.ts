@@ -122,7 +122,7 @@ export function providerCard(t: Translator, ranked: RankedProvider, rank: number
     title: p.name,
     paragraphs: [t('providers.rank', { rank })],
     bullets: ranked.reasons.map((r) => reasonText(t, r)),
-    facts: providerFacts(t, p),
+    lines: providerFacts(t, p).map((f) => `**${f.title}:** ${f.value}`),
     footer: `${t('providers.facts.source')}: ${t('providers.facts.sourceValue', { url: p.source, date: t.date(p.checked) })}`,
     actions,
   });
