@@ -11,7 +11,7 @@
 import { MessageFactory, type Attachment, type TurnContext } from 'botbuilder';
 import { Dialog, WaterfallDialog, type DialogContext, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { findCountryCode, findCountryInText, isCountryCode } from '../src/domain/countries.js';
-import { applyProviderChoice, type ProviderChoiceCommand, type ProviderChoiceRecord } from '../src/domain/providerChoice.js';
+import { SHORTLIST_LIMIT, applyProviderChoice, type ProviderChoiceCommand, type ProviderChoiceRecord } from '../src/domain/providerChoice.js';
 import { PROVIDER_SERVICES, rankProviders, type Priority, type ProviderDirectory } from '../src/domain/providers.js';
 import { applyCommand } from '../src/domain/transition.js';
 import type { TenantRecords } from '../src/store/tenantRecords.js';
@@ -218,14 +218,14 @@ export class ProviderDialog extends GuidedDialog {
       await ctx.sendActivity(MessageFactory.attachment(this.shortlist(t, await this.choices.get(info.tenantId!))));
       return this.loop(step, { ...o, render: false });
     }
-    if (command.type === 'search') return this.loop(step, o);
+    if (command.type === 'search') return this.loop(step, { ...o, render: false });
     const provider = this.directory.get(command.providerId)!;
     const record = result.record;
     switch (command.type) {
       case 'shortlist':
         await ctx.sendActivity(
           command.add
-            ? t('providers.shortlisted', { name: provider.name, count: record.shortlist.length, limit: 10 })
+            ? t('providers.shortlisted', { name: provider.name, count: record.shortlist.length, limit: SHORTLIST_LIMIT })
             : t('providers.unshortlisted', { name: provider.name }),
         );
         break;

@@ -36,14 +36,14 @@ const ICON: Record<string, { icon: string; color: string }> = {
   done: { icon: '✓', color: 'good' },
   current: { icon: '▶', color: 'accent' },
   blocked: { icon: '‖', color: 'warning' },
-  todo: { icon: '○', color: 'default' },
+  upcoming: { icon: '○', color: 'default' },
 };
-/** Bar segment colours: done green, current blue, blocked amber, to do grey (visible on the card's default background). */
+/** Bar segment colours: done green, current blue, blocked amber, upcoming grey (visible on the card's default background). */
 const SEGMENT: Record<string, ProgressHeaderData['segments'][number]['style']> = {
   done: 'good',
   current: 'accent',
   blocked: 'warning',
-  todo: 'emphasis',
+  upcoming: 'emphasis',
 };
 
 function who(t: Translator, mark: Mark | undefined): string {

@@ -220,7 +220,7 @@ export function globalAdminNames(record: TransitionRecord): string[] {
 }
 
 /** Per-step state for the progress card. `blocked`: waiting on eligibility or on a global admin. */
-export type StepState = 'done' | 'current' | 'todo' | 'blocked';
+export type StepState = 'done' | 'current' | 'upcoming' | 'blocked';
 
 /** Progress as shown on the progress card; `percent` is whole steps done out of 8, 0-100. */
 export interface Progress {
@@ -238,7 +238,7 @@ export function progress(record: TransitionRecord, userId: string): Progress {
   const blocked = action.kind === 'ineligible' || action.kind === 'needsGlobalAdmin';
   const steps = STEP_IDS.map((id) => {
     const mark = record.done[id];
-    const state: StepState = mark ? 'done' : id === current ? (blocked ? 'blocked' : 'current') : 'todo';
+    const state: StepState = mark ? 'done' : id === current ? (blocked ? 'blocked' : 'current') : 'upcoming';
     return { id, state, ...(mark ? { mark } : {}) };
   });
   const doneCount = steps.filter((s) => s.state === 'done').length;

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { TestChat, createBot } from '../support/chat.js';
+import { TestChat, createBot, walkChecklistToNext } from '../support/chat.js';
 
 /** Provider names in the order the result carousel shows them. */
 function shownProviders(chat: TestChat): string[] {
@@ -127,15 +127,7 @@ describe('provider discovery journey', () => {
   it("the checklist's what's-next item links to the provider journey", async () => {
     const under = createBot();
     const chat = new TestChat(under);
-    const details = { legalName: 'Contoso Ltd.', partnerId: '1234567', country: 'DE', primaryContactEmail: 'ops@contoso.com' };
-    await chat.say('continue');
-    await chat.click('Both are current');
-    await chat.click('Global admin');
-    await chat.click("Yes, it's Restricted");
-    await chat.click('Check my details', details);
-    await chat.click("I've selected Enroll now", { understood: 'true' });
-    await chat.click("It's approved");
-    await chat.click("I've accepted the agreement");
+    await walkChecklistToNext(chat);
     await chat.click('Compare providers with me');
     expect(chat.text()).to.match(/Which country\/region is your business in/);
     expect(JSON.stringify(chat.cards()[0])).to.contain('"value":"DE"'); // prefilled from the details

@@ -1,19 +1,10 @@
 import { expect } from 'chai';
-import { TestChat, createBot } from '../support/chat.js';
-
-const GOOD_DETAILS = { legalName: 'Contoso Ltd.', partnerId: '1234567', country: 'DE', primaryContactEmail: 'ops@contoso.com' };
+import { GOOD_DETAILS, TestChat, createBot, walkChecklistToNext } from '../support/chat.js';
 
 /** Walks a global admin from "hi" to the what's-next list. */
 async function walkToNext(chat: TestChat) {
   await chat.say('hi');
-  await chat.click('Start the checklist');
-  await chat.click('Both are current');
-  await chat.click('Global admin');
-  await chat.click("Yes, it's Restricted");
-  await chat.click('Check my details', GOOD_DETAILS);
-  await chat.click("I've selected Enroll now", { understood: 'true' });
-  await chat.click("It's approved");
-  await chat.click("I've accepted the agreement");
+  await walkChecklistToNext(chat);
 }
 
 describe('transition checklist (dialogs through TestAdapter)', () => {

@@ -139,7 +139,7 @@ describe('transition rules (pure)', () => {
 
   it('shows progress states per user: blocked when this user cannot act', () => {
     const r = run([...toEnrolled.slice(0, 3), [{ type: 'setRole', role: 'helpdeskAgent' }, agent]]);
-    expect(progress(r, 'ga').steps.map((s) => s.state)).to.deep.equal(['done', 'done', 'done', 'current', 'todo', 'todo', 'todo', 'todo']);
+    expect(progress(r, 'ga').steps.map((s) => s.state)).to.deep.equal(['done', 'done', 'done', 'current', 'upcoming', 'upcoming', 'upcoming', 'upcoming']);
     expect(progress(r, 'agent').steps[3]!.state).to.equal('blocked');
     expect(progress(r, 'ga').steps[0]!.mark?.by).to.deep.equal(ga);
   });

@@ -163,3 +163,18 @@ export function describe(activity: Partial<Activity>): string {
   for (const a of activity.attachments ?? []) walk(a.content);
   return parts.join('\n');
 }
+
+/** Enrollment details that pass validation (Contoso, Germany, work email). */
+export const GOOD_DETAILS = { legalName: 'Contoso Ltd.', partnerId: '1234567', country: 'DE', primaryContactEmail: 'ops@contoso.com' };
+
+/** Walks a global admin through steps 1-7 from a fresh conversation, ending on the what's-next list. */
+export async function walkChecklistToNext(chat: TestChat): Promise<void> {
+  await chat.say('continue');
+  await chat.click('Both are current');
+  await chat.click('Global admin');
+  await chat.click("Yes, it's Restricted");
+  await chat.click('Check my details', GOOD_DETAILS);
+  await chat.click("I've selected Enroll now", { understood: 'true' });
+  await chat.click("It's approved");
+  await chat.click("I've accepted the agreement");
+}
