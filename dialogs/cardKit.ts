@@ -65,3 +65,33 @@ export function infoCard(data: StepCardData, header?: ProgressHeaderData): Attac
   };
   return renderCard('step', filled, header);
 }
+
+/** Content of the one-question form card (`cards/templates/form.json`): a ChoiceSet and a submit button. */
+export interface ChoiceFormData {
+  title: string;
+  paragraphs: string[];
+  input: {
+    id: string;
+    label: string;
+    choices: Array<{ title: string; value: string }>;
+    /** `filtered` (type to search), `expanded` (radio buttons/check boxes) or `compact`. Default `compact`. */
+    style?: 'filtered' | 'expanded' | 'compact';
+    isMultiSelect?: boolean;
+    placeholder?: string;
+    /** Preselected value(s), comma-separated for multi-select. */
+    value?: string;
+  };
+  footer?: string;
+  submit: { title: string; data: Record<string, unknown> & { verb: Verb } };
+  links?: Array<{ title: string; url: string }>;
+}
+
+/** Renders a one-question form; optional fields get their empty defaults. */
+export function choiceFormCard(data: ChoiceFormData): Attachment {
+  return renderCard('form', {
+    footer: '',
+    links: [],
+    ...data,
+    input: { style: 'compact', isMultiSelect: false, placeholder: '', value: '', ...data.input },
+  });
+}

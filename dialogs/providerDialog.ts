@@ -12,7 +12,7 @@ import { MessageFactory, type Attachment, type TurnContext } from 'botbuilder';
 import { Dialog, WaterfallDialog, type DialogContext, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { findCountryCode, findCountryInText, isCountryCode } from '../src/domain/countries.js';
 import { SHORTLIST_LIMIT, applyProviderChoice, type ProviderChoiceCommand, type ProviderChoiceRecord } from '../src/domain/providerChoice.js';
-import { PROVIDER_SERVICES, rankProviders, type Priority, type ProviderDirectory } from '../src/domain/providers.js';
+import { PRIORITIES, PROVIDER_SERVICES, rankProviders, type Priority, type ProviderDirectory } from '../src/domain/providers.js';
 import { applyCommand } from '../src/domain/transition.js';
 import type { TenantRecords } from '../src/store/tenantRecords.js';
 import type { TransitionRepository } from '../src/store/transitionRepository.js';
@@ -300,7 +300,7 @@ function stateOf(step: WaterfallStepContext): { options?: ProviderOptions } {
 
 /** Priorities from a multi-select value ("training,financing"); unknown values are dropped. */
 export function parsePriorities(value: string | undefined): Priority[] {
-  const allowed: readonly string[] = [...PROVIDER_SERVICES, 'language'];
+  const allowed: readonly string[] = PRIORITIES;
   return [...new Set((value ?? '').split(',').map((s) => s.trim()))].filter((s): s is Priority => allowed.includes(s));
 }
 

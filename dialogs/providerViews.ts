@@ -7,10 +7,10 @@ import type { Attachment } from 'botbuilder';
 import { renderCard } from '../cards/render.js';
 import { countryName, countryOptions } from '../src/domain/countries.js';
 import { SHORTLIST_LIMIT, type ProviderChoiceRecord } from '../src/domain/providerChoice.js';
-import { PROVIDER_SERVICES, type Priority, type Provider, type RankReason, type RankedProvider } from '../src/domain/providers.js';
+import { PRIORITIES, PROVIDER_SERVICES, type Priority, type Provider, type RankReason, type RankedProvider } from '../src/domain/providers.js';
 import type { Translator } from '../src/i18n/index.js';
 import { OFFICIAL_PROVIDER_LIST_URL } from './transitionViews.js';
-import { infoCard, link, submit, type Action } from './cardKit.js';
+import { choiceFormCard, infoCard, link, submit, type Action } from './cardKit.js';
 
 /** Name of an ISO 639-1 language in the user's locale ("de" -> "German"). */
 export function languageName(t: Translator, code: string): string {
@@ -28,7 +28,7 @@ export function userLanguage(t: Translator): string {
 
 /** Step 1 of a search: which country/region (prefilled when the tenant's details name one). */
 export function countryCard(t: Translator, preset: string | undefined, checked: string): Attachment {
-  return renderCard('form', {
+  return choiceFormCard({
     title: t('providers.title'),
     paragraphs: [t('providers.intro'), t('providers.regionRule'), t('providers.countryQuestion')],
     input: {
@@ -36,7 +36,6 @@ export function countryCard(t: Translator, preset: string | undefined, checked: 
       label: t('providers.countryLabel'),
       placeholder: t('providers.countryPlaceholder'),
       style: 'filtered',
-      isMultiSelect: false,
       value: preset ?? '',
       choices: countryOptions(t.locale).map((c) => ({ title: c.name, value: c.code })),
     },
@@ -48,22 +47,19 @@ export function countryCard(t: Translator, preset: string | undefined, checked: 
 
 /** Step 2: what matters (multi-select), for `country`. */
 export function prioritiesCard(t: Translator, country: string, preset: Priority[] = []): Attachment {
-  const priorities: Priority[] = [...PROVIDER_SERVICES, 'language'];
-  return renderCard('form', {
+  return choiceFormCard({
     title: t('providers.title'),
     paragraphs: [t('providers.prioritiesQuestion')],
     input: {
       id: 'priorities',
       label: t('providers.prioritiesLabel'),
-      placeholder: '',
       style: 'expanded',
       isMultiSelect: true,
       value: preset.join(','),
-      choices: priorities.map((p) => ({ title: t(`providers.priority.${p}`, { language: languageName(t, userLanguage(t)) }), value: p })),
+      choices: PRIORITIES.map((p) => ({ title: t(`providers.priority.${p}`, { language: languageName(t, userLanguage(t)) }), value: p })),
     },
     footer: t('providers.reasons.servesCountry', { country: countryName(country, t.locale) }),
     submit: { title: t('providers.prioritiesSubmit'), data: { verb: 'providers.priorities', country } },
-    links: [],
   });
 }
 
@@ -131,7 +127,7 @@ export function providerCard(t: Translator, ranked: RankedProvider, rank: number
 /** Heading of the results, plus the compare form over the shown providers. */
 export function resultsSummaryCard(t: Translator, country: string, priorities: Priority[], ranked: RankedProvider[], total: number): Attachment {
   const names = priorities.map((p) => t(`providers.priority.${p}`, { language: languageName(t, userLanguage(t)) }).toLocaleLowerCase(t.locale));
-  return renderCard('form', {
+  return choiceFormCard({
     title: t('providers.resultsTitle', { count: total, country: countryName(country, t.locale) }),
     paragraphs: [
       priorities.length ? t('providers.resultsIntro', { priorities: new Intl.ListFormat(t.locale).format(names) }) : t('providers.resultsIntroNone'),
@@ -140,10 +136,8 @@ export function resultsSummaryCard(t: Translator, country: string, priorities: P
     input: {
       id: 'selected',
       label: t('providers.compareLabel'),
-      placeholder: '',
       style: 'expanded',
       isMultiSelect: true,
-      value: '',
       choices: ranked.map((r) => ({ title: r.provider.name, value: r.provider.id })),
     },
     footer: t('providers.authoritative', { date: t.date(ranked[0]?.provider.checked ?? new Date().toISOString().slice(0, 10)) }),
@@ -214,7 +208,7 @@ export function contactedCard(t: Translator, p: Provider): Attachment {
 
 /** Provider side: pick your company. */
 export function listingPickCard(t: Translator, providers: readonly Provider[]): Attachment {
-  return renderCard('form', {
+  return choiceFormCard({
     title: t('journeys.providerListing.title'),
     paragraphs: [t('providers.listing.pick')],
     input: {
@@ -222,13 +216,9 @@ export function listingPickCard(t: Translator, providers: readonly Provider[]): 
       label: t('providers.listing.label'),
       placeholder: t('providers.listing.label'),
       style: 'filtered',
-      isMultiSelect: false,
-      value: '',
       choices: [...providers].sort((a, b) => a.name.localeCompare(b.name)).map((p) => ({ title: p.name, value: p.id })),
     },
-    footer: '',
     submit: { title: t('providers.listing.submit'), data: { verb: 'providers.listing' } },
-    links: [],
   });
 }
 
