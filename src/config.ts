@@ -13,6 +13,10 @@ import { z } from 'zod';
  *   its own; Teams sends `channelData.tenant.id`).
  * - `logLevel`: pino level.
  * - `providerDirectory`: path of the provider directory JSON (default: the shipped one).
+ * - `invitationSecret`: HMAC key for invitation links (`INVITATION_SECRET`, at least 32
+ *   characters); unset = a random one generated once and kept in `<DATA_DIR>/invitation-secret`.
+ * - `publicBaseUrl`: the absolute URL invitation links start with (`PUBLIC_BASE_URL`, e.g.
+ *   `https://assistant.contoso.com`); unset = the address the server listens on.
  */
 export interface AppConfig {
   port: number;
@@ -26,6 +30,10 @@ export interface AppConfig {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Provider directory JSON file; undefined = the one shipped with the app (`src/data/providers.json`). */
   providerDirectory?: string;
+  /** HMAC key for invitation links; undefined = generated and kept under `dataDir`. */
+  invitationSecret?: string;
+  /** Base URL of invitation links, without a trailing slash; undefined = the listening address. */
+  publicBaseUrl?: string;
   /** True when `MicrosoftAppId` is set: every /api/messages call must carry a valid JWT. */
   authEnabled: boolean;
 }
@@ -48,6 +56,11 @@ const envSchema = z
       .default('local-dev-tenant'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     PROVIDER_DIRECTORY: z.string().trim().min(1).optional(),
+    INVITATION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    PUBLIC_BASE_URL: z
+      .url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' })
+      .transform((u) => u.replace(/\/+$/, ''))
+      .optional(),
   })
   .superRefine((env, ctx) => {
     if (!env.MicrosoftAppId && !LOOPBACK.has(env.HOST)) {
@@ -96,6 +109,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     webChatTenantId: e.WEBCHAT_TENANT_ID,
     logLevel: e.LOG_LEVEL,
     ...(e.PROVIDER_DIRECTORY ? { providerDirectory: e.PROVIDER_DIRECTORY } : {}),
+    ...(e.INVITATION_SECRET ? { invitationSecret: e.INVITATION_SECRET } : {}),
+    ...(e.PUBLIC_BASE_URL ? { publicBaseUrl: e.PUBLIC_BASE_URL } : {}),
     authEnabled: e.MicrosoftAppId.length > 0,
   };
 }

@@ -27,6 +27,8 @@ import { TransitionRepository } from './store/transitionRepository.js';
 import { TenantRecords } from './store/tenantRecords.js';
 import { ProviderDirectoryError, loadProviderDirectory } from './domain/providers.js';
 import { newProviderChoiceRecord } from './domain/providerChoice.js';
+import { InvitationService } from './invitations/invitationService.js';
+import { loadInvitationSecret } from './store/invitationSecret.js';
 
 /** The provider directory shipped with the app (copied next to the build by `npm run build`). */
 export const SHIPPED_PROVIDER_DIRECTORY = fileURLToPath(new URL('./data/providers.json', import.meta.url));
@@ -37,6 +39,10 @@ export interface RunningApp {
   server: Server;
   storage: Storage;
   logger: Logger;
+  /** Tenants' checklists (roles live here: `people`). */
+  journeys: TransitionRepository;
+  /** Invitations and relationships use cases (shared by the chat and the accept pages). */
+  invitations: InvitationService;
   close(): Promise<void>;
 }
 
@@ -61,6 +67,14 @@ export async function startApp(config: AppConfig, overrides: AppOverrides = {}):
   // a bad directory entry stops the start with the file and field named (ProviderDirectoryError)
   const directory = loadProviderDirectory(config.providerDirectory ?? SHIPPED_PROVIDER_DIRECTORY);
   const providerChoices = new TenantRecords(storage, 'providers', newProviderChoiceRecord, 1, overrides.clock);
+  let baseUrl = '';
+  const invitations = new InvitationService({
+    storage,
+    journeys,
+    secret: loadInvitationSecret(config.dataDir, config.invitationSecret),
+    publicBaseUrl: () => config.publicBaseUrl ?? baseUrl,
+    ...(overrides.clock ? { clock: overrides.clock } : {}),
+  });
   const mainDialog = new MainDialog(journeys, directory, providerChoices);
   const bot = new AssistantBot({
     conversationState,
@@ -87,8 +101,7 @@ export async function startApp(config: AppConfig, overrides: AppOverrides = {}):
     }
   };
 
-  let baseUrl = '';
-  const { server } = createHttpServer({ config, adapter, bot, logger, baseUrl: () => baseUrl });
+  const { server } = createHttpServer({ config, adapter, bot, logger, invitations, baseUrl: () => baseUrl });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
@@ -105,6 +118,8 @@ export async function startApp(config: AppConfig, overrides: AppOverrides = {}):
     server,
     storage,
     logger,
+    journeys,
+    invitations,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -254,7 +254,8 @@ export function roleOf(record: TransitionRecord, userId: string): PartnerRole | 
  * Applies `command` by `actor` at `now`. Returns a new record (the input is not mutated) with
  * `revision + 1`, or the reason it was refused. Rules:
  * - A step can be (re)answered only once reached (it is the current step or an earlier one);
- *   {@link ANY_TIME_ITEMS} can be ticked at any time.
+ *   {@link ANY_TIME_ITEMS} can be ticked at any time. A user may declare or change their own role
+ *   at any time, even after enrollment (a second admin joins later; other journeys ask for it).
  * - After enrollment, `prepare` ... `enroll` are locked: there is no rollback (transition seed,
  *   Get started, Important note).
  * - `details`, `enroll` and `agreement` need a global admin ({@link GLOBAL_ADMIN_STEPS}).
@@ -276,6 +277,13 @@ export function applyCommand(
     return { ok: false, error: { code: 'stale', expected: expectedRevision, actual: record.revision } };
   }
   const step = commandStep(command);
+  if (command.type === 'setRole') {
+    const r: TransitionRecord = structuredClone(record);
+    const at = now.toISOString();
+    r.people[actor.id] = { ...(actor.name ? { name: actor.name } : {}), role: command.role, at };
+    r.done.role ??= { by: actor, at };
+    return ok(r, actor, now, `role.${command.role}`);
+  }
   if (command.type === 'startOver') {
     if (isEnrolled(record)) return { ok: false, error: { code: 'cannotStartOverAfterEnrollment' } };
     const fresh = newTransitionRecord(record.tenantId, now);
@@ -307,10 +315,6 @@ export function applyCommand(
     case 'confirmPrepared':
       r.done.prepare = mark;
       return ok(r, actor, now, 'prepare.confirmed');
-    case 'setRole':
-      r.people[actor.id] = { ...(actor.name ? { name: actor.name } : {}), role: command.role, at: mark.at };
-      r.done.role ??= mark;
-      return ok(r, actor, now, `role.${command.role}`);
     case 'answerEligibility':
       r.eligibility = { ...mark, answer: command.answer };
       if (command.answer === 'restricted') r.done.eligibility = mark;

@@ -1,5 +1,6 @@
 import i18next, { type i18n as I18n } from 'i18next';
 import enUS from './locales/en-US.json' with { type: 'json' };
+import enUSPages from './locales/en-US.pages.json' with { type: 'json' };
 
 /**
  * Locales the assistant speaks. Issue 6 adds de-DE, ru-RU and zh-TW; every locale falls back to
@@ -36,7 +37,8 @@ function i18n(): I18n {
   if (!instance) {
     instance = i18next.createInstance();
     void instance.init({
-      resources: { 'en-US': { translation: enUS } },
+      // one translation per locale, from two files: chat words and the accept pages' words (`pages.*`)
+      resources: { 'en-US': { translation: { ...enUS, ...enUSPages } } },
       lng: DEFAULT_LOCALE,
       fallbackLng: DEFAULT_LOCALE,
       supportedLngs: [...SUPPORTED_LOCALES],

@@ -1,6 +1,7 @@
 import restify, { type Server } from 'restify';
 import type { ActivityHandler, CloudAdapter } from 'botbuilder';
 import type { AppConfig } from '../config.js';
+import type { InvitationService } from '../invitations/invitationService.js';
 import type { Logger } from '../logger.js';
 import { registerDevDirectLine, type DevDirectLine } from './devDirectLine.js';
 import { registerWebChatPage } from './webChatPage.js';
@@ -14,6 +15,7 @@ export interface HttpServerDeps {
   adapter: CloudAdapter;
   bot: ActivityHandler;
   logger: Logger;
+  invitations: InvitationService;
   /** Absolute base URL of this server once listening, e.g. `http://127.0.0.1:3978`. */
   baseUrl: () => string;
 }

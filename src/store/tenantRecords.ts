@@ -53,10 +53,11 @@ export class TenantRecords<R extends VersionedRecord> {
    * re-applies `change` to the newer record, up to {@link MAX_CONFLICT_RETRIES} times, so no
    * concurrent change is lost. A refused change (`ok: false`) writes nothing.
    * @param change pure function of the current record; may be called several times.
-   * @returns the result of the last application; `retried` counts conflicts seen.
+   * @returns the result of the last application (with any extra fields `change` returned);
+   *   `retried` counts conflicts seen.
    * @throws the storage error when it is not an eTag conflict, or after too many conflicts.
    */
-  async update<E>(tenantId: string, change: (record: R) => RecordResult<R, E>): Promise<RecordResult<R, E> & { retried: number }> {
+  async update<X extends RecordResult<R, unknown>>(tenantId: string, change: (record: R) => X): Promise<X & { retried: number }> {
     for (let attempt = 0; ; attempt++) {
       const { record, eTag } = await this.load(tenantId);
       const result = change(record);

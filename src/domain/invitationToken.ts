@@ -1,0 +1,131 @@
+/**
+ * Signed invitation links. A token is `<payload>.<signature>`: the payload is base64url JSON of
+ * {@link TokenClaims}; the signature is HMAC-SHA256 over `csp-invite.v1.<payload>` with the
+ * server's invitation secret, base64url. Verification recomputes the HMAC and compares in constant
+ * time (`crypto.timingSafeEqual`) before reading any claim.
+ *
+ * Single use and revocation are not in the token: the invitation record holds the state and the
+ * current link nonce (`n`), and a link whose nonce is not the invitation's current one is refused
+ * (see `checkLink` in invitations.ts). The token only proves who issued it, for which tenant,
+ * invitation and kind, and until when.
+ *
+ * No botbuilder import: pure functions over node:crypto.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+/**
+ * What a token is for:
+ * - `invite`: the personalized link in the invitation email (the recipient's page).
+ * - `accept`: a short-lived page session the assistant hands a signed-in reseller so the accept
+ *   page knows their tenant and user (`s`).
+ * - `draft`: the sender's copy-to-clipboard page for the email draft.
+ */
+export const TOKEN_PURPOSES = ['invite', 'accept', 'draft'] as const;
+export type TokenPurpose = (typeof TOKEN_PURPOSES)[number];
+
+/** Claims inside a token (short keys keep links short). */
+export interface TokenClaims {
+  /** Token format version, always 1. */
+  v: 1;
+  /** Purpose, see {@link TOKEN_PURPOSES}. */
+  p: TokenPurpose;
+  /** The inviting tenant (the one whose invitation record holds `i`). */
+  t: string;
+  /** Invitation kind (`partnership`, `reseller`, `resellerAndProvider`). */
+  k: string;
+  /** Invitation id. */
+  i: string;
+  /** The invitation's link nonce when the token was issued; resending replaces it. */
+  n: string;
+  /** Expiry, milliseconds since the Unix epoch (UTC). */
+  e: number;
+  /** `accept` tokens only: the signed-in user who may accept (their tenant and user id). */
+  s?: { t: string; u: string };
+}
+
+/** Why {@link verifyToken} refused a token. */
+export type TokenProblem = 'malformed' | 'badSignature' | 'expired' | 'wrongPurpose' | 'wrongTenant' | 'wrongKind';
+
+/** What {@link verifyToken} returns. */
+export type TokenCheck = { ok: true; claims: TokenClaims } | { ok: false; problem: TokenProblem };
+
+/** Longest token accepted (bytes); anything longer is `malformed` without further work. */
+export const MAX_TOKEN_LENGTH = 1024;
+
+const DOMAIN = 'csp-invite.v1.';
+
+function mac(secret: Buffer, payload: string): Buffer {
+  return createHmac('sha256', secret).update(DOMAIN).update(payload).digest();
+}
+
+/**
+ * Signs `claims` with `secret`.
+ * @param secret at least 32 bytes (see `loadInvitationSecret`)
+ * @returns a URL-safe token (`[A-Za-z0-9_-]+.[A-Za-z0-9_-]+`)
+ * @throws Error when the secret is shorter than 32 bytes (a configuration bug).
+ */
+export function signToken(secret: Buffer, claims: TokenClaims): string {
+  if (secret.length < 32) throw new Error('invitation secret must be at least 32 bytes');
+  const payload = Buffer.from(JSON.stringify(claims), 'utf8').toString('base64url');
+  return `${payload}.${mac(secret, payload).toString('base64url')}`;
+}
+
+/**
+ * Verifies `token`: format, signature (constant-time), then expiry against `now`, then the
+ * expectations given.
+ * @param expect.purpose the purpose the caller serves (an `accept` token is not an `invite` link)
+ * @param expect.tenantId when given, the inviting tenant the token must be bound to
+ * @param expect.kind when given, the invitation kind the token must be bound to
+ * @param now clock reading; a token is valid while `now < e`
+ */
+export function verifyToken(
+  secret: Buffer,
+  token: unknown,
+  now: Date,
+  expect: { purpose: TokenPurpose; tenantId?: string; kind?: string },
+): TokenCheck {
+  if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH) return { ok: false, problem: 'malformed' };
+  const match = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]{43})$/.exec(token);
+  if (!match) return { ok: false, problem: 'malformed' };
+  const [, payload, signature] = match as unknown as [string, string, string];
+  const given = Buffer.from(signature, 'base64url');
+  const wanted = mac(secret, payload);
+  if (given.length !== wanted.length || !timingSafeEqual(given, wanted)) return { ok: false, problem: 'badSignature' };
+  let claims: TokenClaims;
+  try {
+    claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as TokenClaims;
+  } catch {
+    return { ok: false, problem: 'malformed' };
+  }
+  if (!isClaims(claims)) return { ok: false, problem: 'malformed' };
+  if (now.getTime() >= claims.e) return { ok: false, problem: 'expired' };
+  if (claims.p !== expect.purpose) return { ok: false, problem: 'wrongPurpose' };
+  if (expect.tenantId !== undefined && claims.t !== expect.tenantId) return { ok: false, problem: 'wrongTenant' };
+  if (expect.kind !== undefined && claims.k !== expect.kind) return { ok: false, problem: 'wrongKind' };
+  return { ok: true, claims };
+}
+
+function isClaims(c: unknown): c is TokenClaims {
+  if (!c || typeof c !== 'object') return false;
+  const x = c as Record<string, unknown>;
+  const str = (v: unknown) => typeof v === 'string' && v.length > 0 && v.length <= 200;
+  if (x.v !== 1 || !TOKEN_PURPOSES.includes(x.p as TokenPurpose)) return false;
+  if (!str(x.t) || !str(x.k) || !str(x.i) || !str(x.n) || typeof x.e !== 'number' || !Number.isFinite(x.e)) return false;
+  if (x.s !== undefined) {
+    const s = x.s as Record<string, unknown> | null;
+    if (!s || typeof s !== 'object' || !str(s.t) || !str(s.u)) return false;
+  }
+  return true;
+}
+
+/**
+ * Finds an invitation token in typed or pasted text: a link `.../invitations/<token>` or a bare
+ * token. Returns undefined when there is none.
+ */
+export function findTokenInText(text: string | undefined): string | undefined {
+  if (!text) return undefined;
+  const fromLink = /\/invitations\/([A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])/.exec(text);
+  if (fromLink) return fromLink[1];
+  const bare = /(?:^|\s)([A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{43})(?:\s|$)/.exec(text);
+  return bare?.[1];
+}
