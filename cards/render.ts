@@ -8,6 +8,7 @@ import { CardFactory, type Attachment } from 'botbuilder';
 import compare from './templates/compare.json' with { type: 'json' };
 import details from './templates/details.json' with { type: 'json' };
 import enroll from './templates/enroll.json' with { type: 'json' };
+import entry from './templates/entry.json' with { type: 'json' };
 import form from './templates/form.json' with { type: 'json' };
 import next from './templates/next.json' with { type: 'json' };
 import plan from './templates/plan.json' with { type: 'json' };
@@ -17,7 +18,7 @@ import step from './templates/step.json' with { type: 'json' };
 import welcome from './templates/welcome.json' with { type: 'json' };
 
 /** Every card template by name. */
-export const CARD_TEMPLATES = { welcome, step, details, enroll, next, plan, status, form, compare } as const;
+export const CARD_TEMPLATES = { welcome, step, details, enroll, next, plan, status, form, compare, entry } as const;
 export type CardName = keyof typeof CARD_TEMPLATES;
 
 /** The highest Adaptive Card schema version used; Teams renders up to 1.5. */

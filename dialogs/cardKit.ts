@@ -95,3 +95,46 @@ export function choiceFormCard(data: ChoiceFormData): Attachment {
     input: { style: 'compact', isMultiSelect: false, placeholder: '', value: '', ...data.input },
   });
 }
+
+/** One input of an entry form: a text box, a choice list or a check box. */
+export type EntryField =
+  | { kind: 'text'; id: string; label: string; value?: string; placeholder?: string; style?: 'text' | 'email' | 'url'; isMultiline?: boolean; maxLength?: number; isRequired?: boolean; errorMessage?: string; hint?: string }
+  | { kind: 'choice'; id: string; label: string; value?: string; choices: Array<{ title: string; value: string }>; style?: 'compact' | 'expanded'; isRequired?: boolean; errorMessage?: string; hint?: string }
+  | { kind: 'toggle'; id: string; label: string; hint?: string };
+
+/** Content of the entry form card (`cards/templates/entry.json`): text, inputs, errors, buttons. */
+export interface EntryCardData {
+  title: string;
+  paragraphs: string[];
+  bullets?: string[];
+  bulletsTitle?: string;
+  /** Problems with the last answer, shown above the inputs (already translated). */
+  errors?: string[];
+  errorIntro?: string;
+  fields: EntryField[];
+  note?: StepCardData['note'];
+  footer?: string;
+  /** At most five. */
+  actions: Action[];
+}
+
+/** Renders an entry form; every optional property gets its empty default so nothing stays unexpanded. */
+export function entryCard(data: EntryCardData): Attachment {
+  const fields = data.fields.map((f) =>
+    f.kind === 'text'
+      ? { placeholder: '', value: '', style: 'text', isMultiline: false, maxLength: 1000, isRequired: false, errorMessage: '', hint: '', ...f }
+      : f.kind === 'choice'
+        ? { value: '', style: 'compact', isRequired: false, errorMessage: '', hint: '', ...f }
+        : { hint: '', ...f },
+  );
+  return renderCard('entry', {
+    bullets: [],
+    bulletsTitle: '',
+    errors: [],
+    errorIntro: '',
+    footer: '',
+    ...data,
+    fields,
+    note: { title: '', text: '', style: 'default', ...data.note },
+  });
+}

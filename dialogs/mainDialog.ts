@@ -19,6 +19,9 @@ import type { ProviderChoiceRecord } from '../src/domain/providerChoice.js';
 import type { ProviderDirectory } from '../src/domain/providers.js';
 import type { TenantRecords } from '../src/store/tenantRecords.js';
 import type { TransitionRepository } from '../src/store/transitionRepository.js';
+import { findTokenInText } from '../src/domain/invitationToken.js';
+import type { InvitationService } from '../src/invitations/invitationService.js';
+import { INVITATION_DIALOG, InvitationDialog, type InvitationOptions } from './invitationDialog.js';
 import { PROVIDER_DIALOG, ProviderDialog, type ProviderOptions } from './providerDialog.js';
 import { commandOf } from './guidedDialog.js';
 import { matches, recognizeIntent, recognizeProviderQuery } from './recognizer.js';
@@ -59,6 +62,12 @@ export function welcomeCard(t: Translator, record: TransitionRecord | undefined,
         data: { verb: 'menu.open', journey: 'providers' },
       },
       {
+        title: t('journeys.invitations.title'),
+        description: t('journeys.invitations.description'),
+        button: t('journeys.invitations.start'),
+        data: { verb: 'menu.open', journey: 'invitations' },
+      },
+      {
         title: t('journeys.providerListing.title'),
         description: t('journeys.providerListing.description'),
         button: t('journeys.providerListing.start'),
@@ -79,10 +88,12 @@ export class MainDialog extends ComponentDialog {
     private readonly journeys: TransitionRepository,
     directory: ProviderDirectory,
     providerChoices: TenantRecords<ProviderChoiceRecord>,
+    invitations: InvitationService,
   ) {
     super(MAIN_DIALOG);
     this.addDialog(new TransitionDialog(journeys));
     this.addDialog(new ProviderDialog(directory, providerChoices, journeys));
+    this.addDialog(new InvitationDialog(invitations, journeys));
     this.addDialog(new WaterfallDialog(ROUTE, [this.route.bind(this), this.finish.bind(this)]));
     this.initialDialogId = ROUTE;
   }
@@ -124,16 +135,22 @@ export class MainDialog extends ComponentDialog {
       if (submit.verb === 'menu.open') {
         if (submit.journey === 'providers') return step.beginDialog(PROVIDER_DIALOG, { stage: 'country' } satisfies ProviderOptions);
         if (submit.journey === 'providerListing') return step.beginDialog(PROVIDER_DIALOG, { stage: 'listing' } satisfies ProviderOptions);
+        if (submit.journey === 'invitations') return step.beginDialog(INVITATION_DIALOG, { stage: 'hub' } satisfies InvitationOptions);
         return step.beginDialog(TRANSITION_DIALOG, {} satisfies TransitionOptions);
       }
       if (submit.verb === 'command') return this.onCommandOutsideJourney(step, submit.command);
       if (submit.verb.startsWith('providers.')) return step.beginDialog(PROVIDER_DIALOG, { handleCurrentActivity: true } satisfies ProviderOptions);
+      if (submit.verb.startsWith('invitations.')) return step.beginDialog(INVITATION_DIALOG, { handleCurrentActivity: true } satisfies InvitationOptions);
       // A checklist card clicked while no journey is waiting (new conversation, after "cancel"):
       // hand the click to the journey, which checks the card's revision before acting.
       return step.beginDialog(TRANSITION_DIALOG, { handleCurrentActivity: true } satisfies TransitionOptions);
     }
     const command = commandOf(step);
     if (command) return this.onCommandOutsideJourney(step, command);
+    const token = findTokenInText(ctx.activity.text);
+    if (token) return step.beginDialog(INVITATION_DIALOG, { stage: 'review', token } satisfies InvitationOptions);
+    if (matches(t, 'commands.haveInvitation', ctx.activity.text)) return step.beginDialog(INVITATION_DIALOG, { stage: 'paste' } satisfies InvitationOptions);
+    if (matches(t, 'commands.invitations', ctx.activity.text)) return step.beginDialog(INVITATION_DIALOG, { stage: 'hub' } satisfies InvitationOptions);
     if (matches(t, 'commands.providerListing', ctx.activity.text)) return step.beginDialog(PROVIDER_DIALOG, { stage: 'listing' } satisfies ProviderOptions);
     const providerQuery = recognizeProviderQuery(t, ctx.activity.text);
     if (providerQuery) {

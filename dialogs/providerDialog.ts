@@ -30,7 +30,7 @@ import {
   shortlistCard,
   userLanguage,
 } from './providerViews.js';
-import { matches, mentions, recognizeIntent, recognizeProviderQuery, type CommandId } from './recognizer.js';
+import { asksForInvitations, matches, mentions, recognizeIntent, recognizeProviderQuery, type CommandId } from './recognizer.js';
 import { REROUTE, parseSubmit, type Submit } from './submits.js';
 import { turnInfo } from './turnInfo.js';
 
@@ -97,7 +97,7 @@ export class ProviderDialog extends GuidedDialog {
 
     const text = ctx.activity.text ?? '';
     if (matches(t, 'commands.providerListing', text)) return this.loop(step, { stage: 'listing' });
-    if (recognizeIntent(t, text)) return step.endDialog(REROUTE); // "continue", "approved": the checklist's words
+    if (recognizeIntent(t, text) || asksForInvitations(t, text)) return step.endDialog(REROUTE); // the checklist's or the invitations' words
     const query = recognizeProviderQuery(t, text);
     if (query?.country) return this.loop(step, { stage: 'results', country: query.country, priorities: query.priorities });
     if (o.stage === 'country' || (o.stage === 'priorities' && !o.country)) {

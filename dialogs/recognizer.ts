@@ -1,4 +1,5 @@
 import { findCountryInText } from '../src/domain/countries.js';
+import { findTokenInText } from '../src/domain/invitationToken.js';
 import { PROVIDER_SERVICES, type Priority } from '../src/domain/providers.js';
 import type { Translator } from '../src/i18n/index.js';
 
@@ -61,4 +62,13 @@ export function recognizeProviderQuery(t: Translator, text: string | undefined):
   const country = findCountryInText(text);
   const priorities = PROVIDER_SERVICES.filter((s) => mentions(t, `keywords.${s}`, text));
   return { ...(country ? { country } : {}), priorities };
+}
+
+/**
+ * True when typed text asks for the invitations journey: an invitation link or token, or the words
+ * under `commands.invitations` / `commands.haveInvitation`. Other journeys hand such text back to
+ * the main dialog.
+ */
+export function asksForInvitations(t: Translator, text: string | undefined): boolean {
+  return findTokenInText(text) !== undefined || matches(t, 'commands.invitations', text) || matches(t, 'commands.haveInvitation', text);
 }

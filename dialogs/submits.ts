@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { INVITATION_KINDS, INVITATION_PURPOSES, INVITATION_STATES } from '../src/domain/invitations.js';
+import { MAX_TOKEN_LENGTH } from '../src/domain/invitationToken.js';
+import { FOLLOW_UP_TYPES, ORGANIZATION_SIDES } from '../src/domain/relationships.js';
 import { PARTNER_ROLES } from '../src/domain/roles.js';
 import { NEXT_ITEM_IDS } from '../src/domain/transition.js';
 import { COMMAND_IDS } from './recognizer.js';
@@ -9,6 +12,10 @@ const rev = z.coerce.number().int().min(0).max(1_000_000_000);
 const field = z.string().max(1000).optional();
 /** A provider id from the directory (format only; existence is checked against the directory). */
 const providerId = z.string().regex(/^[a-z0-9-]{2,40}$/);
+/** An invitation id (random, URL-safe). */
+const invitationId = z.string().regex(/^[A-Za-z0-9_-]{8,40}$/);
+/** A signed invitation link token (checked again by the service before anything changes). */
+const token = z.string().min(1).max(MAX_TOKEN_LENGTH);
 /** Input.ChoiceSet multi-select value: comma-separated, at most 1,000 characters. */
 const multi = z.string().max(1000).optional();
 
@@ -17,7 +24,7 @@ const multi = z.string().max(1000).optional();
  * verb. A payload that fails this schema is refused with a message and changes nothing.
  */
 export const submitSchema = z.discriminatedUnion('verb', [
-  z.object({ verb: z.literal('menu.open'), journey: z.enum(['transition', 'providers', 'providerListing']) }),
+  z.object({ verb: z.literal('menu.open'), journey: z.enum(['transition', 'providers', 'providerListing', 'invitations']) }),
   z.object({ verb: z.literal('command'), command: z.enum(COMMAND_IDS) }),
   z.object({ verb: z.literal('transition.prepare.confirm'), rev }),
   z.object({ verb: z.literal('transition.prepare.howTo') }),
@@ -49,6 +56,45 @@ export const submitSchema = z.discriminatedUnion('verb', [
   z.object({ verb: z.literal('providers.newSearch') }),
   z.object({ verb: z.literal('providers.showShortlist') }),
   z.object({ verb: z.literal('providers.listing'), providerId: providerId.optional() }),
+  z.object({ verb: z.literal('invitations.hub') }),
+  z.object({ verb: z.literal('invitations.org'), side: z.enum(ORGANIZATION_SIDES).optional(), name: field, partnerId: field }),
+  z.object({ verb: z.literal('invitations.changeOrg') }),
+  z.object({ verb: z.literal('invitations.role'), role: z.enum(PARTNER_ROLES) }),
+  z.object({ verb: z.literal('invitations.roleChange') }),
+  z.object({ verb: z.literal('invitations.customerKinds') }),
+  z.object({ verb: z.literal('invitations.start'), kind: z.enum(INVITATION_KINDS), purpose: z.enum(INVITATION_PURPOSES) }),
+  z.object({
+    verb: z.literal('invitations.create'),
+    kind: z.enum(INVITATION_KINDS),
+    purpose: z.enum(INVITATION_PURPOSES),
+    email: field,
+    name: field,
+    company: field,
+    domain: field,
+    providerTenantId: field,
+  }),
+  z.object({ verb: z.literal('invitations.draft.show'), invitationId }),
+  z.object({ verb: z.literal('invitations.draft.save'), invitationId, body: z.string().max(8000).optional() }),
+  z.object({ verb: z.literal('invitations.draft.done'), invitationId }),
+  z.object({ verb: z.literal('invitations.list'), filter: z.enum(['all', ...INVITATION_STATES]).optional() }),
+  z.object({ verb: z.literal('invitations.resend'), rev, invitationId }),
+  z.object({ verb: z.literal('invitations.revoke'), rev, invitationId, confirm: z.boolean().optional() }),
+  z.object({ verb: z.literal('invitations.have') }),
+  z.object({ verb: z.literal('invitations.paste'), link: z.string().max(2000).optional() }),
+  z.object({ verb: z.literal('invitations.accept'), token, consent: z.enum(['true', 'false']).optional() }),
+  z.object({ verb: z.literal('invitations.decline'), token }),
+  z.object({ verb: z.literal('invitations.relationships') }),
+  z.object({ verb: z.literal('invitations.move') }),
+  z.object({ verb: z.literal('invitations.followUp'), type: z.enum(FOLLOW_UP_TYPES) }),
+  z.object({
+    verb: z.literal('invitations.followUp.submit'),
+    rev,
+    type: z.enum(FOLLOW_UP_TYPES),
+    resellerTenantId: field,
+    customer: field,
+    domain: field,
+    subscription: field,
+  }),
 ]);
 
 /** A parsed card submit. */

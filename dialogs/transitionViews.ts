@@ -258,8 +258,13 @@ export function agreementCard(v: ViewContext): Attachment {
 }
 
 const NEXT_LINKS: Partial<Record<NextItemId, string>> = { findProvider: OFFICIAL_PROVIDER_LIST_URL };
-/** What's-next items that have a journey of their own in this assistant. */
-const NEXT_JOURNEYS: Partial<Record<NextItemId, 'providers'>> = { findProvider: 'providers' };
+/** What's-next items that have a journey of their own in this assistant: the button's submit data. */
+const NEXT_JOURNEYS: Partial<Record<NextItemId, Record<string, string>>> = {
+  findProvider: { verb: 'menu.open', journey: 'providers' },
+  acceptPartnership: { verb: 'invitations.have' },
+  acquireCustomers: { verb: 'invitations.customerKinds' },
+  moveDirectCustomers: { verb: 'invitations.move' },
+};
 
 /** Step 8: the tracked what's-next list, each item with who does it and a done/reopen button. */
 export function nextCard(v: ViewContext): Attachment {
@@ -281,8 +286,8 @@ export function nextCard(v: ViewContext): Attachment {
       buttonData: { verb: 'transition.next.set', ...rev(v), item: item.id, done: !done },
       linkUrl: NEXT_LINKS[item.id] ?? '',
       linkTitle: t('next.officialList'),
-      journeyTitle: NEXT_JOURNEYS[item.id] ? t(`next.journey.${NEXT_JOURNEYS[item.id]}`) : '',
-      journeyData: NEXT_JOURNEYS[item.id] ? { verb: 'menu.open', journey: NEXT_JOURNEYS[item.id] } : {},
+      journeyTitle: NEXT_JOURNEYS[item.id] ? t(`next.journey.${item.id}`) : '',
+      journeyData: NEXT_JOURNEYS[item.id] ?? {},
     };
   });
   return renderCard('next', { title: t('steps.next.title'), intro: t('next.intro'), items }, progressHeader(v));

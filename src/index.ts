@@ -75,7 +75,7 @@ export async function startApp(config: AppConfig, overrides: AppOverrides = {}):
     publicBaseUrl: () => config.publicBaseUrl ?? baseUrl,
     ...(overrides.clock ? { clock: overrides.clock } : {}),
   });
-  const mainDialog = new MainDialog(journeys, directory, providerChoices);
+  const mainDialog = new MainDialog(journeys, directory, providerChoices, invitations);
   const bot = new AssistantBot({
     conversationState,
     userState,
@@ -101,7 +101,7 @@ export async function startApp(config: AppConfig, overrides: AppOverrides = {}):
     }
   };
 
-  const { server } = createHttpServer({ config, adapter, bot, logger, invitations, baseUrl: () => baseUrl });
+  const { server } = createHttpServer({ config, adapter, bot, logger, invitations, ...(overrides.clock ? { clock: overrides.clock } : {}), baseUrl: () => baseUrl });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());

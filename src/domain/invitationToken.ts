@@ -1,8 +1,8 @@
 /**
  * Signed invitation links. A token is `<payload>.<signature>`: the payload is base64url JSON of
  * {@link TokenClaims}; the signature is HMAC-SHA256 over `csp-invite.v1.<payload>` with the
- * server's invitation secret, base64url. Verification recomputes the HMAC and compares in constant
- * time (`crypto.timingSafeEqual`) before reading any claim.
+ * server's invitation secret, base64url. Verification recomputes the HMAC and compares its
+ * canonical base64url text in constant time (`crypto.timingSafeEqual`) before reading any claim.
  *
  * Single use and revocation are not in the token: the invitation record holds the state and the
  * current link nonce (`n`), and a link whose nonce is not the invitation's current one is refused
@@ -47,7 +47,7 @@ export interface TokenClaims {
 export type TokenProblem = 'malformed' | 'badSignature' | 'expired' | 'wrongPurpose' | 'wrongTenant' | 'wrongKind';
 
 /** What {@link verifyToken} returns. */
-export type TokenCheck = { ok: true; claims: TokenClaims } | { ok: false; problem: TokenProblem };
+export type TokenCheck = { ok: true; claims: TokenClaims } | { ok: false; problem: TokenProblem; expiredClaims?: TokenClaims };
 
 /** Longest token accepted (bytes); anything longer is `malformed` without further work. */
 export const MAX_TOKEN_LENGTH = 1024;
@@ -88,8 +88,10 @@ export function verifyToken(
   const match = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]{43})$/.exec(token);
   if (!match) return { ok: false, problem: 'malformed' };
   const [, payload, signature] = match as unknown as [string, string, string];
-  const given = Buffer.from(signature, 'base64url');
-  const wanted = mac(secret, payload);
+  // Compare the base64url text, not the decoded bytes: the 43rd character carries two unused bits,
+  // so four spellings decode to the same bytes; only the one signToken produces is accepted.
+  const given = Buffer.from(signature, 'ascii');
+  const wanted = Buffer.from(mac(secret, payload).toString('base64url'), 'ascii');
   if (given.length !== wanted.length || !timingSafeEqual(given, wanted)) return { ok: false, problem: 'badSignature' };
   let claims: TokenClaims;
   try {
@@ -98,7 +100,8 @@ export function verifyToken(
     return { ok: false, problem: 'malformed' };
   }
   if (!isClaims(claims)) return { ok: false, problem: 'malformed' };
-  if (now.getTime() >= claims.e) return { ok: false, problem: 'expired' };
+  // signed by us but past its time: the claims are trustworthy enough to name the sender
+  if (now.getTime() >= claims.e) return { ok: false, problem: 'expired', expiredClaims: claims };
   if (claims.p !== expect.purpose) return { ok: false, problem: 'wrongPurpose' };
   if (expect.tenantId !== undefined && claims.t !== expect.tenantId) return { ok: false, problem: 'wrongTenant' };
   if (expect.kind !== undefined && claims.k !== expect.kind) return { ok: false, problem: 'wrongKind' };

@@ -316,7 +316,8 @@ export function createInvitation(record: InvitationRecord, input: NewInvitation,
   const invitation: Invitation = {
     id: ids.id,
     kind: input.kind,
-    purpose: input.kind === 'partnership' ? 'new' : input.purpose,
+    // only the invitation with the provider moves a direct bill customer (transition seed, "Move your direct bill customers")
+    purpose: input.kind === 'resellerAndProvider' ? input.purpose : 'new',
     from: input.from,
     ...(input.kind === 'resellerAndProvider' && input.provider ? { provider: input.provider } : {}),
     to: input.to,
@@ -353,12 +354,14 @@ function change(
 
 /**
  * Resends a pending or expired invitation: a new link nonce (the old link stops working) and a
- * new expiry {@link INVITATION_VALID_DAYS} days from `now`.
+ * new expiry {@link INVITATION_VALID_DAYS} days from `now`. A saved draft is dropped: it holds the
+ * old link, which no longer works (the caller may carry the edited text over with the new link).
  * @param expectedRevision the record revision the user's card showed; another one is `stale`
  */
 export function resendInvitation(record: InvitationRecord, id: string, actor: Actor, now: Date, nonce: string, expectedRevision?: number): InvitationResult {
   return change(record, id, now, expectedRevision, (inv, state) => {
     if (state !== 'pending' && state !== 'expired') return { code: 'notAllowedInState', state };
+    delete inv.draft;
     inv.nonce = nonce;
     inv.status = 'pending';
     inv.expiresAt = addDays(now, INVITATION_VALID_DAYS);

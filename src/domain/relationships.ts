@@ -111,11 +111,16 @@ function bump(record: RelationshipsRecord, now: Date): RelationshipsRecord {
 }
 
 const asText = (v: unknown) => (typeof v === 'string' ? v : '');
-const domainSchema = z
+const DOMAIN_RE = /^(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
+/**
+ * An optional primary domain: empty, or a DNS name (lower-cased). Not a `z.union` with a
+ * transforming branch: zod reports a failed union with such a branch as `Invalid input`, not as
+ * `domainInvalid` (a locale key).
+ */
+const optionalDomainSchema = z
   .string()
   .trim()
-  .min(1, 'required')
-  .regex(/^(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/, 'domainInvalid')
+  .refine((d) => d === '' || DOMAIN_RE.test(d), 'domainInvalid')
   .transform((d) => d.toLowerCase());
 
 const organizationSchema = z.object({
@@ -196,7 +201,7 @@ export function addCustomer(record: RelationshipsRecord, customer: Omit<Customer
 
 const followUpSchema = z.object({
   customer: z.string().trim().min(1, 'required').max(200, 'tooLong'),
-  domain: z.union([z.literal(''), domainSchema]),
+  domain: optionalDomainSchema,
   subscription: z.string().trim().max(200, 'tooLong'),
 });
 

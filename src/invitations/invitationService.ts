@@ -24,6 +24,7 @@ import {
   revokeInvitation,
   saveDraft,
   validateCustomerAcceptance,
+  validateDraft,
   validateRecipient,
   type Invitation,
   type InvitationError,
@@ -31,6 +32,7 @@ import {
   type InvitationKind,
   type InvitationPurpose,
   type InvitationRecord,
+  type InvitationResult,
   type LinkProblem,
   type Party,
 } from '../domain/invitations.js';
@@ -66,7 +68,9 @@ export type ServiceError =
   | { code: 'organizationRequired' }
   | { code: 'ownInvitation' }
   | { code: 'link'; problem: TokenProblem | LinkProblem; invitation?: Invitation }
-  | { code: 'wrongKind'; kind: InvitationKind };
+  | { code: 'wrongKind'; kind: InvitationKind }
+  /** Partnership requests come from a provider; invitations including a provider from a reseller. */
+  | { code: 'wrongSide'; side: OrganizationSide };
 
 export type ServiceResult<T> = ({ ok: true } & T) | { ok: false; error: ServiceError };
 
@@ -143,7 +147,12 @@ export class InvitationService {
   async open(token: string, purpose: 'invite' | 'draft' = 'invite'): Promise<ServiceResult<OpenedLink>> {
     const now = this.clock();
     const verified = verifyToken(this.deps.secret, token, now, { purpose });
-    if (!verified.ok) return { ok: false, error: { code: 'link', problem: verified.problem } };
+    if (!verified.ok) {
+      // an expired but genuine link: find its invitation so the page can say who to ask for a new one
+      const c = verified.expiredClaims;
+      const invitation = c && c.p === purpose ? (await this.invitations.get(c.t)).invitations.find((i) => i.id === c.i) : undefined;
+      return { ok: false, error: { code: 'link', problem: verified.problem, ...(invitation ? { invitation } : {}) } };
+    }
     const { claims } = verified;
     const record = await this.invitations.get(claims.t);
     const check = checkLink(record, { id: claims.i, nonce: claims.n, kind: claims.k }, now);
@@ -187,7 +196,8 @@ export class InvitationService {
   /**
    * Creates an invitation from the tenant's organization to the recipient typed in the form.
    * Needs: a role allowed to `requestPartnership` (partnership) or `inviteCustomer` (customer kinds);
-   * the tenant's organization set; for `resellerAndProvider`, a provider from the tenant's indirect
+   * the tenant's organization set, on the provider side for a partnership request and on the
+   * reseller side for an invitation that includes a provider (`wrongSide` otherwise); for `resellerAndProvider`, a provider from the tenant's indirect
    * providers list (`providerTenantId`).
    */
   async create(
@@ -199,6 +209,10 @@ export class InvitationService {
     if (denied) return { ok: false, error: denied };
     const rel = await this.relationships.get(tenantId);
     if (!rel.organization) return { ok: false, error: { code: 'organizationRequired' } };
+    const side = rel.organization.side;
+    if ((input.kind === 'partnership' && side !== 'provider') || (input.kind === 'resellerAndProvider' && side !== 'reseller')) {
+      return { ok: false, error: { code: 'wrongSide', side } };
+    }
     const from: Party = { tenantId, name: rel.organization.name, ...(rel.organization.partnerId ? { partnerId: rel.organization.partnerId } : {}) };
     let provider: Party | undefined;
     if (input.kind === 'resellerAndProvider') {
@@ -225,10 +239,11 @@ export class InvitationService {
 
   /** Saves the sender's edited draft; it must keep the invitation's personalized link. */
   async saveDraft(tenantId: string, invitationId: string, body: unknown): Promise<ServiceResult<{ invitation: Invitation }>> {
-    const inv = await this.get(tenantId, invitationId);
-    if (!inv) return { ok: false, error: { code: 'notFound' } };
-    const link = this.linkFor(inv);
-    const result = await this.invitations.update(tenantId, (r) => saveDraft(r, invitationId, body, link, this.clock()));
+    // the link is computed from the record being changed: a resend in between changes it
+    const result = await this.invitations.update(tenantId, (r) => {
+      const inv = r.invitations.find((i) => i.id === invitationId);
+      return inv ? saveDraft(r, invitationId, body, this.linkFor(inv), this.clock()) : { ok: false as const, error: { code: 'notFound' as const } };
+    });
     return result.ok ? { ok: true, invitation: result.invitation } : result;
   }
 
@@ -256,11 +271,29 @@ export class InvitationService {
     if (denied) return { ok: false, error: denied };
     const now = this.clock();
     const nonce = newId(12);
-    const result = await this.invitations.update(tenantId, (r) =>
-      action === 'resend' ? resendInvitation(r, invitationId, actor, now, nonce, expectedRevision) : revokeInvitation(r, invitationId, actor, now, expectedRevision),
-    );
+    const result = await this.invitations.update(tenantId, (r) => {
+      if (action === 'revoke') return revokeInvitation(r, invitationId, actor, now, expectedRevision);
+      const resent = resendInvitation(r, invitationId, actor, now, nonce, expectedRevision);
+      const before = r.invitations.find((i) => i.id === invitationId);
+      return resent.ok && before?.draft ? this.carryDraft(resent, before) : resent;
+    });
     if (!result.ok) return result;
     return { ok: true, invitation: result.invitation, link: this.linkFor(result.invitation) };
+  }
+
+  /**
+   * After a resend: the sender's edited draft (dropped by the resend, it held the old link) with
+   * the old link replaced by the new one. Left out when the old link is not found in it (the
+   * public base URL changed) or the new text is not a valid draft; the default text is used then.
+   */
+  private carryDraft(resent: Extract<InvitationResult, { ok: true }>, before: Invitation): InvitationResult {
+    const oldLink = this.linkFor(before);
+    const newLink = this.linkFor(resent.invitation);
+    if (!before.draft?.includes(oldLink)) return resent;
+    const v = validateDraft(before.draft.split(oldLink).join(newLink), newLink);
+    if (!v.ok) return resent;
+    const invitation: Invitation = { ...resent.invitation, draft: v.value };
+    return { ...resent, invitation, record: { ...resent.record, invitations: resent.record.invitations.map((i) => (i.id === invitation.id ? invitation : i)) } };
   }
 
   // ---- recipient side ----------------------------------------------------------------------
@@ -381,7 +414,13 @@ export class InvitationService {
     if (denied) return { ok: false, error: denied };
     const now = this.clock();
     const id = newId(9);
-    const result = await this.relationships.update(tenantId, (r) => recordFollowUp(r, input, actor, now, { id }, expectedRevision));
+    // the reseller may have set its company name or PartnerID since the partnership: use its current ones
+    const resellerOrg = (await this.relationships.get(input.resellerTenantId)).organization;
+    const refresh = (r: RelationshipsRecord): RelationshipsRecord =>
+      resellerOrg
+        ? { ...r, indirectResellers: r.indirectResellers.map((p) => (p.tenantId === input.resellerTenantId ? { ...p, name: resellerOrg.name, ...(resellerOrg.partnerId ? { partnerId: resellerOrg.partnerId } : {}) } : p)) }
+        : r;
+    const result = await this.relationships.update(tenantId, (r) => recordFollowUp(refresh(r), input, actor, now, { id }, expectedRevision));
     if (!result.ok) return result;
     const followUp = result.record.followUps.find((f) => f.id === id)!;
     if (followUp.type === 'newCustomer' && followUp.domain) {

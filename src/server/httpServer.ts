@@ -4,6 +4,7 @@ import type { AppConfig } from '../config.js';
 import type { InvitationService } from '../invitations/invitationService.js';
 import type { Logger } from '../logger.js';
 import { registerDevDirectLine, type DevDirectLine } from './devDirectLine.js';
+import { registerInvitationPages } from './invitationPages.js';
 import { registerWebChatPage } from './webChatPage.js';
 
 /** Largest accepted request body, in bytes (activities are small; cards submits even more so). */
@@ -16,6 +17,8 @@ export interface HttpServerDeps {
   bot: ActivityHandler;
   logger: Logger;
   invitations: InvitationService;
+  /** Clock for the invitation pages ("days left"); tests pass a fake one. */
+  clock?: () => Date;
   /** Absolute base URL of this server once listening, e.g. `http://127.0.0.1:3978`. */
   baseUrl: () => string;
 }
@@ -24,6 +27,8 @@ export interface HttpServerDeps {
  * The only module that knows restify. Routes:
  * - `POST /api/messages`: Bot Framework activities through `CloudAdapter` (JWT-checked when auth is on).
  * - `GET /healthz`: `{ status: 'ok' }`, for probes.
+ * - `GET/POST /invitations/<token>`, `GET /invitations/draft/<token>`: invitation review, accept
+ *   and copy pages (invitationPages.ts).
  * - `GET /`: the Web Chat page; with auth off it talks to the development Direct Line surface
  *   (`/v3/directline/...`, `/devconnector/...`), which is never registered when auth is on.
  */
@@ -51,6 +56,7 @@ export function createHttpServer(deps: HttpServerDeps): { server: Server; devDir
     });
   }
   registerWebChatPage(server, { devDirectLine: !config.authEnabled, title: 'CSP partner assistant' });
+  registerInvitationPages(server, { invitations: deps.invitations, logger, ...(deps.clock ? { clock: deps.clock } : {}) });
 
   server.on('restifyError', (req, _res, err, callback) => {
     logger.warn({ route: req.getRoute?.()?.path, status: (err as { statusCode?: number }).statusCode, err: err.name }, 'request error');

@@ -39,7 +39,8 @@ function webChatPackageRoot(): string {
   }
 }
 
-function escapeHtml(value: string): string {
+/** Escapes `& < > " '` for HTML text and double- or single-quoted attribute values. */
+export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 

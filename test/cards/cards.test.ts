@@ -51,7 +51,44 @@ async function collectCards(): Promise<Array<Record<string, unknown>>> {
   await partner.say('providers in Brazil');
   await partner.say("I'm a provider");
   await partner.click('Show our listing', { providerId: 'alpha-distribution' });
-  return [...ga.transcript, ...agent.transcript, ...partner.transcript].flatMap((a) => (a.attachments ?? []).map((x) => x.content as Record<string, unknown>));
+  // invitations and relationships
+  const pat = new TestChat(under, { userId: 'pat', userName: 'Pat', conversationId: 'c4', tenantId: 'tenant-p' });
+  await pat.say('invitations');
+  await pat.click('Save', { side: 'provider', name: '' });
+  await pat.click('Save', { side: 'provider', name: 'Northwind', partnerId: '7654321' });
+  await pat.click('Add a customer for a reseller');
+  await pat.click('Helpdesk agent');
+  await pat.click('My role is different');
+  await pat.click('Sales agent');
+  await pat.click('Request a partnership');
+  await pat.click('Write the email', { email: 'bad' });
+  await pat.click('Write the email', { email: 'ada@contoso.com', company: 'Contoso' });
+  const link = /Personalized link:\*\* (\S+)/.exec(pat.text())![1]!;
+  await pat.click('Save my edits', { body: 'no link' });
+  await pat.click('Done');
+  await pat.click('Invitations');
+  await pat.click('Revoke 1');
+  await pat.click('Keep it');
+  await ga.say(link);
+  await ga.click('Authorize indirect provider', { consent: 'true' });
+  await ga.say('invitations');
+  await ga.click('Save', { side: 'reseller', name: 'Contoso' });
+  await ga.click('Invite a customer');
+  await ga.click('With my provider');
+  await ga.click('Move a direct bill customer');
+  await ga.click('Relationships');
+  await pat.say('invitations');
+  await pat.click('Reseller as support contact');
+  await pat.click('Done in Partner Center: record it', { resellerTenantId: 'tenant-a', customer: 'Wingtip' });
+  const lone = new TestChat(under, { userId: 'lone', conversationId: 'c5', tenantId: 'tenant-l' });
+  await lone.say('I have an invitation');
+  await lone.submit({ verb: 'invitations.org', side: 'provider', name: 'Lone Distribution' });
+  await lone.submit({ verb: 'invitations.role', role: 'adminAgent' });
+  await lone.submit({ verb: 'invitations.followUp', type: 'newCustomer' });
+  await lone.submit({ verb: 'invitations.org', side: 'reseller', name: 'Lone Reseller' });
+  await lone.say('invitations');
+  await lone.click('Move a direct bill customer');
+  return [...ga.transcript, ...agent.transcript, ...partner.transcript, ...pat.transcript, ...lone.transcript].flatMap((a) => (a.attachments ?? []).map((x) => x.content as Record<string, unknown>));
 }
 
 describe('Adaptive Cards: every card the bot sends', () => {
@@ -63,7 +100,7 @@ describe('Adaptive Cards: every card the bot sends', () => {
   it('covers every template', () => {
     const titles = cards.map((c) => JSON.stringify(c));
     expect(cards.length).to.be.greaterThan(20);
-    for (const marker of ['Find a provider', 'Show matching providers', '"type":"Table"', 'Choose this provider', 'Contacting', "Your tenant's shortlist", 'No provider in this directory', 'appears to partners', 'Start the checklist', 'Both are current', 'Global admin', 'What to gather', 'Check my details', 'There is no rollback', "It's approved", 'Accept and continue', 'Mark done', 'The whole plan', 'Recent activity', 'Start over?', 'This step is for your global admin', 'is complete']) {
+    for (const marker of ['Find a provider', 'Show matching providers', '"type":"Table"', 'Choose this provider', 'Contacting', "Your tenant's shortlist", 'No provider in this directory', 'appears to partners', 'Start the checklist', 'Both are current', 'Global admin', 'What to gather', 'Check my details', 'There is no rollback', "It's approved", 'Accept and continue', 'Mark done', 'The whole plan', 'Recent activity', 'Start over?', 'This step is for your global admin', 'is complete', 'Your company', 'Your Partner Center role', 'This needs another role', 'Write the email', 'Your invitation email', 'Invitation on its way', 'Revoke this invitation?', 'asks to be your indirect provider', 'is now your indirect provider', 'Invite a customer', 'Move a direct bill customer to your provider', 'Relationships', 'Make the reseller the designated support contact', 'No indirect resellers yet', 'Review an invitation', 'no indirect provider yet']) {
       expect(titles.some((t) => t.includes(marker)), marker).to.equal(true);
     }
   });

@@ -10,6 +10,12 @@ import { newProviderChoiceRecord, type ProviderChoiceRecord } from '../../src/do
 import { loadProviderDirectory, type ProviderDirectory } from '../../src/domain/providers.js';
 import { TenantRecords } from '../../src/store/tenantRecords.js';
 import { TransitionRepository } from '../../src/store/transitionRepository.js';
+import { InvitationService } from '../../src/invitations/invitationService.js';
+
+/** Base URL of invitation links in dialog tests (no server runs there). */
+export const TEST_PUBLIC_BASE_URL = 'https://assistant.test';
+/** Fixed HMAC secret for dialog tests (32 bytes). */
+export const TEST_INVITATION_SECRET = Buffer.alloc(32, 7);
 
 /** Synthetic providers for dialog tests (`test/fixtures/providers.json`). */
 export const FIXTURE_DIRECTORY = new URL('../fixtures/providers.json', import.meta.url).pathname;
@@ -19,6 +25,7 @@ export interface BotUnderTest {
   journeys: TransitionRepository;
   providerChoices: TenantRecords<ProviderChoiceRecord>;
   directory: ProviderDirectory;
+  invitations: InvitationService;
   bot: AssistantBot;
   clock: { now: Date };
 }
@@ -28,15 +35,16 @@ export function createBot(storage: Storage = new MemoryStorage(), start = new Da
   const clock = { now: start };
   const journeys = new TransitionRepository(storage, () => clock.now);
   const providerChoices = new TenantRecords(storage, 'providers', newProviderChoiceRecord, 1, () => clock.now);
+  const invitations = new InvitationService({ storage, journeys, secret: TEST_INVITATION_SECRET, publicBaseUrl: () => TEST_PUBLIC_BASE_URL, clock: () => clock.now });
   const bot = new AssistantBot({
     conversationState: new ConversationState(storage),
     userState: new UserState(storage),
-    mainDialog: new MainDialog(journeys, directory, providerChoices),
+    mainDialog: new MainDialog(journeys, directory, providerChoices, invitations),
     logger: createLogger('silent'),
     webChatTenantId: 'webchat-tenant',
     clock: () => clock.now,
   });
-  return { storage, journeys, providerChoices, directory, bot, clock };
+  return { storage, journeys, providerChoices, directory, invitations, bot, clock };
 }
 
 export interface ChatOptions {
