@@ -20,6 +20,7 @@ import type { ProviderDirectory } from '../src/domain/providers.js';
 import type { TenantRecords } from '../src/store/tenantRecords.js';
 import type { TransitionRepository } from '../src/store/transitionRepository.js';
 import { findTokenInText } from '../src/domain/invitationToken.js';
+import { PENDING_REMINDER_DAYS, summarizeInvitations } from '../src/domain/invitations.js';
 import type { InvitationService } from '../src/invitations/invitationService.js';
 import { INVITATION_DIALOG, InvitationDialog, type InvitationOptions } from './invitationDialog.js';
 import { PROVIDER_DIALOG, ProviderDialog, type ProviderOptions } from './providerDialog.js';
@@ -34,7 +35,7 @@ const ROUTE = 'mainDialog.route';
 const REROUTED = Symbol('rerouted');
 
 /** Builds the welcome card for the user's tenant (status line reflects the tenant's record). */
-export function welcomeCard(t: Translator, record: TransitionRecord | undefined, userId: string, userName?: string) {
+export function welcomeCard(t: Translator, record: TransitionRecord | undefined, userId: string, userName?: string, waitingInvitations = 0) {
   const started = record !== undefined && record.revision > 0;
   const action = record ? nextAction(record, userId) : undefined;
   const cur = record ? currentStep(record) : undefined;
@@ -42,6 +43,7 @@ export function welcomeCard(t: Translator, record: TransitionRecord | undefined,
   if (started && action?.kind === 'complete') status = t('welcome.statusComplete');
   else if (started && action?.kind === 'ineligible') status = t('welcome.statusIneligible');
   else if (started && cur) status = t('welcome.statusInProgress', { current: STEP_IDS.indexOf(cur) + 1, total: STEP_IDS.length, title: t(`steps.${cur}.title`) });
+  if (waitingInvitations > 0) status = `${status} ${t('welcome.invitationsWaiting', { count: waitingInvitations, days: PENDING_REMINDER_DAYS })}`;
   const firstName = userName?.split(/\s+/)[0];
   return renderCard('welcome', {
     title: t('welcome.title', { greetingName: firstName ? ` ${firstName}` : '' }),
@@ -88,7 +90,7 @@ export class MainDialog extends ComponentDialog {
     private readonly journeys: TransitionRepository,
     directory: ProviderDirectory,
     providerChoices: TenantRecords<ProviderChoiceRecord>,
-    invitations: InvitationService,
+    private readonly invitations: InvitationService,
   ) {
     super(MAIN_DIALOG);
     this.addDialog(new TransitionDialog(journeys));
@@ -119,7 +121,9 @@ export class MainDialog extends ComponentDialog {
   async sendWelcome(context: TurnContext): Promise<void> {
     const info = turnInfo(context);
     const record = info.tenantId ? await this.journeys.get(info.tenantId) : undefined;
-    await context.sendActivity(MessageFactory.attachment(welcomeCard(info.t, record, info.actor.id, info.actor.name)));
+    const invitations = info.tenantId ? await this.invitations.invitations.get(info.tenantId) : undefined;
+    const waiting = invitations ? summarizeInvitations(invitations, info.now).reminders.length : 0;
+    await context.sendActivity(MessageFactory.attachment(welcomeCard(info.t, record, info.actor.id, info.actor.name, waiting)));
   }
 
   private async route(step: WaterfallStepContext): Promise<DialogTurnResult> {

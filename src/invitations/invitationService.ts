@@ -328,7 +328,15 @@ export class InvitationService {
     const result = await this.invitations.update(inv.from.tenantId, (r) =>
       acceptInvitation(r, link, { by: acceptor.actor, tenantId: acceptor.tenantId, company }, now),
     );
-    if (!result.ok) return result;
+    if (!result.ok) {
+      // a colleague of the same tenant accepted a moment earlier (double click, two admins): same outcome
+      const latest = await this.get(inv.from.tenantId, inv.id);
+      if (latest?.status === 'accepted' && latest.accepted?.tenantId === acceptor.tenantId) {
+        await this.linkPartners(latest, acceptor.tenantId, latest.accepted.company);
+        return { ok: true, invitation: latest, alreadyAccepted: true };
+      }
+      return result;
+    }
     await this.linkPartners(result.invitation, acceptor.tenantId, company);
     return { ok: true, invitation: result.invitation, alreadyAccepted: false };
   }

@@ -257,6 +257,8 @@ describe('invitations journey: the list, resend, revoke, reminders, tenants', ()
   it('flags invitations pending for more than 7 days, in the hub and in the list', async () => {
     const { under, pat } = await providerWithRequest();
     under.clock.now = new Date(under.clock.now.getTime() + 8 * 86_400_000);
+    await pat.say('menu');
+    expect(pat.text()).to.match(/1 invitation your tenant sent has been pending for more than 7 days/);
     await pat.say('invitations');
     expect(pat.text()).to.match(/1 invitation has been pending for more than 7 days/);
     await pat.click('Invitations');

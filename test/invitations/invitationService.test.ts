@@ -338,6 +338,18 @@ describe('InvitationService (LowdbStorage, real repositories)', () => {
       expect((await service.relationships.get(loser)).indirectProviders).to.deep.equal([]);
     });
 
+    it('answers alreadyAccepted to the second of two same-tenant acceptances at the same moment (double click)', async () => {
+      await twoTenants();
+      const { invitation, token } = await partnershipLink();
+      storage.gateKey = service.invitations.key(PROV);
+      const results = await Promise.all([service.acceptPartnership(token, { tenantId: RES, actor: rita }), service.acceptPartnership(token, { tenantId: RES, actor: rita })]);
+      storage.gateKey = undefined;
+      expect(storage.conflicts).to.be.greaterThan(0);
+      expect(results.map((r) => (r.ok ? r.alreadyAccepted : r.error.code)).sort()).to.deep.equal([false, true]);
+      expect((await service.get(PROV, invitation.id))?.accepted?.tenantId).to.equal(RES);
+      expect((await service.relationships.get(RES)).indirectProviders.map((p) => p.tenantId)).to.deep.equal([PROV]);
+    });
+
     it('refuses a customer invitation link (wrongKind)', async () => {
       await partnered();
       const { token } = await customerLink('reseller');
