@@ -12,7 +12,7 @@
  * routes.
  */
 import { MessageFactory, type TurnContext } from 'botbuilder';
-import { Dialog, WaterfallDialog, type DialogContext, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { Dialog, type DialogContext, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { findTokenInText } from '../src/domain/invitationToken.js';
 import { invitationState, type Invitation } from '../src/domain/invitations.js';
 import { mayDo, type RoleAction } from '../src/domain/roles.js';
@@ -21,7 +21,7 @@ import { draftBody, draftSubject, mailtoUrl } from '../src/invitations/emailDraf
 import type { InvitationService, ServiceError } from '../src/invitations/invitationService.js';
 import type { TransitionRepository } from '../src/store/transitionRepository.js';
 import { infoCard, submit as submitAction } from './cardKit.js';
-import { GuidedDialog } from './guidedDialog.js';
+import { LoopDialog, type LoopOptions } from './loopDialog.js';
 import {
   composeCard,
   customerKindsCard,
@@ -43,21 +43,16 @@ import {
   type ListFilter,
 } from './invitationViews.js';
 import { matches, recognizeIntent, recognizeProviderQuery, type CommandId } from './recognizer.js';
-import { REROUTE, parseSubmit, type Submit } from './submits.js';
+import { REROUTE, type Submit } from './submits.js';
 import { turnInfo } from './turnInfo.js';
 
 export const INVITATION_DIALOG = 'invitationDialog';
-const LOOP = 'invitationDialog.loop';
 
 /** Where the journey stands and what it resumes after a question (organization or role) is answered. */
-export interface InvitationOptions {
+export interface InvitationOptions extends LoopOptions {
   /** `hub` (default), `paste` (waiting for a pasted link), `review` (a partnership request, `token`). */
   stage?: 'hub' | 'paste' | 'review';
   token?: string;
-  /** Send the stage's card (default true). */
-  render?: boolean;
-  /** This turn's activity is already the answer (a card clicked when no journey was active). */
-  handleCurrentActivity?: boolean;
   /** A card answer put on hold while the organization or role question is asked; replayed after. */
   pending?: Submit;
   /** The action a role question or refusal was about. */
@@ -67,42 +62,19 @@ export interface InvitationOptions {
 type Step = WaterfallStepContext;
 
 /** The invitations and relationships journey. */
-export class InvitationDialog extends GuidedDialog {
+export class InvitationDialog extends LoopDialog<InvitationOptions> {
   constructor(
     private readonly service: InvitationService,
     private readonly journeys: TransitionRepository,
   ) {
     super(INVITATION_DIALOG);
-    this.addDialog(new WaterfallDialog(LOOP, [this.show.bind(this), this.answer.bind(this)]));
-    this.initialDialogId = LOOP;
   }
 
-  // ---- waterfall steps -------------------------------------------------------------------
+  // ---- the loop ----------------------------------------------------------------------------
 
-  private async show(step: Step): Promise<DialogTurnResult> {
-    const o = { ...((step.options ?? {}) as InvitationOptions) };
-    if (o.handleCurrentActivity) {
-      o.handleCurrentActivity = false;
-      stateOf(step).options = o;
-      return step.next();
-    }
-    const { render, ...kept } = o;
-    stateOf(step).options = kept;
-    if (render !== false) await this.render(step, kept);
-    return Dialog.EndOfTurn;
-  }
-
-  private async answer(step: Step): Promise<DialogTurnResult> {
+  protected override async onText(step: Step, text: string, o: InvitationOptions): Promise<DialogTurnResult> {
     const ctx = step.context;
     const { t } = turnInfo(ctx);
-    const o = stateOf(step).options ?? {};
-    const parsed = parseSubmit(ctx.activity.value);
-    if (parsed && !parsed.ok) {
-      await ctx.sendActivity(t('errors.badSubmit'));
-      return this.loop(step, { ...o, render: false });
-    }
-    if (parsed?.ok) return this.onSubmit(step, parsed.submit, o);
-    const text = ctx.activity.text ?? '';
     const token = findTokenInText(text);
     if (token) return this.loop(step, { stage: 'review', token });
     if (matches(t, 'commands.haveInvitation', text)) return this.loop(step, { stage: 'paste' });
@@ -132,7 +104,7 @@ export class InvitationDialog extends GuidedDialog {
       case 'status':
       case 'back':
       case 'startOver':
-        return dc.replaceDialog(LOOP, { stage: 'hub' } satisfies InvitationOptions);
+        return dc.replaceDialog(this.loopDialogId, { stage: 'hub' } satisfies InvitationOptions);
       case 'cancel':
         await ctx.sendActivity(t('cancel.done'));
         return dc.cancelAllDialogs();
@@ -141,7 +113,7 @@ export class InvitationDialog extends GuidedDialog {
 
   // ---- answers ---------------------------------------------------------------------------
 
-  private async onSubmit(step: Step, submit: Submit, o: InvitationOptions): Promise<DialogTurnResult> {
+  protected override async onSubmit(step: Step, submit: Submit, o: InvitationOptions): Promise<DialogTurnResult> {
     const ctx = step.context;
     const info = turnInfo(ctx);
     const { t, actor } = info;
@@ -181,15 +153,15 @@ export class InvitationDialog extends GuidedDialog {
         return this.loop(step, { ...o, render: false });
       case 'invitations.customerKinds': {
         const rel = await this.requireOrganization(step, submit, o);
-        if (!rel) return this.loop(step, { ...stateOf(step).options, render: false });
+        if (!rel) return this.loop(step, { ...this.optionsOf(step), render: false });
         await this.send(ctx, customerKindsCard(t, rel.indirectProviders));
         return this.loop(step, { ...o, render: false });
       }
       case 'invitations.start': {
         const rel = await this.requireOrganization(step, submit, o);
-        if (!rel) return this.loop(step, { ...stateOf(step).options, render: false });
+        if (!rel) return this.loop(step, { ...this.optionsOf(step), render: false });
         const action: RoleAction = submit.kind === 'partnership' ? 'requestPartnership' : 'inviteCustomer';
-        if (!(await this.requireRole(step, action, submit, o))) return this.loop(step, { ...stateOf(step).options, render: false });
+        if (!(await this.requireRole(step, action, submit, o))) return this.loop(step, { ...this.optionsOf(step), render: false });
         if (submit.kind === 'resellerAndProvider' && rel.indirectProviders.length === 0) {
           await this.send(ctx, moveCard(t, []));
           return this.loop(step, { ...o, render: false });
@@ -281,14 +253,14 @@ export class InvitationDialog extends GuidedDialog {
         return this.loop(step, { ...o, render: false });
       case 'invitations.move': {
         const rel = await this.requireOrganization(step, submit, o);
-        if (!rel) return this.loop(step, { ...stateOf(step).options, render: false });
+        if (!rel) return this.loop(step, { ...this.optionsOf(step), render: false });
         await this.send(ctx, moveCard(t, rel.indirectProviders));
         return this.loop(step, { ...o, render: false });
       }
       case 'invitations.followUp': {
         const rel = await this.requireOrganization(step, submit, o);
-        if (!rel) return this.loop(step, { ...stateOf(step).options, render: false });
-        if (!(await this.requireRole(step, 'providerFollowUp', submit, o))) return this.loop(step, { ...stateOf(step).options, render: false });
+        if (!rel) return this.loop(step, { ...this.optionsOf(step), render: false });
+        if (!(await this.requireRole(step, 'providerFollowUp', submit, o))) return this.loop(step, { ...this.optionsOf(step), render: false });
         await this.send(ctx, rel.indirectResellers.length === 0 ? noResellersCard(t) : followUpCard(t, submit.type, rel.indirectResellers, rel.revision));
         return this.loop(step, { ...o, render: false });
       }
@@ -443,7 +415,7 @@ export class InvitationDialog extends GuidedDialog {
   private async resume(step: Step, o: InvitationOptions): Promise<DialogTurnResult> {
     const { pending, ...rest } = o;
     if (pending) {
-      stateOf(step).options = rest;
+      this.setOptions(step, rest);
       return this.onSubmit(step, pending, rest);
     }
     return this.loop(step, { ...rest, stage: rest.stage ?? 'hub' });
@@ -455,7 +427,7 @@ export class InvitationDialog extends GuidedDialog {
     const rel = await this.service.relationships.get(tenantId!);
     if (rel.organization) return rel;
     await this.send(step.context, organizationCard(t, {}));
-    stateOf(step).options = { ...o, pending: submit };
+    this.setOptions(step, { ...o, pending: submit });
     return undefined;
   }
 
@@ -467,17 +439,17 @@ export class InvitationDialog extends GuidedDialog {
     if (mayDo(role, action)) return true;
     if (!role || role === 'notSure') {
       await this.send(step.context, roleQuestionCard(t, action));
-      stateOf(step).options = { ...o, pending: submit, roleAction: action };
+      this.setOptions(step, { ...o, pending: submit, roleAction: action });
       return false;
     }
     await this.send(step.context, roleRefusalCard(t, action, role, globalAdminNames(journey)));
-    stateOf(step).options = { ...o, roleAction: action };
+    this.setOptions(step, { ...o, roleAction: action });
     return false;
   }
 
   // ---- rendering -------------------------------------------------------------------------
 
-  private async render(step: Step, o: InvitationOptions): Promise<void> {
+  protected override async render(step: Step, o: InvitationOptions): Promise<void> {
     const ctx = step.context;
     const info = turnInfo(ctx);
     const { t } = info;
@@ -493,7 +465,7 @@ export class InvitationDialog extends GuidedDialog {
         const rel = await this.service.relationships.get(info.tenantId!);
         if (!rel.organization) {
           await this.send(ctx, organizationCard(t, {}));
-          stateOf(step).options = { ...o, pending: { verb: 'invitations.hub' } };
+          this.setOptions(step, { ...o, pending: { verb: 'invitations.hub' } });
           return;
         }
         await this.send(ctx, hubCard(t, rel.organization, rel, await this.service.invitations.get(info.tenantId!), info.now));
@@ -517,18 +489,18 @@ export class InvitationDialog extends GuidedDialog {
           await ctx.sendActivity(t(`invitations.link.${e.problem}`, { from: prior?.from.name ?? '' }));
         }
       }
-      stateOf(step).options = { stage: 'hub' };
+      this.setOptions(step, { stage: 'hub' });
       return;
     }
     const inv = opened.invitation;
     if (inv.kind !== 'partnership') {
       await ctx.sendActivity(t(inv.from.tenantId === info.tenantId ? 'invitations.refused.customerLinkOwn' : 'invitations.refused.customerLink'));
-      stateOf(step).options = { stage: 'hub' };
+      this.setOptions(step, { stage: 'hub' });
       return;
     }
     if (inv.from.tenantId === info.tenantId) {
       await ctx.sendActivity(t('invitations.refused.ownInvitation'));
-      stateOf(step).options = { stage: 'hub' };
+      this.setOptions(step, { stage: 'hub' });
       return;
     }
     await this.send(ctx, reviewCard(t, inv, token, this.service.acceptPageUrl(opened, { tenantId: info.tenantId!, actor: info.actor })));
@@ -549,11 +521,5 @@ export class InvitationDialog extends GuidedDialog {
     await ctx.sendActivity(MessageFactory.attachment(card));
   }
 
-  private loop(step: Step, options: InvitationOptions): Promise<DialogTurnResult> {
-    return step.replaceDialog(LOOP, options);
-  }
 }
 
-function stateOf(step: Step): { options?: InvitationOptions } {
-  return step.values as { options?: InvitationOptions };
-}

@@ -9,14 +9,14 @@
  * their listing on the official list).
  */
 import { MessageFactory, type Attachment, type TurnContext } from 'botbuilder';
-import { Dialog, WaterfallDialog, type DialogContext, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { Dialog, type DialogContext, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { findCountryCode, findCountryInText, isCountryCode } from '../src/domain/countries.js';
 import { SHORTLIST_LIMIT, applyProviderChoice, type ProviderChoiceCommand, type ProviderChoiceRecord } from '../src/domain/providerChoice.js';
 import { PRIORITIES, PROVIDER_SERVICES, rankProviders, type Priority, type ProviderDirectory } from '../src/domain/providers.js';
 import { applyCommand } from '../src/domain/transition.js';
 import type { TenantRecords } from '../src/store/tenantRecords.js';
 import type { TransitionRepository } from '../src/store/transitionRepository.js';
-import { GuidedDialog } from './guidedDialog.js';
+import { LoopDialog, type LoopOptions } from './loopDialog.js';
 import {
   compareCard,
   contactedCard,
@@ -31,11 +31,10 @@ import {
   userLanguage,
 } from './providerViews.js';
 import { asksForInvitations, matches, mentions, recognizeIntent, recognizeProviderQuery, type CommandId } from './recognizer.js';
-import { REROUTE, parseSubmit, type Submit } from './submits.js';
+import { REROUTE, type Submit } from './submits.js';
 import { turnInfo } from './turnInfo.js';
 
 export const PROVIDER_DIALOG = 'providerDialog';
-const LOOP = 'providerDialog.loop';
 
 /** How many ranked providers a search shows (the rest are counted, not shown). */
 export const RESULTS_SHOWN = 5;
@@ -45,57 +44,31 @@ export const RESULTS_SHOWN = 5;
  * `country` (which country/region), `priorities` (what matters), `results` (ranked providers),
  * `listing` (a provider's staff picking their company).
  */
-export interface ProviderOptions {
+export interface ProviderOptions extends LoopOptions {
   stage?: 'country' | 'priorities' | 'results' | 'listing';
   country?: string;
   priorities?: Priority[];
-  /** Send the stage's card (default true). */
-  render?: boolean;
-  /** This turn's activity is already the answer (a card clicked when no journey was active). */
-  handleCurrentActivity?: boolean;
 }
 
 /** The provider discovery journey as a ComponentDialog. */
-export class ProviderDialog extends GuidedDialog {
+export class ProviderDialog extends LoopDialog<ProviderOptions> {
   constructor(
     private readonly directory: ProviderDirectory,
     private readonly choices: TenantRecords<ProviderChoiceRecord>,
     private readonly journeys: TransitionRepository,
   ) {
     super(PROVIDER_DIALOG);
-    this.addDialog(new WaterfallDialog(LOOP, [this.show.bind(this), this.answer.bind(this)]));
-    this.initialDialogId = LOOP;
   }
 
-  // ---- waterfall steps -------------------------------------------------------------------
+  // ---- the loop ----------------------------------------------------------------------------
 
-  private async show(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const o = { ...((step.options ?? {}) as ProviderOptions) };
-    if (o.handleCurrentActivity) {
-      o.handleCurrentActivity = false;
-      o.stage ??= 'results';
-      stateOf(step).options = o;
-      return step.next();
-    }
-    o.stage ??= o.country ? 'results' : 'country';
-    const { render, ...kept } = o;
-    stateOf(step).options = kept;
-    if (render !== false) await this.render(step.context, o);
-    return Dialog.EndOfTurn;
+  protected override normalize(o: ProviderOptions, answering: boolean): ProviderOptions {
+    return { ...o, stage: o.stage ?? (answering || o.country ? 'results' : 'country') };
   }
 
-  private async answer(step: WaterfallStepContext): Promise<DialogTurnResult> {
+  protected override async onText(step: WaterfallStepContext, text: string, o: ProviderOptions): Promise<DialogTurnResult> {
     const ctx = step.context;
     const { t } = turnInfo(ctx);
-    const o = stateOf(step).options ?? {};
-    const parsed = parseSubmit(ctx.activity.value);
-    if (parsed && !parsed.ok) {
-      await ctx.sendActivity(t('errors.badSubmit'));
-      return this.loop(step, { ...o, render: false });
-    }
-    if (parsed?.ok) return this.onSubmit(step, parsed.submit, o);
-
-    const text = ctx.activity.text ?? '';
     if (matches(t, 'commands.providerListing', text)) return this.loop(step, { stage: 'listing' });
     if (recognizeIntent(t, text) || asksForInvitations(t, text)) return step.endDialog(REROUTE); // the checklist's or the invitations' words
     const query = recognizeProviderQuery(t, text);
@@ -132,10 +105,10 @@ export class ProviderDialog extends GuidedDialog {
         await ctx.sendActivity(MessageFactory.attachment(this.shortlist(t, await this.choices.get(tenantId!))));
         return Dialog.EndOfTurn;
       case 'back':
-        if (o.stage === 'results' && o.country) return dc.replaceDialog(LOOP, { stage: 'priorities', country: o.country, priorities: o.priorities } satisfies ProviderOptions);
-        return dc.replaceDialog(LOOP, { stage: 'country' } satisfies ProviderOptions);
+        if (o.stage === 'results' && o.country) return dc.replaceDialog(this.loopDialogId, { stage: 'priorities', country: o.country, priorities: o.priorities } satisfies ProviderOptions);
+        return dc.replaceDialog(this.loopDialogId, { stage: 'country' } satisfies ProviderOptions);
       case 'startOver':
-        return dc.replaceDialog(LOOP, { stage: 'country' } satisfies ProviderOptions);
+        return dc.replaceDialog(this.loopDialogId, { stage: 'country' } satisfies ProviderOptions);
       case 'cancel':
         await ctx.sendActivity(t('cancel.done'));
         return dc.cancelAllDialogs();
@@ -144,7 +117,7 @@ export class ProviderDialog extends GuidedDialog {
 
   // ---- answers ---------------------------------------------------------------------------
 
-  private async onSubmit(step: WaterfallStepContext, submit: Submit, o: ProviderOptions): Promise<DialogTurnResult> {
+  protected override async onSubmit(step: WaterfallStepContext, submit: Submit, o: ProviderOptions): Promise<DialogTurnResult> {
     const ctx = step.context;
     const { t, tenantId } = turnInfo(ctx);
     switch (submit.verb) {
@@ -248,7 +221,8 @@ export class ProviderDialog extends GuidedDialog {
 
   // ---- rendering -------------------------------------------------------------------------
 
-  private async render(ctx: TurnContext, o: ProviderOptions): Promise<void> {
+  protected override async render(step: WaterfallStepContext, o: ProviderOptions): Promise<void> {
+    const ctx = step.context;
     const { t, tenantId } = turnInfo(ctx);
     switch (o.stage) {
       case 'listing':
@@ -289,13 +263,6 @@ export class ProviderDialog extends GuidedDialog {
     return shortlistCard(t, choice, (id) => this.directory.get(id)?.name ?? id);
   }
 
-  private loop(step: WaterfallStepContext, options: ProviderOptions): Promise<DialogTurnResult> {
-    return step.replaceDialog(LOOP, options);
-  }
-}
-
-function stateOf(step: WaterfallStepContext): { options?: ProviderOptions } {
-  return step.values as { options?: ProviderOptions };
 }
 
 /** Priorities from a multi-select value ("training,financing"); unknown values are dropped. */
