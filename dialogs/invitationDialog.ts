@@ -243,8 +243,8 @@ export class InvitationDialog extends LoopDialog<InvitationOptions> {
       case 'invitations.accept':
         return this.accept(step, submit, o);
       case 'invitations.decline': {
-        const declined = await this.service.decline(submit.token, actor);
-        if (!declined.ok) return this.refused(step, o, declined.error);
+        const declined = await this.service.decline(submit.token, actor, tenantId);
+        if (!declined.ok) return this.refused(step, { ...o, pending: submit }, declined.error);
         await ctx.sendActivity(t('invitations.declined', { from: declined.invitation.from.name }));
         return this.loop(step, { stage: 'hub', render: false });
       }

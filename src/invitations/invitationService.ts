@@ -395,10 +395,19 @@ export class InvitationService {
     return { ok: true, invitation: accepted };
   }
 
-  /** The recipient declines: the invitation closes and the link stops working. */
-  async decline(token: string, by: Actor): Promise<ServiceResult<{ invitation: Invitation }>> {
+  /**
+   * The recipient declines: the invitation closes and the link stops working. A partnership
+   * request is declined by the one who could accept it: the global admin of another tenant
+   * (`tenantId` required; `roleRequired` / `ownInvitation` otherwise). A customer declines on the page.
+   */
+  async decline(token: string, by: Actor, tenantId?: string): Promise<ServiceResult<{ invitation: Invitation }>> {
     const opened = await this.open(token);
     if (!opened.ok) return opened;
+    if (opened.invitation.kind === 'partnership') {
+      if (tenantId === opened.invitation.from.tenantId) return { ok: false, error: { code: 'ownInvitation' } };
+      const denied = tenantId ? await this.requireRole(tenantId, by, 'acceptPartnership') : { code: 'roleRequired' as const, action: 'acceptPartnership' as const, globalAdmins: [] };
+      if (denied) return { ok: false, error: denied };
+    }
     const link = { id: opened.claims.i, nonce: opened.claims.n, kind: opened.claims.k };
     const result = await this.invitations.update(opened.invitation.from.tenantId, (r) => declineInvitation(r, link, by, this.clock()));
     return result.ok ? { ok: true, invitation: result.invitation } : result;

@@ -264,7 +264,7 @@ async function postPartnership(ctx: Ctx, service: InvitationService, opened: Ope
   }
   const actor = { id: signedIn.userId };
   if (form.action === 'decline') {
-    const declined = await service.decline(opened.token, actor);
+    const declined = await service.decline(opened.token, actor, signedIn.tenantId);
     if (!declined.ok) return refusal(ctx, service, opened.token, declined.error, log, inv.id);
     log(inv.id, 'post.declined');
     return declinedPage(ctx, inv);

@@ -135,6 +135,23 @@ describe('invitations journey: provider -> reseller partnership', () => {
     expect(ga.text()).to.match(/Move a direct bill customer to your provider/);
   });
 
+  it('help, plan, status and cancel work inside the journey; a malformed submit changes nothing', async () => {
+    const { under, pat } = await providerWithRequest();
+    await pat.say('help');
+    expect(pat.text()).to.match(/partnership request/);
+    await pat.submit({ verb: 'invitations.resend', rev: 'x', invitationId: '!' });
+    expect(pat.text()).to.match(/couldn't read that card's answer/);
+    await pat.say('status');
+    expect(pat.text()).to.match(/Invitations and relationships/);
+    await pat.say('plan');
+    expect(pat.text()).to.match(/The whole plan/);
+    await pat.say('invitations');
+    await pat.say('cancel');
+    await pat.say('gibberish words');
+    expect(pat.text()).to.match(/didn't catch that/);
+    expect((await under.invitations.invitations.get('tenant-p')).revision).to.equal(1);
+  });
+
   it('a tampered link is refused and a provider cannot accept its own request', async () => {
     const { pat, link } = await providerWithRequest();
     const tampered = link.replace(/\/invitations\/(.)/, (_m, c: string) => `/invitations/${c === 'A' ? 'B' : 'A'}`);
@@ -144,11 +161,13 @@ describe('invitations journey: provider -> reseller partnership', () => {
     expect(pat.text()).to.match(/your own company's request/);
   });
 
-  it('the reseller declines: the provider sees it declined and the link stops working', async () => {
+  it('the reseller\'s global admin declines: the provider sees it declined and the link stops working', async () => {
     const { under, pat, link } = await providerWithRequest();
     const ga = new TestChat(under, { userId: 'grace', tenantId: 'tenant-a', conversationId: 'c-ga' });
     await ga.say(link);
     await ga.click('Decline');
+    expect(ga.text()).to.match(/Which role do you hold/);
+    await ga.click('Global admin');
     expect(ga.text()).to.match(/Declined\. Northwind Distribution will see/);
     await ga.say(link);
     expect(ga.text()).to.match(/was declined/);

@@ -460,7 +460,7 @@ describe('invitation pages over HTTP', function () {
         expect(res.status).to.equal(200);
         const text = textOf(res.html);
         expect(text).to.include('Fabrikam Distribution is now your indirect provider');
-        expect(text).to.include('Indirect providers page');
+        expect(text).to.include('list of indirect providers');
         expect((await fresh.invitations.relationships.get(RESELLER)).indirectProviders.map((p) => p.tenantId)).to.deep.equal([PROVIDER]);
         expect((await fresh.invitations.relationships.get(PROVIDER)).indirectResellers.map((p) => p.tenantId)).to.deep.equal([RESELLER]);
       } finally {

@@ -435,16 +435,29 @@ describe('InvitationService (LowdbStorage, real repositories)', () => {
     it('closes the invitation: the link then reports declined everywhere', async () => {
       await twoTenants();
       const { invitation, token } = await partnershipLink();
-      const res = value(await service.decline(token, rita));
+      const res = value(await service.decline(token, rita, RES));
       expect(res.invitation.status).to.equal('declined');
       expect(res.invitation.declined).to.deep.equal({ by: rita, at: clock.now.toISOString() });
       expect((await service.get(PROV, invitation.id))?.status).to.equal('declined');
-      for (const attempt of [service.open(token), service.acceptPartnership(token, { tenantId: RES, actor: rita }), service.decline(token, rita)]) {
+      for (const attempt of [service.open(token), service.acceptPartnership(token, { tenantId: RES, actor: rita }), service.decline(token, rita, RES)]) {
         const r = await attempt;
         expect(r.ok).to.equal(false);
         if (!r.ok) expect(r.error).to.deep.include({ code: 'link', problem: 'declined' });
       }
       expect((await service.relationships.get(RES)).indirectProviders).to.deep.equal([]);
+    });
+
+    it('a partnership request is declined only by a global admin of another tenant', async () => {
+      await twoTenants();
+      const { invitation, token } = await partnershipLink();
+      const helpdesk = { id: 'hal', name: 'Hal' };
+      await declare(RES, helpdesk, 'helpdeskAgent');
+      expect((await outcome(service.decline(token, helpdesk, RES))).ok === false && 'refused').to.equal('refused');
+      const noTenant = await service.decline(token, rita);
+      expect(noTenant.ok ? 'ok' : noTenant.error.code).to.equal('roleRequired');
+      const own = await service.decline(token, rita, PROV);
+      expect(own.ok ? 'ok' : own.error.code).to.equal('ownInvitation');
+      expect((await service.get(PROV, invitation.id))?.status).to.equal('pending');
     });
   });
 
