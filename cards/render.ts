@@ -15,10 +15,11 @@ import plan from './templates/plan.json' with { type: 'json' };
 import progressHeader from './templates/progressHeader.json' with { type: 'json' };
 import status from './templates/status.json' with { type: 'json' };
 import step from './templates/step.json' with { type: 'json' };
+import summary from './templates/summary.json' with { type: 'json' };
 import welcome from './templates/welcome.json' with { type: 'json' };
 
 /** Every card template by name. */
-export const CARD_TEMPLATES = { welcome, step, details, enroll, next, plan, status, form, compare, entry } as const;
+export const CARD_TEMPLATES = { welcome, step, details, enroll, next, plan, status, form, compare, entry, summary } as const;
 export type CardName = keyof typeof CARD_TEMPLATES;
 
 /** The highest Adaptive Card schema version used; Teams renders up to 1.5. */

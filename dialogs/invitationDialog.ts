@@ -42,7 +42,7 @@ import {
   stateName,
   type ListFilter,
 } from './invitationViews.js';
-import { matches, recognizeIntent, recognizeProviderQuery, type CommandId } from './recognizer.js';
+import { asksForCustomers, matches, recognizeIntent, recognizeProviderQuery, type CommandId } from './recognizer.js';
 import { REROUTE, type Submit } from './submits.js';
 import { turnInfo } from './turnInfo.js';
 
@@ -79,7 +79,7 @@ export class InvitationDialog extends LoopDialog<InvitationOptions> {
     if (token) return this.loop(step, { stage: 'review', token });
     if (matches(t, 'commands.haveInvitation', text)) return this.loop(step, { stage: 'paste' });
     if (matches(t, 'commands.invitations', text)) return this.loop(step, { stage: 'hub' });
-    if (recognizeIntent(t, text) || recognizeProviderQuery(t, text) || matches(t, 'commands.providerListing', text)) return step.endDialog(REROUTE);
+    if (recognizeIntent(t, text) || recognizeProviderQuery(t, text) || matches(t, 'commands.providerListing', text) || asksForCustomers(t, text)) return step.endDialog(REROUTE);
     if (o.stage === 'paste') {
       await ctx.sendActivity(t('invitations.paste.noLink'));
       return this.loop(step, { ...o, render: false });
@@ -166,7 +166,8 @@ export class InvitationDialog extends LoopDialog<InvitationOptions> {
           await this.send(ctx, moveCard(t, []));
           return this.loop(step, { ...o, render: false });
         }
-        await this.send(ctx, composeCard(t, submit.kind, submit.purpose, rel.indirectProviders));
+        const prefill = { ...(submit.company ? { company: submit.company } : {}), ...(submit.domain ? { domain: submit.domain } : {}) };
+        await this.send(ctx, composeCard(t, submit.kind, submit.purpose, rel.indirectProviders, prefill));
         return this.loop(step, { ...o, render: false });
       }
       case 'invitations.create':

@@ -8,6 +8,7 @@ import {
   DialogSet,
   DialogTurnStatus,
   WaterfallDialog,
+  type DialogContext,
   type DialogState,
   type DialogTurnResult,
   type WaterfallStepContext,
@@ -22,10 +23,13 @@ import type { TransitionRepository } from '../src/store/transitionRepository.js'
 import { findTokenInText } from '../src/domain/invitationToken.js';
 import { PENDING_REMINDER_DAYS, summarizeInvitations } from '../src/domain/invitations.js';
 import type { InvitationService } from '../src/invitations/invitationService.js';
+import type { CustomerService } from '../src/customers/customerService.js';
+import { csvSource } from '../src/customers/csvAttachment.js';
+import { CUSTOMER_DIALOG, CustomerDialog, type CustomerOptions } from './customerDialog.js';
 import { INVITATION_DIALOG, InvitationDialog, type InvitationOptions } from './invitationDialog.js';
 import { PROVIDER_DIALOG, ProviderDialog, type ProviderOptions } from './providerDialog.js';
 import { commandOf } from './guidedDialog.js';
-import { matches, recognizeIntent, recognizeProviderQuery } from './recognizer.js';
+import { looksLikeCsv, matches, recognizeIntent, recognizeProviderQuery } from './recognizer.js';
 import { isReroute, parseSubmit } from './submits.js';
 import { TRANSITION_DIALOG, TransitionDialog, type TransitionOptions } from './transitionDialog.js';
 import { turnInfo } from './turnInfo.js';
@@ -70,6 +74,12 @@ export function welcomeCard(t: Translator, record: TransitionRecord | undefined,
         data: { verb: 'menu.open', journey: 'invitations' },
       },
       {
+        title: t('journeys.customers.title'),
+        description: t('journeys.customers.description'),
+        button: t('journeys.customers.start'),
+        data: { verb: 'menu.open', journey: 'customers' },
+      },
+      {
         title: t('journeys.providerListing.title'),
         description: t('journeys.providerListing.description'),
         button: t('journeys.providerListing.start'),
@@ -91,11 +101,13 @@ export class MainDialog extends ComponentDialog {
     directory: ProviderDirectory,
     providerChoices: TenantRecords<ProviderChoiceRecord>,
     private readonly invitations: InvitationService,
+    customers: CustomerService,
   ) {
     super(MAIN_DIALOG);
     this.addDialog(new TransitionDialog(journeys));
     this.addDialog(new ProviderDialog(directory, providerChoices, journeys));
     this.addDialog(new InvitationDialog(invitations, journeys));
+    this.addDialog(new CustomerDialog(customers, invitations));
     this.addDialog(new WaterfallDialog(ROUTE, [this.route.bind(this), this.finish.bind(this)]));
     this.initialDialogId = ROUTE;
   }
@@ -113,8 +125,17 @@ export class MainDialog extends ComponentDialog {
       await this.sendWelcome(context);
       return;
     }
+    // a CSV file sent in the middle of another journey is a customer import: route it afresh
+    const hasCsvFile = (context.activity.attachments ?? []).some((a) => csvSource(a) !== undefined);
+    if (hasCsvFile && dc.activeDialog && !this.isIn(dc, CUSTOMER_DIALOG)) await dc.cancelAllDialogs();
     const result = await dc.continueDialog();
     if (result.status === DialogTurnStatus.empty) await dc.beginDialog(this.id);
+  }
+
+  /** True when the dialog `id` is on the stack below this main dialog. */
+  private isIn(dc: DialogContext, id: string): boolean {
+    const inner = (dc.activeDialog?.state as { dialogs?: { dialogStack?: Array<{ id: string }> } } | undefined)?.dialogs?.dialogStack ?? [];
+    return inner.some((d) => d.id === id);
   }
 
   /** Sends the welcome card (first contact, "menu", greetings). */
@@ -140,17 +161,26 @@ export class MainDialog extends ComponentDialog {
         if (submit.journey === 'providers') return step.beginDialog(PROVIDER_DIALOG, { stage: 'country' } satisfies ProviderOptions);
         if (submit.journey === 'providerListing') return step.beginDialog(PROVIDER_DIALOG, { stage: 'listing' } satisfies ProviderOptions);
         if (submit.journey === 'invitations') return step.beginDialog(INVITATION_DIALOG, { stage: 'hub' } satisfies InvitationOptions);
+        if (submit.journey === 'customers') return step.beginDialog(CUSTOMER_DIALOG, { stage: 'summary' } satisfies CustomerOptions);
         return step.beginDialog(TRANSITION_DIALOG, {} satisfies TransitionOptions);
       }
       if (submit.verb === 'command') return this.onCommandOutsideJourney(step, submit.command);
       if (submit.verb.startsWith('providers.')) return step.beginDialog(PROVIDER_DIALOG, { handleCurrentActivity: true } satisfies ProviderOptions);
       if (submit.verb.startsWith('invitations.')) return step.beginDialog(INVITATION_DIALOG, { handleCurrentActivity: true } satisfies InvitationOptions);
+      if (submit.verb.startsWith('customers.')) return step.beginDialog(CUSTOMER_DIALOG, { handleCurrentActivity: true } satisfies CustomerOptions);
       // A checklist card clicked while no journey is waiting (new conversation, after "cancel"):
       // hand the click to the journey, which checks the card's revision before acting.
       return step.beginDialog(TRANSITION_DIALOG, { handleCurrentActivity: true } satisfies TransitionOptions);
     }
     const command = commandOf(step);
     if (command) return this.onCommandOutsideJourney(step, command);
+    const text = ctx.activity.text ?? '';
+    const hasCsvFile = (ctx.activity.attachments ?? []).some((a) => csvSource(a) !== undefined);
+    if (hasCsvFile || looksLikeCsv(text)) return step.beginDialog(CUSTOMER_DIALOG, { handleCurrentActivity: true, stage: 'import' } satisfies CustomerOptions);
+    if (matches(t, 'commands.customers', text)) return step.beginDialog(CUSTOMER_DIALOG, { stage: 'summary' } satisfies CustomerOptions);
+    if (matches(t, 'commands.addCustomer', text)) return step.beginDialog(CUSTOMER_DIALOG, { stage: 'add' } satisfies CustomerOptions);
+    if (matches(t, 'commands.importCustomers', text)) return step.beginDialog(CUSTOMER_DIALOG, { stage: 'import' } satisfies CustomerOptions);
+    if (matches(t, 'commands.exportCustomers', text)) return step.beginDialog(CUSTOMER_DIALOG, { handleCurrentActivity: true, stage: 'summary' } satisfies CustomerOptions);
     const token = findTokenInText(ctx.activity.text);
     if (token) return step.beginDialog(INVITATION_DIALOG, { stage: 'review', token } satisfies InvitationOptions);
     if (matches(t, 'commands.haveInvitation', ctx.activity.text)) return step.beginDialog(INVITATION_DIALOG, { stage: 'paste' } satisfies InvitationOptions);

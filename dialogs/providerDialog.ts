@@ -30,7 +30,7 @@ import {
   shortlistCard,
   userLanguage,
 } from './providerViews.js';
-import { asksForInvitations, matches, mentions, recognizeIntent, recognizeProviderQuery, type CommandId } from './recognizer.js';
+import { asksForCustomers, asksForInvitations, matches, mentions, recognizeIntent, recognizeProviderQuery, type CommandId } from './recognizer.js';
 import { REROUTE, type Submit } from './submits.js';
 import { turnInfo } from './turnInfo.js';
 
@@ -70,7 +70,7 @@ export class ProviderDialog extends LoopDialog<ProviderOptions> {
     const ctx = step.context;
     const { t } = turnInfo(ctx);
     if (matches(t, 'commands.providerListing', text)) return this.loop(step, { stage: 'listing' });
-    if (recognizeIntent(t, text) || asksForInvitations(t, text)) return step.endDialog(REROUTE); // the checklist's or the invitations' words
+    if (recognizeIntent(t, text) || asksForInvitations(t, text) || asksForCustomers(t, text)) return step.endDialog(REROUTE); // another journey's words
     const query = recognizeProviderQuery(t, text);
     if (query?.country) return this.loop(step, { stage: 'results', country: query.country, priorities: query.priorities });
     if (o.stage === 'country' || (o.stage === 'priorities' && !o.country)) {

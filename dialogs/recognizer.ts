@@ -72,3 +72,14 @@ export function recognizeProviderQuery(t: Translator, text: string | undefined):
 export function asksForInvitations(t: Translator, text: string | undefined): boolean {
   return findTokenInText(text) !== undefined || matches(t, 'commands.invitations', text) || matches(t, 'commands.haveInvitation', text);
 }
+
+/** True when typed text looks like CSV (a header line and at least one more line with a separator). */
+export function looksLikeCsv(text: string | undefined): boolean {
+  const lines = (text ?? '').trim().split(/\r?\n/);
+  return lines.length >= 2 && /[,;]/.test(lines[0]!) && /[,;]/.test(lines[1]!);
+}
+
+/** True when typed text asks for the customer classification journey: pasted CSV, or the words under `commands.customers`, add, import, export. */
+export function asksForCustomers(t: Translator, text: string | undefined): boolean {
+  return looksLikeCsv(text) || ['commands.customers', 'commands.addCustomer', 'commands.importCustomers', 'commands.exportCustomers'].some((key) => matches(t, key, text));
+}

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { INVITATION_KINDS, INVITATION_PURPOSES, INVITATION_STATES } from '../src/domain/invitations.js';
 import { MAX_TOKEN_LENGTH } from '../src/domain/invitationToken.js';
 import { FOLLOW_UP_TYPES, ORGANIZATION_SIDES } from '../src/domain/relationships.js';
+import { CUSTOMER_CLASSES, IDENTIFYING_ANSWERS } from '../src/domain/customers.js';
 import { PARTNER_ROLES } from '../src/domain/roles.js';
 import { NEXT_ITEM_IDS } from '../src/domain/transition.js';
 import { COMMAND_IDS } from './recognizer.js';
@@ -24,7 +25,7 @@ const multi = z.string().max(1000).optional();
  * verb. A payload that fails this schema is refused with a message and changes nothing.
  */
 export const submitSchema = z.discriminatedUnion('verb', [
-  z.object({ verb: z.literal('menu.open'), journey: z.enum(['transition', 'providers', 'providerListing', 'invitations']) }),
+  z.object({ verb: z.literal('menu.open'), journey: z.enum(['transition', 'providers', 'providerListing', 'invitations', 'customers']) }),
   z.object({ verb: z.literal('command'), command: z.enum(COMMAND_IDS) }),
   z.object({ verb: z.literal('transition.prepare.confirm'), rev }),
   z.object({ verb: z.literal('transition.prepare.howTo') }),
@@ -62,7 +63,7 @@ export const submitSchema = z.discriminatedUnion('verb', [
   z.object({ verb: z.literal('invitations.role'), role: z.enum(PARTNER_ROLES) }),
   z.object({ verb: z.literal('invitations.roleChange') }),
   z.object({ verb: z.literal('invitations.customerKinds') }),
-  z.object({ verb: z.literal('invitations.start'), kind: z.enum(INVITATION_KINDS), purpose: z.enum(INVITATION_PURPOSES) }),
+  z.object({ verb: z.literal('invitations.start'), kind: z.enum(INVITATION_KINDS), purpose: z.enum(INVITATION_PURPOSES), company: field, domain: field }),
   z.object({
     verb: z.literal('invitations.create'),
     kind: z.enum(INVITATION_KINDS),
@@ -95,6 +96,16 @@ export const submitSchema = z.discriminatedUnion('verb', [
     domain: field,
     subscription: field,
   }),
+  z.object({ verb: z.literal('customers.summary') }),
+  z.object({ verb: z.literal('customers.rules') }),
+  z.object({ verb: z.literal('customers.list'), filter: z.enum(['all', ...CUSTOMER_CLASSES]), page: z.coerce.number().int().min(0).max(100_000).optional() }),
+  z.object({ verb: z.literal('customers.add.open') }),
+  z.object({ verb: z.literal('customers.add'), name: field, domain: field, tenantId: field }),
+  z.object({ verb: z.literal('customers.import.open') }),
+  z.object({ verb: z.literal('customers.import'), csv: z.string().max(100_000).optional() }),
+  z.object({ verb: z.literal('customers.classifyNext') }),
+  z.object({ verb: z.literal('customers.classify'), domain: z.string().min(1).max(253) }),
+  z.object({ verb: z.literal('customers.answer'), rev, domain: z.string().min(1).max(253), answer: z.enum(IDENTIFYING_ANSWERS), provider: z.string().max(300).optional() }),
 ]);
 
 /** A parsed card submit. */

@@ -27,7 +27,7 @@ import {
 import type { EnrollmentDetails } from '../src/domain/enrollmentDetails.js';
 import type { TransitionRepository } from '../src/store/transitionRepository.js';
 import { GuidedDialog } from './guidedDialog.js';
-import { asksForInvitations, matches, normalize, recognizeIntent, recognizeProviderQuery, type CommandId } from './recognizer.js';
+import { asksForCustomers, asksForInvitations, matches, normalize, recognizeIntent, recognizeProviderQuery, type CommandId } from './recognizer.js';
 import { REROUTE, parseSubmit, type Submit } from './submits.js';
 import {
   cardForStep,
@@ -214,7 +214,7 @@ export class TransitionDialog extends GuidedDialog {
     const ctx = step.context;
     const { t } = turnInfo(ctx);
     // the provider journey's words: let the main dialog start it
-    if (recognizeProviderQuery(t, text) || matches(t, 'commands.providerListing', text) || asksForInvitations(t, text)) return step.endDialog(REROUTE);
+    if (recognizeProviderQuery(t, text) || matches(t, 'commands.providerListing', text) || asksForInvitations(t, text) || asksForCustomers(t, text)) return step.endDialog(REROUTE);
     const intent = recognizeIntent(t, text);
     if (intent === 'continue') return this.loop(step, {});
     if (intent === 'approved') {

@@ -264,6 +264,7 @@ const NEXT_JOURNEYS: Partial<Record<NextItemId, Record<string, string>>> = {
   acceptPartnership: { verb: 'invitations.have' },
   acquireCustomers: { verb: 'invitations.customerKinds' },
   moveDirectCustomers: { verb: 'invitations.move' },
+  identifyCustomers: { verb: 'customers.summary' },
 };
 
 /** Step 8: the tracked what's-next list, each item with who does it and a done/reopen button. */

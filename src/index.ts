@@ -28,6 +28,7 @@ import { TenantRecords } from './store/tenantRecords.js';
 import { ProviderDirectoryError, loadProviderDirectory } from './domain/providers.js';
 import { newProviderChoiceRecord } from './domain/providerChoice.js';
 import { InvitationService } from './invitations/invitationService.js';
+import { CustomerService } from './customers/customerService.js';
 import { loadInvitationSecret } from './store/invitationSecret.js';
 
 /** The provider directory shipped with the app (copied next to the build by `npm run build`). */
@@ -43,6 +44,8 @@ export interface RunningApp {
   journeys: TransitionRepository;
   /** Invitations and relationships use cases (shared by the chat and the accept pages). */
   invitations: InvitationService;
+  /** Customer classification use cases (chat and the CSV export). */
+  customers: CustomerService;
   close(): Promise<void>;
 }
 
@@ -68,14 +71,12 @@ export async function startApp(config: AppConfig, overrides: AppOverrides = {}):
   const directory = loadProviderDirectory(config.providerDirectory ?? SHIPPED_PROVIDER_DIRECTORY);
   const providerChoices = new TenantRecords(storage, 'providers', newProviderChoiceRecord, 1, overrides.clock);
   let baseUrl = '';
-  const invitations = new InvitationService({
-    storage,
-    journeys,
-    secret: loadInvitationSecret(config.dataDir, config.invitationSecret),
-    publicBaseUrl: () => config.publicBaseUrl ?? baseUrl,
-    ...(overrides.clock ? { clock: overrides.clock } : {}),
-  });
-  const mainDialog = new MainDialog(journeys, directory, providerChoices, invitations);
+  const secret = loadInvitationSecret(config.dataDir, config.invitationSecret);
+  const publicBaseUrl = () => config.publicBaseUrl ?? baseUrl;
+  const clock = overrides.clock ? { clock: overrides.clock } : {};
+  const invitations = new InvitationService({ storage, journeys, secret, publicBaseUrl, ...clock });
+  const customers = new CustomerService({ storage, invitations, secret, publicBaseUrl, ...clock });
+  const mainDialog = new MainDialog(journeys, directory, providerChoices, invitations, customers);
   const bot = new AssistantBot({
     conversationState,
     userState,
@@ -101,7 +102,7 @@ export async function startApp(config: AppConfig, overrides: AppOverrides = {}):
     }
   };
 
-  const { server } = createHttpServer({ config, adapter, bot, logger, invitations, ...(overrides.clock ? { clock: overrides.clock } : {}), baseUrl: () => baseUrl });
+  const { server } = createHttpServer({ config, adapter, bot, logger, invitations, customers, ...clock, baseUrl: () => baseUrl });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
@@ -120,6 +121,7 @@ export async function startApp(config: AppConfig, overrides: AppOverrides = {}):
     logger,
     journeys,
     invitations,
+    customers,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

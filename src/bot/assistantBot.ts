@@ -62,7 +62,8 @@ export class AssistantBot extends TeamsActivityHandler {
       if (context.activity.channelId === 'msteams') TurnContext.removeRecipientMention(context.activity);
       const hasText = typeof context.activity.text === 'string' && context.activity.text.trim().length > 0;
       const hasValue = context.activity.value !== undefined && context.activity.value !== null;
-      if (hasText || hasValue) await deps.mainDialog.run(context, this.dialogState);
+      const hasFiles = (context.activity.attachments ?? []).length > 0;
+      if (hasText || hasValue || hasFiles) await deps.mainDialog.run(context, this.dialogState);
       await next();
     });
 

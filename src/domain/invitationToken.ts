@@ -19,8 +19,10 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  * - `accept`: a short-lived page session the assistant hands a signed-in reseller so the accept
  *   page knows their tenant and user (`s`).
  * - `draft`: the sender's copy-to-clipboard page for the email draft.
+ * - `export`: a short-lived download link for a tenant's data (the classified customer list);
+ *   `t` is the tenant, `k` what is exported (`customers`), `i` and `n` random.
  */
-export const TOKEN_PURPOSES = ['invite', 'accept', 'draft'] as const;
+export const TOKEN_PURPOSES = ['invite', 'accept', 'draft', 'export'] as const;
 export type TokenPurpose = (typeof TOKEN_PURPOSES)[number];
 
 /** Claims inside a token (short keys keep links short). */

@@ -1,9 +1,11 @@
 import restify, { type Server } from 'restify';
 import type { ActivityHandler, CloudAdapter } from 'botbuilder';
 import type { AppConfig } from '../config.js';
+import type { CustomerService } from '../customers/customerService.js';
 import type { InvitationService } from '../invitations/invitationService.js';
 import type { Logger } from '../logger.js';
 import { registerDevDirectLine, type DevDirectLine } from './devDirectLine.js';
+import { registerExportRoutes } from './exportRoutes.js';
 import { registerInvitationPages } from './invitationPages.js';
 import { registerWebChatPage } from './webChatPage.js';
 
@@ -17,6 +19,7 @@ export interface HttpServerDeps {
   bot: ActivityHandler;
   logger: Logger;
   invitations: InvitationService;
+  customers: CustomerService;
   /** Clock for the invitation pages ("days left"); tests pass a fake one. */
   clock?: () => Date;
   /** Absolute base URL of this server once listening, e.g. `http://127.0.0.1:3978`. */
@@ -29,6 +32,7 @@ export interface HttpServerDeps {
  * - `GET /healthz`: `{ status: 'ok' }`, for probes.
  * - `GET/POST /invitations/<token>`, `GET /invitations/draft/<token>`: invitation review, accept
  *   and copy pages (invitationPages.ts).
+ * - `GET /exports/customers/<token>`: the classified customer list as CSV (exportRoutes.ts).
  * - `GET /`: the Web Chat page; with auth off it talks to the development Direct Line surface
  *   (`/v3/directline/...`, `/devconnector/...`), which is never registered when auth is on.
  */
@@ -57,6 +61,7 @@ export function createHttpServer(deps: HttpServerDeps): { server: Server; devDir
   }
   registerWebChatPage(server, { devDirectLine: !config.authEnabled, title: 'CSP partner assistant' });
   registerInvitationPages(server, { invitations: deps.invitations, logger, ...(deps.clock ? { clock: deps.clock } : {}) });
+  registerExportRoutes(server, { customers: deps.customers, logger });
 
   server.on('restifyError', (req, _res, err, callback) => {
     logger.warn({ route: req.getRoute?.()?.path, status: (err as { statusCode?: number }).statusCode, err: err.name }, 'request error');

@@ -88,6 +88,25 @@ async function collectCards(): Promise<Array<Record<string, unknown>>> {
   await lone.submit({ verb: 'invitations.org', side: 'reseller', name: 'Lone Reseller' });
   await lone.say('invitations');
   await lone.click('Move a direct bill customer');
+  // customer classification
+  await ga.say('customers');
+  await ga.click('Add a customer');
+  await ga.click('Add', { name: 'Fabrikam', domain: 'bad' });
+  await ga.click('Add', { name: 'Fabrikam', domain: 'fabrikam.com' });
+  await ga.click('Yes: products and subscriptions show');
+  await ga.click('Import CSV');
+  await ga.click('Import', { csv: 'only words' });
+  await ga.click('Import', { csv: 'Name,Domain\nTailspin,tailspin.com\nBad,bad\nWingtip,wingtip.com' });
+  await ga.click('Classify 2 unknown');
+  await ga.click('No: those options are missing', { provider: 'tenant:tenant-p' });
+  await ga.click('Not sure, ask me later');
+  await ga.click('Direct bill (1)');
+  await ga.click('Move 1');
+  await ga.say('customers');
+  await ga.click('Indirect reseller (1)');
+  await ga.click('Customer summary');
+  await ga.click('What each class allows');
+  await lone.say('customers');
   return [...ga.transcript, ...agent.transcript, ...partner.transcript, ...pat.transcript, ...lone.transcript].flatMap((a) => (a.attachments ?? []).map((x) => x.content as Record<string, unknown>));
 }
 
@@ -100,7 +119,7 @@ describe('Adaptive Cards: every card the bot sends', () => {
   it('covers every template', () => {
     const titles = cards.map((c) => JSON.stringify(c));
     expect(cards.length).to.be.greaterThan(20);
-    for (const marker of ['Find a provider', 'Show matching providers', '"type":"Table"', 'Choose this provider', 'Contacting', "Your tenant's shortlist", 'No provider in this directory', 'appears to partners', 'Start the checklist', 'Both are current', 'Global admin', 'What to gather', 'Check my details', 'There is no rollback', "It's approved", 'Accept and continue', 'Mark done', 'The whole plan', 'Recent activity', 'Start over?', 'This step is for your global admin', 'is complete', 'Your company', 'Your Partner Center role', 'This needs another role', 'Write the email', 'Your invitation email', 'Invitation on its way', 'Revoke this invitation?', 'asks to be your indirect provider', 'is now your indirect provider', 'Invite a customer', 'Move a direct bill customer to your provider', 'Relationships', 'Make the reseller the designated support contact', 'No indirect resellers yet', 'Review an invitation', 'no indirect provider yet']) {
+    for (const marker of ['Find a provider', 'Show matching providers', '"type":"Table"', 'Choose this provider', 'Contacting', "Your tenant's shortlist", 'No provider in this directory', 'appears to partners', 'Start the checklist', 'Both are current', 'Global admin', 'What to gather', 'Check my details', 'There is no rollback', "It's approved", 'Accept and continue', 'Mark done', 'The whole plan', 'Recent activity', 'Start over?', 'This step is for your global admin', 'is complete', 'Your company', 'Your Partner Center role', 'This needs another role', 'Write the email', 'Your invitation email', 'Invitation on its way', 'Revoke this invitation?', 'asks to be your indirect provider', 'is now your indirect provider', 'Invite a customer', 'Move a direct bill customer to your provider', 'Relationships', 'Make the reseller the designated support contact', 'No indirect resellers yet', 'Review an invitation', 'no indirect provider yet', 'Your customers', 'Add a customer', 'Import customers', 'Import finished', 'How did you acquire', 'Customers: Direct bill', 'What each class allows', 'No customers yet', '"minHeight":"12px"']) {
       expect(titles.some((t) => t.includes(marker)), marker).to.equal(true);
     }
   });

@@ -12,7 +12,7 @@ describe('transition checklist (dialogs through TestAdapter)', () => {
     const chat = new TestChat(createBot());
     await chat.say('hi');
     expect(chat.text()).to.match(/CSP partner assistant/);
-    expect(chat.actionTitles()).to.deep.equal(['Start the checklist', 'Find a provider', 'Open invitations', 'See a listing']);
+    expect(chat.actionTitles()).to.deep.equal(['Start the checklist', 'Find a provider', 'Open invitations', 'Classify customers', 'See a listing']);
   });
 
   it('walks the whole checklist for a global admin, recording who did what', async () => {
@@ -291,7 +291,7 @@ describe('transition checklist: bad input, stale cards and commands', () => {
   it('greets on the Web Chat join event and when added to a Teams chat', async () => {
     const chat = new TestChat(createBot());
     await chat.send({ type: 'event', name: 'webchat/join', value: { locale: 'en-US' } });
-    expect(chat.actionTitles()).to.deep.equal(['Start the checklist', 'Find a provider', 'Open invitations', 'See a listing']);
+    expect(chat.actionTitles()).to.deep.equal(['Start the checklist', 'Find a provider', 'Open invitations', 'Classify customers', 'See a listing']);
     await chat.send({ type: 'conversationUpdate', membersAdded: [{ id: 'user-1', name: 'Ada' }] });
     expect(chat.text()).to.match(/CSP partner assistant/);
     await chat.send({ type: 'conversationUpdate', membersAdded: [{ id: 'bot', name: 'assistant' }] });

@@ -39,7 +39,7 @@ const SAMPLE_VALUES: Record<string, string> = {
   TERMS_URL: 'https://www.example.com/terms',
 };
 
-const EXPECTED_COMMANDS = ['menu', 'status', 'continue', 'invitations', 'help'];
+const EXPECTED_COMMANDS = ['menu', 'status', 'continue', 'invitations', 'customers', 'help'];
 
 interface Command {
   title: string;
@@ -253,12 +253,12 @@ describe('Teams app manifest (manifest/)', () => {
       expect(manifest.bots).to.have.length(1);
       const bot = manifest.bots[0]!;
       expect(bot.scopes).to.have.members(['personal', 'team', 'groupChat']);
-      expect(bot.supportsFiles).to.equal(false);
+      expect(bot.supportsFiles, 'CSV files attached in a personal chat reach the bot').to.equal(true);
       expect(bot.isNotificationOnly).to.equal(false);
       expect(manifest.permissions).to.have.members(['identity', 'messageTeamMembers']);
     });
 
-    it('lists menu, status, continue, invitations and help for the personal and team scopes, within length limits', () => {
+    it('lists menu, status, continue, invitations, customers and help for the personal and team scopes, within length limits', () => {
       const bot = (JSON.parse(rawManifest()) as Manifest).bots[0]!;
       const lists = bot.commandLists ?? [];
       for (const scope of ['personal', 'team']) {

@@ -11,6 +11,7 @@ import { loadProviderDirectory, type ProviderDirectory } from '../../src/domain/
 import { TenantRecords } from '../../src/store/tenantRecords.js';
 import { TransitionRepository } from '../../src/store/transitionRepository.js';
 import { InvitationService } from '../../src/invitations/invitationService.js';
+import { CustomerService } from '../../src/customers/customerService.js';
 
 /** Base URL of invitation links in dialog tests (no server runs there). */
 export const TEST_PUBLIC_BASE_URL = 'https://assistant.test';
@@ -26,6 +27,7 @@ export interface BotUnderTest {
   providerChoices: TenantRecords<ProviderChoiceRecord>;
   directory: ProviderDirectory;
   invitations: InvitationService;
+  customers: CustomerService;
   bot: AssistantBot;
   clock: { now: Date };
 }
@@ -36,15 +38,16 @@ export function createBot(storage: Storage = new MemoryStorage(), start = new Da
   const journeys = new TransitionRepository(storage, () => clock.now);
   const providerChoices = new TenantRecords(storage, 'providers', newProviderChoiceRecord, 1, () => clock.now);
   const invitations = new InvitationService({ storage, journeys, secret: TEST_INVITATION_SECRET, publicBaseUrl: () => TEST_PUBLIC_BASE_URL, clock: () => clock.now });
+  const customers = new CustomerService({ storage, invitations, secret: TEST_INVITATION_SECRET, publicBaseUrl: () => TEST_PUBLIC_BASE_URL, clock: () => clock.now });
   const bot = new AssistantBot({
     conversationState: new ConversationState(storage),
     userState: new UserState(storage),
-    mainDialog: new MainDialog(journeys, directory, providerChoices, invitations),
+    mainDialog: new MainDialog(journeys, directory, providerChoices, invitations, customers),
     logger: createLogger('silent'),
     webChatTenantId: 'webchat-tenant',
     clock: () => clock.now,
   });
-  return { storage, journeys, providerChoices, directory, invitations, bot, clock };
+  return { storage, journeys, providerChoices, directory, invitations, customers, bot, clock };
 }
 
 export interface ChatOptions {

@@ -1,0 +1,189 @@
+/**
+ * Customer classification use cases: add one customer, import a CSV, classify from what the
+ * assistant knows (relationships made through invitations) or from the partner's answer to the
+ * identifying question, summarize, and export. Rules are pure functions in
+ * `src/domain/customers.ts`; this orchestrates the tenant's records (every read and write names
+ * its tenant) and the signed export link. No botbuilder import besides the `Storage` type.
+ *
+ * Source: transition seed, "Managing your direct bill customers and your indirect reseller
+ * customers" and "Move your direct bill customers to your indirect provider".
+ */
+import { randomBytes } from 'node:crypto';
+import type { Storage } from 'botbuilder';
+import {
+  answerIdentifyingQuestion,
+  classifyFromRelationships,
+  customersCsv,
+  importCustomers,
+  newCustomerRecord,
+  parseCustomerCsv,
+  validateCustomerInput,
+  type Customer,
+  type CustomerFieldError,
+  type CustomerProviderRef,
+  type CustomerRecord,
+  type CsvProblem,
+  type CsvRowError,
+  type IdentifyingAnswer,
+} from '../domain/customers.js';
+import { signToken, verifyToken, type TokenProblem } from '../domain/invitationToken.js';
+import type { Invitation } from '../domain/invitations.js';
+import type { Actor } from '../domain/transition.js';
+import type { InvitationService } from '../invitations/invitationService.js';
+import { TenantRecords } from '../store/tenantRecords.js';
+
+/** How long an export download link stays valid, in ms (1 hour). */
+export const EXPORT_LINK_MS = 3_600_000;
+
+/** What {@link CustomerService} needs. */
+export interface CustomerServiceDeps {
+  storage: Storage;
+  invitations: InvitationService;
+  /** HMAC secret shared with invitation links (at least 32 bytes). */
+  secret: Buffer;
+  /** Absolute base URL of this server (links), no trailing slash. */
+  publicBaseUrl: () => string;
+  clock?: () => Date;
+}
+
+/** What an import did: counts, the customers now unknown, and the rows refused (by line and field). */
+export interface ImportReport {
+  added: number;
+  updated: number;
+  unchanged: number;
+  errors: CsvRowError[];
+  /** Customers whose class is still unknown after the import and the automatic classification. */
+  unknown: number;
+  /** Customers classified automatically from relationships during this import. */
+  classified: number;
+}
+
+/** The customer classification use cases (see the module comment). */
+export class CustomerService {
+  readonly customers: TenantRecords<CustomerRecord>;
+  private readonly clock: () => Date;
+
+  constructor(private readonly deps: CustomerServiceDeps) {
+    this.clock = deps.clock ?? (() => new Date());
+    this.customers = new TenantRecords(deps.storage, 'customers', newCustomerRecord, 1, this.clock);
+  }
+
+  /**
+   * The tenant's customers, first brought up to date with its relationships: a customer who
+   * accepted an indirect reseller invitation (or was added by the provider, or moved) is classified
+   * as indirect; nothing else is guessed. Saves only when something changed.
+   */
+  async synced(tenantId: string): Promise<CustomerRecord> {
+    const links = (await this.deps.invitations.relationships.get(tenantId)).customers;
+    if (links.length === 0) return this.customers.get(tenantId);
+    const now = this.clock();
+    const result = await this.customers.update(tenantId, (r) => {
+      const c = classifyFromRelationships(r, links, now);
+      return c.changed.length > 0 ? { ok: true as const, record: c.record } : { ok: false as const, error: 'unchanged' };
+    });
+    return result.ok ? result.record : this.customers.get(tenantId);
+  }
+
+  /** The tenant's invitations (for the move status of direct bill customers). */
+  async invitationsOf(tenantId: string): Promise<Invitation[]> {
+    return (await this.deps.invitations.invitations.get(tenantId)).invitations;
+  }
+
+  /**
+   * Adds one customer from the card (name, primary domain, optional tenant ID), or updates the one
+   * with the same domain. Returns the customer as it stands after automatic classification.
+   */
+  async add(
+    tenantId: string,
+    actor: Actor,
+    raw: Partial<Record<string, unknown>>,
+  ): Promise<{ ok: true; customer: Customer; existed: boolean } | { ok: false; errors: CustomerFieldError[] } | { ok: false; tooMany: number }> {
+    const v = validateCustomerInput(raw);
+    if (!v.ok) return { ok: false, errors: v.errors };
+    const now = this.clock();
+    const result = await this.customers.update(tenantId, (r) => {
+      const existed = r.customers.some((c) => c.domain === v.value.domain);
+      const imported = importCustomers(r, [v.value], actor, now, 'card');
+      return imported.ok ? { ...imported, existed } : { ok: false as const, error: imported.error };
+    });
+    if (!result.ok) return { ok: false, tooMany: result.error.limit };
+    const record = await this.synced(tenantId);
+    const customer = record.customers.find((c) => c.domain === v.value.domain)!;
+    return { ok: true, customer, existed: result.existed };
+  }
+
+  /**
+   * Imports customers from CSV text. Good rows are saved (re-importing the same file adds nothing),
+   * bad rows are reported by line and field, and known relationships classify what they can.
+   */
+  async importCsv(tenantId: string, actor: Actor, text: string): Promise<{ ok: true; report: ImportReport } | { ok: false; problem: CsvProblem; detail?: string } | { ok: false; tooMany: number }> {
+    const parsed = parseCustomerCsv(text);
+    if (!parsed.ok) return parsed;
+    const now = this.clock();
+    const before = await this.customers.get(tenantId);
+    const knownBefore = before.customers.filter((c) => c.class !== 'unknown').length;
+    const result = await this.customers.update(tenantId, (r) => {
+      const imported = importCustomers(r, parsed.rows.map((row) => row.value), actor, now, 'import');
+      if (!imported.ok) return { ok: false as const, error: imported.error };
+      // nothing new: report without writing
+      if (imported.added.length === 0 && imported.updated.length === 0) return { ok: false as const, error: { code: 'unchanged' as const, unchanged: imported.unchanged } };
+      return imported;
+    });
+    let counts = { added: 0, updated: 0, unchanged: 0 };
+    if (result.ok) counts = { added: result.added.length, updated: result.updated.length, unchanged: result.unchanged };
+    else if (result.error.code === 'unchanged') counts = { added: 0, updated: 0, unchanged: (result.error as { unchanged: number }).unchanged };
+    else return { ok: false, tooMany: (result.error as { limit: number }).limit };
+    const record = await this.synced(tenantId);
+    const known = record.customers.filter((c) => c.class !== 'unknown').length;
+    return {
+      ok: true,
+      report: {
+        ...counts,
+        errors: parsed.errors,
+        unknown: record.customers.length - known,
+        classified: Math.max(0, known - knownBefore),
+      },
+    };
+  }
+
+  /** Records the partner's answer to the identifying question for one customer (stale-card guarded). */
+  async answer(
+    tenantId: string,
+    actor: Actor,
+    domain: string,
+    answer: IdentifyingAnswer,
+    provider?: CustomerProviderRef,
+    expectedRevision?: number,
+  ): Promise<{ ok: true; customer: Customer; record: CustomerRecord } | { ok: false; error: { code: 'notFound' } | { code: 'stale' } }> {
+    const now = this.clock();
+    const result = await this.customers.update(tenantId, (r) => answerIdentifyingQuestion(r, domain, answer, actor, now, provider, expectedRevision));
+    return result.ok ? { ok: true, customer: result.customer, record: result.record } : { ok: false, error: result.error };
+  }
+
+  /** A download link for the tenant's classified list as CSV, valid {@link EXPORT_LINK_MS}. */
+  exportUrl(tenantId: string): string {
+    const token = signToken(this.deps.secret, {
+      v: 1,
+      p: 'export',
+      t: tenantId,
+      k: 'customers',
+      i: 'export',
+      n: randomBytes(6).toString('base64url'),
+      e: this.clock().getTime() + EXPORT_LINK_MS,
+    });
+    return `${this.deps.publicBaseUrl()}/exports/customers/${token}`;
+  }
+
+  /**
+   * The CSV behind an export link, with headers and values from `label` (the reader's language).
+   * @returns the tenant and the CSV text, or why the link can't be used.
+   */
+  async exportCsv(token: string, label: (key: string) => string): Promise<{ ok: true; tenantId: string; csv: string } | { ok: false; problem: TokenProblem }> {
+    const now = this.clock();
+    const verified = verifyToken(this.deps.secret, token, now, { purpose: 'export', kind: 'customers' });
+    if (!verified.ok) return { ok: false, problem: verified.problem };
+    const tenantId = verified.claims.t;
+    const record = await this.synced(tenantId);
+    return { ok: true, tenantId, csv: customersCsv(record, await this.invitationsOf(tenantId), now, label) };
+  }
+}
