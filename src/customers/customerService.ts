@@ -122,17 +122,16 @@ export class CustomerService {
     const now = this.clock();
     const before = await this.customers.get(tenantId);
     const knownBefore = before.customers.filter((c) => c.class !== 'unknown').length;
+    let counts = { added: 0, updated: 0, unchanged: 0 };
     const result = await this.customers.update(tenantId, (r) => {
       const imported = importCustomers(r, parsed.rows.map((row) => row.value), actor, now, 'import');
-      if (!imported.ok) return { ok: false as const, error: imported.error };
+      if (!imported.ok) return imported;
+      counts = { added: imported.added.length, updated: imported.updated.length, unchanged: imported.unchanged };
       // nothing new: report without writing
-      if (imported.added.length === 0 && imported.updated.length === 0) return { ok: false as const, error: { code: 'unchanged' as const, unchanged: imported.unchanged } };
+      if (counts.added + counts.updated === 0) return { ok: false as const, error: { code: 'unchanged' as const } };
       return imported;
     });
-    let counts = { added: 0, updated: 0, unchanged: 0 };
-    if (result.ok) counts = { added: result.added.length, updated: result.updated.length, unchanged: result.unchanged };
-    else if (result.error.code === 'unchanged') counts = { added: 0, updated: 0, unchanged: (result.error as { unchanged: number }).unchanged };
-    else return { ok: false, tooMany: (result.error as { limit: number }).limit };
+    if (!result.ok && result.error.code === 'tooMany') return { ok: false, tooMany: result.error.limit };
     const record = await this.synced(tenantId);
     const known = record.customers.filter((c) => c.class !== 'unknown').length;
     return {
