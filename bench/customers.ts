@@ -26,6 +26,13 @@ import {
   type CustomerInput,
   type CustomerRecord,
 } from '../src/domain/customers.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { CustomerService } from '../src/customers/customerService.js';
+import { InvitationService } from '../src/invitations/invitationService.js';
+import { LowdbStorage } from '../src/store/lowdbStorage.js';
+import { TransitionRepository } from '../src/store/transitionRepository.js';
 import { INVITATION_VALID_DAYS, type Invitation } from '../src/domain/invitations.js';
 import type { CustomerLink } from '../src/domain/relationships.js';
 import type { Actor } from '../src/domain/transition.js';
@@ -159,4 +166,39 @@ console.log(
     `re-import adds ${reimport.added.length}, updates ${reimport.updated.length}, leaves ${reimport.unchanged} unchanged (results seen: ${sink})`,
 );
 console.table(rowsOut);
+
+// End to end through the use case the chat calls: CustomerService.importCsv on a real lowdb store
+// in a temp dir (parse, import, write the tenant's record, read relationships, classify, write).
+const storeDir = mkdtempSync(path.join(os.tmpdir(), 'csp-bench-customers-'));
+try {
+  const storage = new LowdbStorage({ dir: storeDir });
+  const journeys = new TransitionRepository(storage, () => now);
+  const invitationService = new InvitationService({ storage, journeys, secret: Buffer.alloc(32, 1), publicBaseUrl: () => 'http://127.0.0.1', clock: () => now });
+  await invitationService.relationships.update('bench', (r) => ({ ok: true, record: { ...r, customers: links } }));
+  const service = new CustomerService({ storage, invitations: invitationService, secret: Buffer.alloc(32, 1), publicBaseUrl: () => 'http://127.0.0.1', clock: () => now });
+  const e2e: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const tenant = `bench-${i}`;
+    if (i > 0) await invitationService.relationships.update(tenant, (r) => ({ ok: true, record: { ...r, customers: links } }));
+    const t0 = performance.now();
+    const result = await service.importCsv(i === 0 ? 'bench' : tenant, actor, csv);
+    e2e.push(performance.now() - t0);
+    if (!result.ok) throw new Error(`import failed: ${JSON.stringify(result)}`);
+  }
+  e2e.sort((a, b) => a - b);
+  const max = e2e[e2e.length - 1]!;
+  missed ||= max >= TARGET_PIPELINE_MS;
+  console.table([
+    {
+      phase: 'CustomerService.importCsv, 10,000 rows + 3,000 links, lowdb write (end to end)',
+      runs: RUNS,
+      'mean ms': +(e2e.reduce((a, b) => a + b, 0) / e2e.length).toFixed(1),
+      'p50 ms': +percentile(e2e, 50).toFixed(1),
+      'max ms': +max.toFixed(1),
+      [`< ${TARGET_PIPELINE_MS} ms`]: max < TARGET_PIPELINE_MS,
+    },
+  ]);
+} finally {
+  rmSync(storeDir, { recursive: true, force: true });
+}
 if (missed && process.env.BENCH_STRICT === '1') process.exitCode = 1;
