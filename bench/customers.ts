@@ -36,6 +36,7 @@ import { TransitionRepository } from '../src/store/transitionRepository.js';
 import { INVITATION_VALID_DAYS, type Invitation } from '../src/domain/invitations.js';
 import type { CustomerLink } from '../src/domain/relationships.js';
 import type { Actor } from '../src/domain/transition.js';
+import { percentile, prng } from './stats.js';
 
 const CUSTOMERS = 10_000;
 const LINKS = 3_000;
@@ -47,17 +48,6 @@ const DAY = 86_400_000;
 const now = new Date('2026-11-21T09:00:00Z');
 const actor: Actor = { id: 'bench', name: 'Bench Partner' };
 
-/** mulberry32: small, fast, seeded PRNG in [0, 1). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const rnd = prng(42);
 const hex = (n: number) => Array.from({ length: n }, () => Math.floor(rnd() * 16).toString(16)).join('');
 const guid = () => `${hex(8)}-${hex(4)}-${hex(4)}-${hex(4)}-${hex(12)}`;
@@ -134,9 +124,6 @@ const phases: Array<[string, () => number]> = [
   [`customersCsv (${classified.record.customers.length.toLocaleString('en-US')} customers)`, () => customersCsv(classified.record, invitations, now, label).length],
 ];
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
 
 const rowsOut: Array<Record<string, string | number | boolean>> = [];
 let missed = false;

@@ -25,6 +25,7 @@ import {
   type Provider,
   type ProviderQuery,
 } from '../src/domain/providers.js';
+import { percentile, prng } from './stats.js';
 
 const PROVIDERS = 10_000;
 const QUERIES = 2_000;
@@ -32,17 +33,6 @@ const WARMUP = 500;
 const TARGET_P99_MS = 5;
 const LANGUAGES = ['en', 'de', 'fr', 'es', 'it', 'nl', 'pt', 'ja', 'zh', 'sv'];
 
-/** mulberry32: small, fast, seeded PRNG in [0, 1). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const rnd = prng(42);
 const codes = Object.keys(countries.getAlpha2Codes());
@@ -78,9 +68,6 @@ function randomQuery(): ProviderQuery {
   return { country: skewedCountry(), priorities, language: LANGUAGES[Math.floor(rnd() * LANGUAGES.length)]! };
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
 
 const providers = Array.from({ length: PROVIDERS }, (_, i) => syntheticProvider(i));
 

@@ -11,14 +11,14 @@
  * customers" and "Move your direct bill customers to your indirect provider".
  */
 import { MessageFactory, type Attachment, type TurnContext } from 'botbuilder';
-import { Dialog, type DialogContext, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import type { DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
 import { csvSource, readCsv } from '../src/customers/csvAttachment.js';
 import type { CustomerService } from '../src/customers/customerService.js';
 import { listCustomers, type CustomerClass, type CustomerProviderRef } from '../src/domain/customers.js';
 import type { InvitationService } from '../src/invitations/invitationService.js';
 import { addCard, customerFieldErrors, importCard, importReportCard, listCard, PAGE_SIZE, questionCard, rulesCard, summaryCard } from './customerViews.js';
 import { LoopDialog, type LoopOptions } from './loopDialog.js';
-import { asksForInvitations, looksLikeCsv, matches, recognizeIntent, recognizeProviderQuery, type CommandId } from './recognizer.js';
+import { asksForInvitations, looksLikeCsv, matches, recognizeIntent, recognizeProviderQuery } from './recognizer.js';
 import { REROUTE, type Submit } from './submits.js';
 import { turnInfo } from './turnInfo.js';
 
@@ -65,25 +65,10 @@ export class CustomerDialog extends LoopDialog<CustomerOptions> {
     return this.loop(step, { ...o, render: false });
   }
 
-  protected override async onCommand(dc: DialogContext, command: Exclude<CommandId, 'menu'>): Promise<DialogTurnResult | undefined> {
-    const ctx = dc.context;
-    const { t } = turnInfo(ctx);
-    switch (command) {
-      case 'help':
-        await ctx.sendActivity(t('customers.help'));
-        await ctx.sendActivity(t('help.commands'));
-        return Dialog.EndOfTurn;
-      case 'plan':
-        await dc.cancelAllDialogs();
-        return dc.endDialog(REROUTE);
-      case 'status':
-      case 'back':
-      case 'startOver':
-        return dc.replaceDialog(this.loopDialogId, { stage: 'summary' } satisfies CustomerOptions);
-      case 'cancel':
-        await ctx.sendActivity(t('cancel.done'));
-        return dc.cancelAllDialogs();
-    }
+  protected readonly helpKey = 'customers.help';
+
+  protected home(): CustomerOptions {
+    return { stage: 'summary' };
   }
 
   protected override async onSubmit(step: Step, submit: Submit, o: CustomerOptions): Promise<DialogTurnResult> {

@@ -12,7 +12,7 @@
  * routes.
  */
 import { MessageFactory, type TurnContext } from 'botbuilder';
-import { Dialog, type DialogContext, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import type { DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
 import { findTokenInText } from '../src/domain/invitationToken.js';
 import { invitationState, type Invitation } from '../src/domain/invitations.js';
 import { mayDo, type RoleAction } from '../src/domain/roles.js';
@@ -42,7 +42,7 @@ import {
   stateName,
   type ListFilter,
 } from './invitationViews.js';
-import { asksForCustomers, matches, recognizeIntent, recognizeProviderQuery, type CommandId } from './recognizer.js';
+import { asksForCustomers, matches, recognizeIntent, recognizeProviderQuery } from './recognizer.js';
 import { REROUTE, type Submit } from './submits.js';
 import { turnInfo } from './turnInfo.js';
 
@@ -90,25 +90,10 @@ export class InvitationDialog extends LoopDialog<InvitationOptions> {
 
   // ---- commands that work at any prompt --------------------------------------------------
 
-  protected override async onCommand(dc: DialogContext, command: Exclude<CommandId, 'menu'>): Promise<DialogTurnResult | undefined> {
-    const ctx = dc.context;
-    const { t } = turnInfo(ctx);
-    switch (command) {
-      case 'help':
-        await ctx.sendActivity(t('invitations.help'));
-        await ctx.sendActivity(t('help.commands'));
-        return Dialog.EndOfTurn;
-      case 'plan':
-        await dc.cancelAllDialogs();
-        return dc.endDialog(REROUTE);
-      case 'status':
-      case 'back':
-      case 'startOver':
-        return dc.replaceDialog(this.loopDialogId, { stage: 'hub' } satisfies InvitationOptions);
-      case 'cancel':
-        await ctx.sendActivity(t('cancel.done'));
-        return dc.cancelAllDialogs();
-    }
+  protected readonly helpKey = 'invitations.help';
+
+  protected home(): InvitationOptions {
+    return { stage: 'hub' };
   }
 
   // ---- answers ---------------------------------------------------------------------------

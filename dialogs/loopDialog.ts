@@ -1,6 +1,7 @@
-import { Dialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { Dialog, WaterfallDialog, type DialogContext, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { GuidedDialog } from './guidedDialog.js';
-import { parseSubmit, type Submit } from './submits.js';
+import type { CommandId } from './recognizer.js';
+import { REROUTE, parseSubmit, type Submit } from './submits.js';
 import { turnInfo } from './turnInfo.js';
 
 /** What every looping journey's options carry besides its own. */
@@ -26,6 +27,38 @@ export abstract class LoopDialog<O extends LoopOptions> extends GuidedDialog {
     this.loopId = `${id}.loop`;
     this.addDialog(new WaterfallDialog(this.loopId, [this.show.bind(this), this.answer.bind(this)]));
     this.initialDialogId = this.loopId;
+  }
+
+  /** Locale key of this journey's help text (the `help` command). */
+  protected abstract readonly helpKey: string;
+
+  /** The journey's home stage: where `status`, `back` and `start over` go. */
+  protected abstract home(): O;
+
+  /**
+   * The words that work at any prompt, for a looping journey: `help` (this journey's help, then the
+   * command list), `plan` (the checklist's plan: handed to the main dialog), `status` / `back` /
+   * `start over` (the home stage), `cancel` (leave; everything is saved in tenant records).
+   */
+  protected override async onCommand(dc: DialogContext, command: Exclude<CommandId, 'menu'>): Promise<DialogTurnResult | undefined> {
+    const ctx = dc.context;
+    const { t } = turnInfo(ctx);
+    switch (command) {
+      case 'help':
+        await ctx.sendActivity(t(this.helpKey));
+        await ctx.sendActivity(t('help.commands'));
+        return Dialog.EndOfTurn;
+      case 'plan':
+        await dc.cancelAllDialogs();
+        return dc.endDialog(REROUTE);
+      case 'status':
+      case 'back':
+      case 'startOver':
+        return dc.replaceDialog(this.loopId, this.home());
+      case 'cancel':
+        await ctx.sendActivity(t('cancel.done'));
+        return dc.cancelAllDialogs();
+    }
   }
 
   /** Fills in defaults the stage needs (e.g. which stage); `answering` is true when the current activity is the answer. */

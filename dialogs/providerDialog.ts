@@ -62,6 +62,12 @@ export class ProviderDialog extends LoopDialog<ProviderOptions> {
 
   // ---- the loop ----------------------------------------------------------------------------
 
+  protected readonly helpKey = 'providers.intro';
+
+  protected home(): ProviderOptions {
+    return { stage: 'country' };
+  }
+
   protected override normalize(o: ProviderOptions, answering: boolean): ProviderOptions {
     return { ...o, stage: o.stage ?? (answering || o.country ? 'results' : 'country') };
   }
