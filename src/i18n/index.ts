@@ -1,12 +1,29 @@
 import i18next, { type i18n as I18n } from 'i18next';
+import deDE from './locales/de-DE.json' with { type: 'json' };
+import deDEPages from './locales/de-DE.pages.json' with { type: 'json' };
 import enUS from './locales/en-US.json' with { type: 'json' };
 import enUSPages from './locales/en-US.pages.json' with { type: 'json' };
+import ruRU from './locales/ru-RU.json' with { type: 'json' };
+import ruRUPages from './locales/ru-RU.pages.json' with { type: 'json' };
+import zhTW from './locales/zh-TW.json' with { type: 'json' };
+import zhTWPages from './locales/zh-TW.pages.json' with { type: 'json' };
 
 /**
- * Locales the assistant speaks. Issue 6 adds de-DE, ru-RU and zh-TW; every locale falls back to
- * en-US key by key, never to a raw key.
+ * Locales the assistant speaks: the languages of the source documents (English, German, Russian,
+ * Traditional Chinese). Every locale falls back to en-US key by key, never to a raw key.
  */
-export const SUPPORTED_LOCALES = ['en-US'] as const;
+export const SUPPORTED_LOCALES = ['en-US', 'de-DE', 'ru-RU', 'zh-TW'] as const;
+
+/**
+ * Each locale's words: the chat's file and the accept pages' file (`pages.*`), merged.
+ * Exported for the completeness test (every locale has every key).
+ */
+export const LOCALE_RESOURCES: Record<SupportedLocale, Record<string, unknown>> = {
+  'en-US': { ...enUS, ...enUSPages },
+  'de-DE': { ...deDE, ...deDEPages },
+  'ru-RU': { ...ruRU, ...ruRUPages },
+  'zh-TW': { ...zhTW, ...zhTWPages },
+};
 export type SupportedLocale = (typeof SUPPORTED_LOCALES)[number];
 export const DEFAULT_LOCALE: SupportedLocale = 'en-US';
 
@@ -37,8 +54,7 @@ function i18n(): I18n {
   if (!instance) {
     instance = i18next.createInstance();
     void instance.init({
-      // one translation per locale, from two files: chat words and the accept pages' words (`pages.*`)
-      resources: { 'en-US': { translation: { ...enUS, ...enUSPages } } },
+      resources: Object.fromEntries(Object.entries(LOCALE_RESOURCES).map(([lng, translation]) => [lng, { translation }])),
       lng: DEFAULT_LOCALE,
       fallbackLng: DEFAULT_LOCALE,
       supportedLngs: [...SUPPORTED_LOCALES],
@@ -51,16 +67,17 @@ function i18n(): I18n {
 }
 
 /**
- * Picks the supported locale closest to a channel's `activity.locale` (BCP 47, any case);
- * unknown or missing -> en-US.
+ * Picks the supported locale closest to a channel's `activity.locale` (BCP 47, any case, `_` or
+ * `-`): exact match, else the same language (de-AT -> de-DE; any Chinese -> zh-TW, the only
+ * Chinese the source documents exist in); unknown or missing -> en-US.
  */
 export function resolveLocale(requested: string | undefined): SupportedLocale {
   if (!requested) return DEFAULT_LOCALE;
-  const wanted = requested.toLowerCase();
+  const wanted = requested.toLowerCase().replace(/_/g, '-');
   const exact = SUPPORTED_LOCALES.find((l) => l.toLowerCase() === wanted);
   if (exact) return exact;
-  const lang = wanted.slice(0, 2);
-  return SUPPORTED_LOCALES.find((l) => l.toLowerCase().startsWith(lang)) ?? DEFAULT_LOCALE;
+  const lang = wanted.split('-')[0];
+  return SUPPORTED_LOCALES.find((l) => l.toLowerCase().split('-')[0] === lang) ?? DEFAULT_LOCALE;
 }
 
 const translators = new Map<SupportedLocale, Translator>();
