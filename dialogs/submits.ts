@@ -4,6 +4,7 @@ import { MAX_TOKEN_LENGTH } from '../src/domain/invitationToken.js';
 import { FOLLOW_UP_TYPES, ORGANIZATION_SIDES } from '../src/domain/relationships.js';
 import { CUSTOMER_CLASSES, IDENTIFYING_ANSWERS } from '../src/domain/customers.js';
 import { PARTNER_ROLES } from '../src/domain/roles.js';
+import { SUPPORTED_LOCALES } from '../src/i18n/index.js';
 import { NEXT_ITEM_IDS } from '../src/domain/transition.js';
 import { COMMAND_IDS } from './recognizer.js';
 
@@ -25,6 +26,7 @@ const multi = z.string().max(1000).optional();
  * verb. A payload that fails this schema is refused with a message and changes nothing.
  */
 export const submitSchema = z.discriminatedUnion('verb', [
+  z.object({ verb: z.literal('language.set'), locale: z.enum(SUPPORTED_LOCALES) }),
   z.object({ verb: z.literal('menu.open'), journey: z.enum(['transition', 'providers', 'providerListing', 'invitations', 'customers']) }),
   z.object({ verb: z.literal('command'), command: z.enum(COMMAND_IDS) }),
   z.object({ verb: z.literal('transition.prepare.confirm'), rev }),

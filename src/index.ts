@@ -11,6 +11,7 @@ import {
   CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
   ConversationState,
+  PrivateConversationState,
   UserState,
   type Storage,
 } from 'botbuilder';
@@ -65,6 +66,7 @@ export async function startApp(config: AppConfig, overrides: AppOverrides = {}):
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const storage = overrides.storage ?? new LowdbStorage({ dir: path.join(config.dataDir, 'store') });
   const conversationState = new ConversationState(storage);
+  const privateConversationState = new PrivateConversationState(storage);
   const userState = new UserState(storage);
   const journeys = new TransitionRepository(storage, overrides.clock);
   // a bad directory entry stops the start with the file and field named (ProviderDirectoryError)
@@ -79,6 +81,7 @@ export async function startApp(config: AppConfig, overrides: AppOverrides = {}):
   const mainDialog = new MainDialog(journeys, directory, providerChoices, invitations, customers);
   const bot = new AssistantBot({
     conversationState,
+    privateConversationState,
     userState,
     mainDialog,
     logger,

@@ -1,6 +1,8 @@
 import {
   ActivityTypes,
   ConversationState,
+  MessageFactory,
+  PrivateConversationState,
   TeamsActivityHandler,
   TurnContext,
   UserState,
@@ -8,19 +10,27 @@ import {
 } from 'botbuilder';
 import type { DialogState } from 'botbuilder-dialogs';
 import type { MainDialog } from '../../dialogs/mainDialog.js';
+import { languageCard, recognizeLanguageRequest } from '../../dialogs/language.js';
+import { parseSubmit } from '../../dialogs/submits.js';
 import { setTurnInfo, turnInfo, type TurnInfo } from '../../dialogs/turnInfo.js';
-import { translator } from '../i18n/index.js';
+import { resolveLocale, translator, type SupportedLocale } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
 
-/** Per-user profile kept in user state: first and last time this user talked to the assistant (ISO instants). */
+/**
+ * Per-user profile kept in user state: first and last time this user talked to the assistant (ISO
+ * instants), and the language they chose with the `language` command (else the channel's locale).
+ */
 export interface UserProfile {
   firstSeenAt: string;
   lastSeenAt: string;
+  locale?: SupportedLocale;
 }
 
 /** What the bot needs from the composition root. */
 export interface AssistantBotDeps {
   conversationState: ConversationState;
+  /** Per user within a conversation: the dialog stack in group chats and team channels. */
+  privateConversationState: PrivateConversationState;
   userState: UserState;
   mainDialog: MainDialog;
   logger: Logger;
@@ -48,12 +58,14 @@ export function resolveTenantId(activity: TurnContext['activity'], webChatTenant
  */
 export class AssistantBot extends TeamsActivityHandler {
   private readonly dialogState: StatePropertyAccessor<DialogState>;
+  private readonly privateDialogState: StatePropertyAccessor<DialogState>;
   private readonly profile: StatePropertyAccessor<UserProfile>;
   private readonly clock: () => Date;
 
   constructor(private readonly deps: AssistantBotDeps) {
     super();
     this.dialogState = deps.conversationState.createProperty<DialogState>('dialogState');
+    this.privateDialogState = deps.privateConversationState.createProperty<DialogState>('dialogState');
     this.profile = deps.userState.createProperty<UserProfile>('profile');
     this.clock = deps.clock ?? (() => new Date());
 
@@ -63,7 +75,10 @@ export class AssistantBot extends TeamsActivityHandler {
       const hasText = typeof context.activity.text === 'string' && context.activity.text.trim().length > 0;
       const hasValue = context.activity.value !== undefined && context.activity.value !== null;
       const hasFiles = (context.activity.attachments ?? []).length > 0;
-      if (hasText || hasValue || hasFiles) await deps.mainDialog.run(context, this.dialogState);
+      if ((hasText || hasValue) && (await this.onLanguageRequest(context))) return next();
+      // in group chats and team channels each user has their own journey: the stack is per user
+      const stack = isGroupConversation(context) ? this.privateDialogState : this.dialogState;
+      if (hasText || hasValue || hasFiles) await deps.mainDialog.run(context, stack);
       await next();
     });
 
@@ -84,22 +99,54 @@ export class AssistantBot extends TeamsActivityHandler {
   override async run(context: TurnContext): Promise<void> {
     const activity = context.activity;
     const now = this.clock();
+    let chosen: SupportedLocale | undefined;
+    if (activity.from?.id && (activity.type === ActivityTypes.Message || activity.type === ActivityTypes.ConversationUpdate || activity.type === ActivityTypes.Event)) {
+      const profile = await this.profile.get(context, { firstSeenAt: now.toISOString(), lastSeenAt: now.toISOString() });
+      profile.lastSeenAt = now.toISOString();
+      chosen = profile.locale;
+      await this.profile.set(context, profile);
+    }
     const info: TurnInfo = {
       tenantId: resolveTenantId(activity, this.deps.webChatTenantId),
       actor: { id: activity.from?.aadObjectId ?? activity.from?.id ?? 'unknown', ...(activity.from?.name ? { name: activity.from.name } : {}) },
-      t: translator(activity.locale),
+      // the user's choice wins over the channel's locale
+      t: translator(chosen ?? activity.locale ?? webChatJoinLocale(activity)),
       now,
       channelId: activity.channelId,
     };
     setTurnInfo(context, info);
-    if (activity.type === ActivityTypes.Message || activity.type === ActivityTypes.ConversationUpdate) {
-      const profile = await this.profile.get(context, { firstSeenAt: now.toISOString(), lastSeenAt: now.toISOString() });
-      profile.lastSeenAt = now.toISOString();
-      await this.profile.set(context, profile);
-    }
     await super.run(context);
     await this.deps.conversationState.saveChanges(context, false);
+    await this.deps.privateConversationState.saveChanges(context, false);
     await this.deps.userState.saveChanges(context, false);
+  }
+
+  /**
+   * The `language` command at any prompt: typed words show the language card; the card's button (or
+   * a language named on its own, "Deutsch") switches. The choice is kept in user state and used from
+   * this turn on; the journey in progress is not disturbed.
+   * @returns true when the turn was a language request (handled here).
+   */
+  private async onLanguageRequest(context: TurnContext): Promise<boolean> {
+    const info = turnInfo(context);
+    const parsed = parseSubmit(context.activity.value);
+    const request =
+      parsed?.ok && parsed.submit.verb === 'language.set'
+        ? ({ kind: 'switch', locale: resolveLocale(parsed.submit.locale) } as const)
+        : parsed
+          ? undefined
+          : recognizeLanguageRequest(info.t, context.activity.text);
+    if (!request) return false;
+    if (request.kind === 'ask') {
+      await context.sendActivity(MessageFactory.attachment(languageCard(info.t)));
+      return true;
+    }
+    const profile = await this.profile.get(context, { firstSeenAt: info.now.toISOString(), lastSeenAt: info.now.toISOString() });
+    await this.profile.set(context, { ...profile, locale: request.locale });
+    const t = translator(request.locale);
+    setTurnInfo(context, { ...info, t });
+    await context.sendActivity(t('language.switched', { language: t('language.name') }));
+    return true;
   }
 
   private async ensureTenant(context: TurnContext): Promise<boolean> {
@@ -108,4 +155,16 @@ export class AssistantBot extends TeamsActivityHandler {
     await context.sendActivity(info.t('errors.noTenant'));
     return false;
   }
+}
+
+/** True in group chats and team channels (several people share the conversation). */
+export function isGroupConversation(context: TurnContext): boolean {
+  const c = context.activity.conversation;
+  return c?.isGroup === true || c?.conversationType === 'channel' || c?.conversationType === 'groupChat';
+}
+
+/** The browser language the Web Chat page sends with its `webchat/join` event, if any. */
+function webChatJoinLocale(activity: TurnContext['activity']): string | undefined {
+  const value = activity.type === ActivityTypes.Event ? (activity.value as { locale?: unknown } | undefined) : undefined;
+  return typeof value?.locale === 'string' ? value.locale : undefined;
 }

@@ -145,7 +145,7 @@ describe('invitation pages over HTTP', function () {
     it('partnership, without a session: who asks, to whom, until when, what it grants, how to accept; no form', async () => {
       const inv = await invite(app, PROVIDER, provAdmin, 'partnership', { email: 'owner@northwind.example', name: 'Nina North', company: 'Northwind' });
       secrets.push(inv.token, 'owner@northwind.example');
-      const page = await fetchPage(inv.link, { headers: { 'accept-language': 'de-DE,de;q=0.9,en;q=0.5' } });
+      const page = await fetchPage(inv.link, { headers: { 'accept-language': 'fr-FR,fr;q=0.9,en;q=0.5' } });
       expect(page.status).to.equal(200);
       expectSecurityHeaders(page);
       expect(page.html).to.match(/<html lang="en-US">/);
@@ -510,10 +510,12 @@ describe('invitation pages over HTTP', function () {
     });
   });
 
-  it('picks the page locale from Accept-Language (only en-US exists today)', () => {
+  it('picks the page locale from Accept-Language by q-value, among en-US, de-DE, ru-RU and zh-TW', () => {
     expect(localeFrom(undefined)).to.equal('en-US');
-    expect(localeFrom('zh-TW,zh;q=0.9')).to.equal('en-US');
+    expect(localeFrom('zh-TW,zh;q=0.9')).to.equal('zh-TW');
     expect(localeFrom('fr;q=0.2, en-GB;q=0.8')).to.equal('en-US');
+    expect(localeFrom('fr, de-AT;q=0.7, ru;q=0.9')).to.equal('ru-RU');
+    expect(localeFrom('fr-FR, it')).to.equal('en-US');
   });
 
   // a nested suite runs after the ones above (mocha runs a suite's own tests first)

@@ -2,7 +2,7 @@
  * Test harness: the real AssistantBot (real dialogs, real storage) driven through botbuilder's
  * TestAdapter, one user in one conversation per `TestChat`. Replies are collected per turn.
  */
-import { ActivityTypes, ConversationState, MemoryStorage, TestAdapter, UserState, type Activity, type Storage } from 'botbuilder';
+import { ActivityTypes, ConversationState, MemoryStorage, PrivateConversationState, TestAdapter, UserState, type Activity, type Storage } from 'botbuilder';
 import { MainDialog } from '../../dialogs/mainDialog.js';
 import { AssistantBot } from '../../src/bot/assistantBot.js';
 import { createLogger } from '../../src/logger.js';
@@ -41,6 +41,7 @@ export function createBot(storage: Storage = new MemoryStorage(), start = new Da
   const customers = new CustomerService({ storage, invitations, secret: TEST_INVITATION_SECRET, publicBaseUrl: () => TEST_PUBLIC_BASE_URL, clock: () => clock.now });
   const bot = new AssistantBot({
     conversationState: new ConversationState(storage),
+    privateConversationState: new PrivateConversationState(storage),
     userState: new UserState(storage),
     mainDialog: new MainDialog(journeys, directory, providerChoices, invitations, customers),
     logger: createLogger('silent'),
@@ -57,6 +58,8 @@ export interface ChatOptions {
   conversationId?: string;
   channelId?: string;
   locale?: string;
+  /** A Teams team channel (several people share the conversation) instead of a personal chat. */
+  channel?: boolean;
 }
 
 /** An Adaptive Card action found on a reply: its title and submit data. */
@@ -85,9 +88,12 @@ export class TestChat {
       channelId: o.channelId ?? 'msteams',
       from: { id: o.userId ?? 'user-1', name: o.userName ?? 'Ada Admin', aadObjectId: o.userId ?? 'user-1' },
       recipient: { id: 'bot', name: 'assistant' },
-      conversation: { id: o.conversationId ?? 'conv-1', isGroup: false, conversationType: 'personal', name: '' },
+      conversation: { id: o.conversationId ?? 'conv-1', isGroup: o.channel === true, conversationType: o.channel ? 'channel' : 'personal', name: '' },
       locale: o.locale ?? 'en-US',
-      channelData: o.tenantId === '' ? {} : { tenant: { id: o.tenantId ?? 'tenant-a' } },
+      channelData:
+        o.tenantId === ''
+          ? {}
+          : { tenant: { id: o.tenantId ?? 'tenant-a' }, ...(o.channel ? { team: { id: '19:team@thread.skype' }, channel: { id: o.conversationId ?? 'conv-1' } } : {}) },
     };
   }
 
