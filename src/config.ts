@@ -15,6 +15,9 @@ import { z } from 'zod';
  * - `providerDirectory`: path of the provider directory JSON (default: the shipped one).
  * - `invitationSecret`: HMAC key for invitation links (`INVITATION_SECRET`, at least 32
  *   characters); unset = a random one generated once and kept in `<DATA_DIR>/invitation-secret`.
+ * - `directLineSecret`, `webChatPortalSecret`, `directLineEndpoint`: production Web Chat
+ *   (`POST /api/directline/token`, see src/server/directLineToken.ts); both secrets unset = the
+ *   endpoint answers 503.
  * - `publicBaseUrl`: the absolute URL invitation links start with (`PUBLIC_BASE_URL`, e.g.
  *   `https://assistant.contoso.com`); unset = the address the server listens on.
  */
@@ -32,6 +35,12 @@ export interface AppConfig {
   providerDirectory?: string;
   /** HMAC key for invitation links; undefined = generated and kept under `dataDir`. */
   invitationSecret?: string;
+  /** Direct Line channel secret (`DIRECT_LINE_SECRET`); never sent to a browser. */
+  directLineSecret?: string;
+  /** Shared secret the partner portal signs Web Chat assertions with (`WEBCHAT_PORTAL_SECRET`). */
+  webChatPortalSecret?: string;
+  /** Direct Line API base URL (`DIRECT_LINE_ENDPOINT`). */
+  directLineEndpoint: string;
   /** Base URL of invitation links, without a trailing slash; undefined = the listening address. */
   publicBaseUrl?: string;
   /** True when `MicrosoftAppId` is set: every /api/messages call must carry a valid JWT. */
@@ -57,6 +66,12 @@ const envSchema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     PROVIDER_DIRECTORY: z.string().trim().min(1).optional(),
     INVITATION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    DIRECT_LINE_SECRET: z.string().min(20, 'must be a Direct Line channel secret').optional(),
+    WEBCHAT_PORTAL_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    DIRECT_LINE_ENDPOINT: z
+      .url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' })
+      .transform((u) => u.replace(/\/+$/, ''))
+      .default('https://directline.botframework.com/v3/directline'),
     PUBLIC_BASE_URL: z
       .url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' })
       .transform((u) => u.replace(/\/+$/, ''))
@@ -111,6 +126,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     ...(e.PROVIDER_DIRECTORY ? { providerDirectory: e.PROVIDER_DIRECTORY } : {}),
     ...(e.INVITATION_SECRET ? { invitationSecret: e.INVITATION_SECRET } : {}),
     ...(e.PUBLIC_BASE_URL ? { publicBaseUrl: e.PUBLIC_BASE_URL } : {}),
+    ...(e.DIRECT_LINE_SECRET ? { directLineSecret: e.DIRECT_LINE_SECRET } : {}),
+    ...(e.WEBCHAT_PORTAL_SECRET ? { webChatPortalSecret: e.WEBCHAT_PORTAL_SECRET } : {}),
+    directLineEndpoint: e.DIRECT_LINE_ENDPOINT,
     authEnabled: e.MicrosoftAppId.length > 0,
   };
 }

@@ -86,6 +86,7 @@ export async function startApp(config: AppConfig, overrides: AppOverrides = {}):
     mainDialog,
     logger,
     webChatTenantId: config.webChatTenantId,
+    trustDirectLineUserIds: config.authEnabled,
     ...(overrides.clock ? { clock: overrides.clock } : {}),
   });
 

@@ -15,6 +15,7 @@ import { parseSubmit } from '../../dialogs/submits.js';
 import { setTurnInfo, turnInfo, type TurnInfo } from '../../dialogs/turnInfo.js';
 import { resolveLocale, translator, type SupportedLocale } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
+import { parseDirectLineUserId } from '../server/directLineToken.js';
 
 /**
  * Per-user profile kept in user state: first and last time this user talked to the assistant (ISO
@@ -36,19 +37,25 @@ export interface AssistantBotDeps {
   logger: Logger;
   /** Tenant used for channels that carry none (Web Chat, Emulator): the one the page is configured for. */
   webChatTenantId: string;
+  /** True with auth on: Web Chat user ids bound by the token endpoint name the tenant. */
+  trustDirectLineUserIds?: boolean;
   /** Clock for the turn (tests pass a fixed one). */
   clock?: () => Date;
 }
 
 /**
  * Resolves the partner tenant of a turn: Teams sends `channelData.tenant.id` (or
- * `conversation.tenantId`); other channels use the configured Web Chat tenant. Teams without a
- * tenant yields undefined (the user is told; nothing is stored under a guessed tenant).
+ * `conversation.tenantId`); production Web Chat (auth on, `trustDirectLineUserIds`) carries it in
+ * the user id bound by the token endpoint; other channels use the configured Web Chat tenant.
+ * Teams without a tenant yields undefined (the user is told; nothing is stored under a guessed tenant).
  */
-export function resolveTenantId(activity: TurnContext['activity'], webChatTenantId: string): string | undefined {
+export function resolveTenantId(activity: TurnContext['activity'], webChatTenantId: string, trustDirectLineUserIds = false): string | undefined {
   const fromTeams = (activity.channelData as { tenant?: { id?: unknown } } | undefined)?.tenant?.id ?? activity.conversation?.tenantId;
   if (typeof fromTeams === 'string' && fromTeams.trim()) return fromTeams.trim();
-  return activity.channelId === 'msteams' ? undefined : webChatTenantId;
+  if (activity.channelId === 'msteams') return undefined;
+  // production Web Chat: the user id was bound by POST /api/directline/token and Direct Line enforces it
+  const bound = trustDirectLineUserIds && (activity.channelId === 'directline' || activity.channelId === 'webchat') ? parseDirectLineUserId(activity.from?.id) : undefined;
+  return bound?.tenantId ?? webChatTenantId;
 }
 
 /**
@@ -107,7 +114,7 @@ export class AssistantBot extends TeamsActivityHandler {
       await this.profile.set(context, profile);
     }
     const info: TurnInfo = {
-      tenantId: resolveTenantId(activity, this.deps.webChatTenantId),
+      tenantId: resolveTenantId(activity, this.deps.webChatTenantId, this.deps.trustDirectLineUserIds),
       actor: { id: activity.from?.aadObjectId ?? activity.from?.id ?? 'unknown', ...(activity.from?.name ? { name: activity.from.name } : {}) },
       // the user's choice wins over the channel's locale
       t: translator(chosen ?? activity.locale ?? webChatJoinLocale(activity)),

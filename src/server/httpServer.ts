@@ -5,6 +5,7 @@ import type { CustomerService } from '../customers/customerService.js';
 import type { InvitationService } from '../invitations/invitationService.js';
 import type { Logger } from '../logger.js';
 import { registerDevDirectLine, type DevDirectLine } from './devDirectLine.js';
+import { registerDirectLineToken } from './directLineToken.js';
 import { registerExportRoutes } from './exportRoutes.js';
 import { registerInvitationPages } from './invitationPages.js';
 import { registerWebChatPage } from './webChatPage.js';
@@ -33,6 +34,7 @@ export interface HttpServerDeps {
  * - `GET/POST /invitations/<token>`, `GET /invitations/draft/<token>`: invitation review, accept
  *   and copy pages (invitationPages.ts).
  * - `GET /exports/customers/<token>`: the classified customer list as CSV (exportRoutes.ts).
+ * - `POST /api/directline/token`: a Direct Line token for production Web Chat (directLineToken.ts).
  * - `GET /`: the Web Chat page; with auth off it talks to the development Direct Line surface
  *   (`/v3/directline/...`, `/devconnector/...`), which is never registered when auth is on.
  */
@@ -62,6 +64,13 @@ export function createHttpServer(deps: HttpServerDeps): { server: Server; devDir
   registerWebChatPage(server, { devDirectLine: !config.authEnabled, title: 'CSP partner assistant' });
   registerInvitationPages(server, { invitations: deps.invitations, logger, ...(deps.clock ? { clock: deps.clock } : {}) });
   registerExportRoutes(server, { customers: deps.customers, logger });
+  registerDirectLineToken(server, {
+    ...(config.directLineSecret ? { directLineSecret: config.directLineSecret } : {}),
+    ...(config.webChatPortalSecret ? { portalSecret: config.webChatPortalSecret } : {}),
+    directLineEndpoint: config.directLineEndpoint,
+    logger,
+    ...(deps.clock ? { clock: deps.clock } : {}),
+  });
 
   server.on('restifyError', (req, _res, err, callback) => {
     logger.warn({ route: req.getRoute?.()?.path, status: (err as { statusCode?: number }).statusCode, err: err.name }, 'request error');
