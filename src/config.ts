@@ -17,7 +17,7 @@ import { z } from 'zod';
  *   characters); unset = a random one generated once and kept in `<DATA_DIR>/invitation-secret`.
  * - `directLineSecret`, `webChatPortalSecret`, `directLineEndpoint`: production Web Chat
  *   (`POST /api/directline/token`, see src/server/directLineToken.ts); both secrets unset = the
- *   endpoint answers 503.
+ *   endpoint answers 503. `webChatFrameAncestors`: portal origins allowed to frame the page.
  * - `publicBaseUrl`: the absolute URL invitation links start with (`PUBLIC_BASE_URL`, e.g.
  *   `https://assistant.contoso.com`); unset = the address the server listens on.
  */
@@ -41,6 +41,8 @@ export interface AppConfig {
   webChatPortalSecret?: string;
   /** Direct Line API base URL (`DIRECT_LINE_ENDPOINT`). */
   directLineEndpoint: string;
+  /** Origins allowed to frame the Web Chat page (`WEBCHAT_FRAME_ANCESTORS`, comma-separated https origins). */
+  webChatFrameAncestors: string[];
   /** Base URL of invitation links, without a trailing slash; undefined = the listening address. */
   publicBaseUrl?: string;
   /** True when `MicrosoftAppId` is set: every /api/messages call must carry a valid JWT. */
@@ -72,6 +74,11 @@ const envSchema = z
       .url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' })
       .transform((u) => u.replace(/\/+$/, ''))
       .default('https://directline.botframework.com/v3/directline'),
+    WEBCHAT_FRAME_ANCESTORS: z
+      .string()
+      .transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean))
+      .pipe(z.array(z.string().regex(/^https:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/, 'must be https origins like https://portal.contoso.com, comma-separated')).max(10))
+      .default([]),
     PUBLIC_BASE_URL: z
       .url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' })
       .transform((u) => u.replace(/\/+$/, ''))
@@ -129,6 +136,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     ...(e.DIRECT_LINE_SECRET ? { directLineSecret: e.DIRECT_LINE_SECRET } : {}),
     ...(e.WEBCHAT_PORTAL_SECRET ? { webChatPortalSecret: e.WEBCHAT_PORTAL_SECRET } : {}),
     directLineEndpoint: e.DIRECT_LINE_ENDPOINT,
+    webChatFrameAncestors: e.WEBCHAT_FRAME_ANCESTORS,
     authEnabled: e.MicrosoftAppId.length > 0,
   };
 }

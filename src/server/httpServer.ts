@@ -61,7 +61,7 @@ export function createHttpServer(deps: HttpServerDeps): { server: Server; devDir
       logger,
     });
   }
-  registerWebChatPage(server, { devDirectLine: !config.authEnabled, title: 'CSP partner assistant' });
+  registerWebChatPage(server, { devDirectLine: !config.authEnabled, directLineEndpoint: config.directLineEndpoint, frameAncestors: config.webChatFrameAncestors });
   registerInvitationPages(server, { invitations: deps.invitations, logger, ...(deps.clock ? { clock: deps.clock } : {}) });
   registerExportRoutes(server, { customers: deps.customers, logger });
   registerDirectLineToken(server, {

@@ -5,22 +5,26 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import type { Request, Response, Server } from 'restify';
+import { resolveLocale, translator, type Translator } from '../i18n/index.js';
+import { localeFrom } from './invitationPages.js';
 
 /** Options of {@link registerWebChatPage}. */
 export interface WebChatPageOptions {
   /**
    * true: the page gets a token from this process's development Direct Line
    * (`POST /v3/directline/tokens/generate`, see devDirectLine.ts) and chats with the local bot.
-   * false: the page renders and explains that production Web Chat needs a Direct Line token endpoint.
+   * false (production): the page exchanges the partner portal's assertion at
+   * `POST /api/directline/token` and chats through the Direct Line service.
    */
   devDirectLine: boolean;
-  /** Product title shown in the header and `<title>`, e.g. "CSP partner assistant" (HTML-escaped here). */
-  title: string;
-  /** BCP 47 tag for `<html lang>` and Web Chat's UI language, e.g. "en-US". Default "en-US"; invalid tags fall back to it. */
-  locale?: string;
+  /** Direct Line API base the production page connects to (`DIRECT_LINE_ENDPOINT`). */
+  directLineEndpoint?: string;
+  /** Origins allowed to embed the page in a frame (`WEBCHAT_FRAME_ANCESTORS`); none = no framing. */
+  frameAncestors?: string[];
+  /** The page's default theme (a page URL may override it, see {@link themeFrom}). */
+  theme?: WebChatTheme;
 }
 
-const DEFAULT_LOCALE = 'en-US';
 const USER_ID_STORAGE_KEY = 'csp-assistant-user-id';
 
 /** Finds the botframework-webchat package root (its `exports` hide package.json from require). */
@@ -48,14 +52,25 @@ function shortHash(content: string | Buffer): string {
   return createHash('sha256').update(content).digest('hex').slice(0, 12);
 }
 
-/** Browser script of the page (served at /webchat/app.js, no inline script under the CSP). */
+/**
+ * Browser script of the page (served at /webchat/app.js, no inline script under the CSP). It reads
+ * its settings and words from the page's `<script type="application/json" id="webchat-config">`
+ * (mode, locale, theme, localized strings), then connects:
+ * - `dev`: a token from this process's development Direct Line;
+ * - `portal`: a token from `POST /api/directline/token`, exchanging the portal assertion the
+ *   embedding partner portal put in the URL fragment (`#assertion=...`; never sent to servers
+ *   as part of the URL).
+ */
 const APP_JS = `(function () {
   'use strict';
   var USER_ID_KEY = ${JSON.stringify(USER_ID_STORAGE_KEY)};
   var root = document.getElementById('webchat');
   var status = document.getElementById('status');
+  var announce = document.getElementById('announce');
   var currentScript = document.currentScript;
   var nonce = (currentScript && currentScript.nonce) || undefined;
+  var config = JSON.parse(document.getElementById('webchat-config').textContent);
+  var s = config.strings;
 
   function showStatus(text, kind) {
     status.textContent = text;
@@ -82,15 +97,31 @@ const APP_JS = `(function () {
     }
   }
 
-  if (root.getAttribute('data-dev-direct-line') !== 'true') {
+  function post(url, body) {
+    return fetch(url, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body)
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (json) {
+        if (!response.ok) { var error = new Error('HTTP ' + response.status); error.status = response.status; error.body = json; throw error; }
+        return json;
+      });
+    });
+  }
+
+  // the language of the chat, said once to screen readers
+  announce.textContent = s.languageAnnounce;
+
+  var assertion = (/[#&]assertion=([^&]+)/.exec(window.location.hash) || [])[1];
+  if (config.mode === 'portal' && !assertion) {
     root.hidden = true;
-    showStatus('Web Chat is not connected on this server. Production Web Chat needs a Direct Line token endpoint ' +
-      '(POST /api/directline/token), which is not available yet. Use the assistant in Microsoft Teams, or run the bot ' +
-      'locally without a MicrosoftAppId to chat here.', 'info');
+    showStatus(s.needsPortal, 'info');
     return;
   }
   if (!window.WebChat) {
-    showStatus('The chat component could not be loaded. Reload the page to try again.', 'error');
+    showStatus(s.loadFailed, 'error');
     return;
   }
 
@@ -107,24 +138,20 @@ const APP_JS = `(function () {
     Node.prototype.appendChild = function (node) { adoptNonce(node); return appendChild.call(this, node); };
   }
 
-  var locale = root.getAttribute('data-locale') || navigator.language || 'en-US';
-  var uid = userId();
+  var session = config.mode === 'dev'
+    ? post('/v3/directline/tokens/generate', { user: { id: userId() } }).then(function (r) {
+        return { token: r.token, userId: r.userId || userId(), domain: window.location.origin + '/v3/directline', webSocket: false };
+      })
+    : post('/api/directline/token', { assertion: decodeURIComponent(assertion) }).then(function (r) {
+        return { token: r.token, userId: r.userId, domain: config.directLineDomain, webSocket: true };
+      });
 
-  fetch('/v3/directline/tokens/generate', {
-    method: 'POST',
-    credentials: 'same-origin',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ user: { id: uid } })
-  })
-    .then(function (response) {
-      if (!response.ok) { throw new Error('token request failed with HTTP ' + response.status); }
-      return response.json();
-    })
+  session
     .then(function (session) {
       var directLine = window.WebChat.createDirectLine({
         token: session.token,
-        domain: window.location.origin + '/v3/directline',
-        webSocket: false,
+        domain: session.domain,
+        webSocket: session.webSocket,
         pollingInterval: 300
       });
       var joined = false;
@@ -136,49 +163,53 @@ const APP_JS = `(function () {
               joined = true;
               api.dispatch({
                 type: 'WEB_CHAT/SEND_EVENT',
-                payload: { name: 'webchat/join', value: { locale: navigator.language } }
+                payload: { name: 'webchat/join', value: { locale: config.locale } }
               });
             }
             return result;
           };
         };
       });
+      var styleOptions = {
+        rootHeight: '100%',
+        rootWidth: '100%',
+        hideUploadButton: true,
+        primaryFont: 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", "Noto Sans TC", "PingFang TC", "Microsoft JhengHei", Arial, sans-serif',
+        backgroundColor: '#F5F7FA',
+        accent: config.theme.accent,
+        bubbleBackground: '#FFFFFF',
+        bubbleBorderColor: '#DDE3EA',
+        bubbleBorderRadius: 12,
+        bubbleFromUserBackground: config.theme.accent,
+        bubbleFromUserBorderColor: config.theme.accent,
+        bubbleFromUserTextColor: '#FFFFFF',
+        bubbleFromUserBorderRadius: 12,
+        botAvatarInitials: config.theme.avatarInitials,
+        userAvatarInitials: config.theme.userInitials,
+        avatarSize: 36,
+        suggestedActionBorderRadius: 16,
+        sendBoxButtonColor: config.theme.accent
+      };
+      if (config.theme.avatarImage) { styleOptions.botAvatarImage = config.theme.avatarImage; }
       window.WebChat.renderWebChat({
         directLine: directLine,
         store: store,
-        userID: uid,
-        username: 'Partner',
-        locale: locale,
+        userID: session.userId,
+        username: s.userName,
+        locale: config.locale,
         nonce: nonce,
         sendTypingIndicator: false,
-        styleOptions: {
-          rootHeight: '100%',
-          rootWidth: '100%',
-          hideUploadButton: true,
-          primaryFont: 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif',
-          backgroundColor: '#F5F7FA',
-          accent: '#0B5CAD',
-          bubbleBackground: '#FFFFFF',
-          bubbleBorderColor: '#DDE3EA',
-          bubbleBorderRadius: 12,
-          bubbleFromUserBackground: '#0B5CAD',
-          bubbleFromUserBorderColor: '#0B5CAD',
-          bubbleFromUserTextColor: '#FFFFFF',
-          bubbleFromUserBorderRadius: 12,
-          botAvatarInitials: 'CSP',
-          userAvatarInitials: 'P',
-          avatarSize: 36,
-          suggestedActionBorderRadius: 16,
-          sendBoxButtonColor: '#0B5CAD'
-        }
+        styleOptions: styleOptions
       }, root);
       status.hidden = true;
       var input = root.querySelector('input, textarea');
       if (input && window.matchMedia('(pointer: fine)').matches) { input.focus(); }
     })
     .catch(function (error) {
-      showStatus('Could not connect to the assistant (' + (error && error.message ? error.message : 'network error') +
-        '). Check that the bot is running, then reload the page.', 'error');
+      root.hidden = true;
+      if (error && error.status === 503) { showStatus(s.notConfigured, 'info'); return; }
+      if (error && (error.status === 401 || error.status === 400)) { showStatus(s.signInExpired, 'error'); return; }
+      showStatus(s.connectFailed.replace('{reason}', error && error.message ? error.message : 'network error'), 'error');
     });
 })();
 `;
@@ -186,9 +217,10 @@ const APP_JS = `(function () {
 /** Stylesheet of the page (served at /webchat/app.css). System fonts only. */
 const APP_CSS = `*,*::before,*::after{box-sizing:border-box}
 html,body{height:100%;margin:0}
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;background:#E9EEF4;color:#1B2430;-webkit-text-size-adjust:100%}
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue","Noto Sans TC","PingFang TC","Microsoft JhengHei",Arial,sans-serif;background:#E9EEF4;color:#1B2430;-webkit-text-size-adjust:100%}
 .app{display:flex;flex-direction:column;height:100vh;height:100dvh;max-width:960px;margin:0 auto;background:#F5F7FA;box-shadow:0 0 24px rgba(15,40,70,.12)}
-.app-header{display:flex;align-items:center;justify-content:space-between;gap:12px;padding:12px 20px;padding-top:max(12px,env(safe-area-inset-top));background:linear-gradient(135deg,#0B3A66,#0B5CAD);color:#fff;flex:0 0 auto}
+.app-header{display:flex;align-items:center;justify-content:space-between;gap:12px;padding:12px 20px;padding-top:max(12px,env(safe-area-inset-top));background:var(--brand,#0B5CAD);background-image:linear-gradient(135deg,rgba(0,0,0,.28),rgba(0,0,0,0));color:#fff;flex:0 0 auto}
+.visually-hidden{position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}
 .brand{display:flex;align-items:center;gap:12px;min-width:0}
 .logo{flex:0 0 auto;width:36px;height:36px;border-radius:10px;background:rgba(255,255,255,.16);border:1px solid rgba(255,255,255,.35);position:relative}
 .logo::after{content:"";position:absolute;left:9px;top:10px;width:18px;height:12px;border-radius:4px;background:#fff}
@@ -206,54 +238,113 @@ h1{margin:0;font-size:1.125rem;font-weight:600;line-height:1.3;white-space:nowra
 @media (max-width:420px){.badge-long{display:none}.badge-short{display:inline}}
 `;
 
-function pageHtml(options: { title: string; locale: string; devDirectLine: boolean; nonce: string; webChatVersion: string }): string {
-  const title = escapeHtml(options.title);
-  const nonce = escapeHtml(options.nonce);
-  const webChatScript = options.devDirectLine
-    ? `<script src="/webchat/webchat.js?v=${escapeHtml(options.webChatVersion)}" nonce="${nonce}" defer></script>\n`
-    : '';
+/** Everything one rendering of the page needs. */
+interface PageModel {
+  t: Translator;
+  mode: 'dev' | 'portal';
+  nonce: string;
+  webChatVersion: string;
+  theme: WebChatTheme;
+  directLineDomain: string;
+}
+
+function pageHtml(m: PageModel): string {
+  const { t } = m;
+  const title = escapeHtml(t('app.name'));
+  const nonce = escapeHtml(m.nonce);
+  const config = {
+    mode: m.mode,
+    locale: t.locale,
+    directLineDomain: m.directLineDomain,
+    theme: { accent: m.theme.accent, avatarInitials: m.theme.avatarInitials, userInitials: t('pages.webchat.userInitials'), ...(m.theme.avatarImage ? { avatarImage: m.theme.avatarImage } : {}) },
+    strings: {
+      userName: t('pages.webchat.userName'),
+      languageAnnounce: t('pages.webchat.languageAnnounce', { language: new Intl.DisplayNames([t.locale], { type: 'language' }).of(t.locale.startsWith('zh') ? 'zh-Hant' : t.locale.slice(0, 2)) ?? t.locale }),
+      needsPortal: t('pages.webchat.needsPortal'),
+      loadFailed: t('pages.webchat.loadFailed'),
+      notConfigured: t('pages.webchat.notConfigured'),
+      signInExpired: t('pages.webchat.signInExpired'),
+      connectFailed: t('pages.webchat.connectFailed', { reason: '{reason}' }),
+    },
+  };
+  // JSON inside <script type="application/json">: escape "<" so no text can close the element
+  const configJson = JSON.stringify(config).replace(/</g, '\\u003c');
   return `<!doctype html>
-<html lang="${escapeHtml(options.locale)}">
+<html lang="${escapeHtml(t.locale)}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover">
 <meta name="color-scheme" content="light">
-<meta name="theme-color" content="#0B3A66">
+<meta name="theme-color" content="${escapeHtml(m.theme.accent)}">
 <title>${title}</title>
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="/webchat/app.css?v=${shortHash(APP_CSS)}">
+<style nonce="${nonce}">:root{--brand:${escapeHtml(m.theme.accent)}}</style>
 </head>
 <body>
 <div class="app">
 <header class="app-header">
 <div class="brand"><span class="logo" aria-hidden="true"></span><h1>${title}</h1></div>
-${options.devDirectLine ? '<span class="badge" title="Local development: local Direct Line, authentication off"><span class="badge-long">Local development</span><span class="badge-short" aria-hidden="true">Dev</span></span>' : ''}
+${m.mode === 'dev' ? `<span class="badge" title="${escapeHtml(t('pages.webchat.devBadgeTitle'))}"><span class="badge-long">${escapeHtml(t('pages.webchat.devBadge'))}</span><span class="badge-short" aria-hidden="true">${escapeHtml(t('pages.webchat.devBadgeShort'))}</span></span>` : ''}
 </header>
 <main class="chat-shell">
-<div id="status" class="status" role="status" aria-live="polite">Connecting to the assistant…</div>
-<div id="webchat" class="webchat" role="region" aria-label="${title} chat" data-dev-direct-line="${options.devDirectLine ? 'true' : 'false'}" data-locale="${escapeHtml(options.locale)}"></div>
-<noscript><p class="status status--error">This chat needs JavaScript.</p></noscript>
+<div id="announce" class="visually-hidden" aria-live="polite"></div>
+<div id="status" class="status" role="status" aria-live="polite">${escapeHtml(t('pages.webchat.connecting'))}</div>
+<div id="webchat" class="webchat" role="region" aria-label="${escapeHtml(t('pages.webchat.chatLabel', { title: t('app.name') }))}" data-mode="${m.mode}"></div>
+<noscript><p class="status status--error">${escapeHtml(t('pages.webchat.noscript'))}</p></noscript>
 </main>
 </div>
-${webChatScript}<script src="/webchat/app.js?v=${shortHash(APP_JS)}" nonce="${nonce}" defer></script>
+<script type="application/json" id="webchat-config">${configJson}</script>
+<script src="/webchat/webchat.js?v=${escapeHtml(m.webChatVersion)}" nonce="${nonce}" defer></script>
+<script src="/webchat/app.js?v=${shortHash(APP_JS)}" nonce="${nonce}" defer></script>
 </body>
 </html>
 `;
 }
 
-function contentSecurityPolicy(nonce: string): string {
+/** The page's look: brand colour (`#RRGGBB`), bot avatar image (https URL) or initials. */
+export interface WebChatTheme {
+  accent: string;
+  avatarImage?: string;
+  avatarInitials: string;
+}
+
+/** Default theme: Microsoft-blue accent, "CSP" initials. */
+export const DEFAULT_THEME: WebChatTheme = { accent: '#0B5CAD', avatarInitials: 'CSP' };
+
+/**
+ * The theme a page URL asks for, validated: `brand` (`#RRGGBB` or `RRGGBB`), `avatar` (an https
+ * image URL) and `initials` (1-3 letters or digits). Invalid values are ignored (defaults stay).
+ */
+export function themeFrom(query: Record<string, unknown>, defaults: WebChatTheme = DEFAULT_THEME): WebChatTheme {
+  const brand = typeof query.brand === 'string' ? query.brand.trim() : '';
+  const accent = /^#?[0-9A-Fa-f]{6}$/.test(brand) ? `#${brand.replace('#', '').toUpperCase()}` : defaults.accent;
+  const avatar = typeof query.avatar === 'string' ? query.avatar.trim() : '';
+  let avatarImage = defaults.avatarImage;
+  try {
+    if (avatar && avatar.length <= 500 && new URL(avatar).protocol === 'https:') avatarImage = new URL(avatar).href;
+  } catch {
+    /* not a URL: ignored */
+  }
+  const initials = typeof query.initials === 'string' && /^[\p{L}\p{N}]{1,3}$/u.test(query.initials.trim()) ? query.initials.trim() : defaults.avatarInitials;
+  return { accent, avatarInitials: initials, ...(avatarImage ? { avatarImage } : {}) };
+}
+
+function contentSecurityPolicy(nonce: string, options: { directLineOrigin?: string; frameAncestors: string[] }): string {
+  const dl = options.directLineOrigin ? ` ${options.directLineOrigin} ${options.directLineOrigin.replace(/^http/, 'ws')}` : '';
   return [
     "default-src 'none'",
     `script-src 'self' 'nonce-${nonce}'`,
     // Web Chat (emotion) injects <style> elements carrying the nonce passed to renderWebChat.
     `style-src 'self' 'nonce-${nonce}'`,
-    "img-src 'self' data: blob:",
+    // https: for a bot avatar image the page URL names (themeFrom)
+    "img-src 'self' data: blob: https:",
     "media-src 'self' data: blob:",
     "font-src 'self'",
-    "connect-src 'self'",
+    `connect-src 'self'${dl}`,
     "base-uri 'none'",
     "form-action 'none'",
-    "frame-ancestors 'none'",
+    `frame-ancestors ${options.frameAncestors.length > 0 ? options.frameAncestors.join(' ') : "'none'"}`,
   ].join('; ');
 }
 
@@ -278,19 +369,25 @@ function sendStatic(req: Request, res: Response, body: Buffer, gzipped: Buffer |
 
 /**
  * Registers the Web Chat page on `server`:
- * - `GET /` HTML page (header + full-height Web Chat), strict CSP with a per-request nonce, no
- *   external resources; `Cache-Control: no-store`.
+ * - `GET /` HTML page (header + full-height Web Chat) in the language of `?lang=` or else the
+ *   browser's Accept-Language (en-US, de-DE, ru-RU, zh-TW), announced to screen readers and in
+ *   `<html lang>`; themed by `?brand=RRGGBB`, `?avatar=<https image>`, `?initials=AB`. Strict CSP
+ *   with a per-request nonce, no external resources; `Cache-Control: no-store`; framing only by
+ *   `frameAncestors`.
  * - `GET /webchat/webchat.js` the botframework-webchat UMD bundle (~4 MB, gzip when accepted),
  *   read once at registration, cached for a year (the page references it with `?v=<version>`).
  * - `GET /webchat/app.js`, `GET /webchat/app.css` the page's script and stylesheet.
  *
- * With `devDirectLine` the page chats through the development Direct Line of this process and sends
- * the event `webchat/join` with `{ locale: navigator.language }` once connected; the user id is kept
- * in localStorage (`csp-assistant-user-id`), the user name is "Partner".
+ * With `devDirectLine` the page chats through the development Direct Line of this process; the
+ * user id is kept in localStorage (`csp-assistant-user-id`). In production it exchanges the portal
+ * assertion from the URL fragment at `POST /api/directline/token`. Either way it sends the event
+ * `webchat/join` with `{ locale }` once connected.
  * @throws Error if the botframework-webchat package or its dist/webchat.js cannot be found.
  */
 export function registerWebChatPage(server: Server, options: WebChatPageOptions): void {
-  const locale = options.locale && /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$/.test(options.locale) ? options.locale : DEFAULT_LOCALE;
+  const frameAncestors = options.frameAncestors ?? [];
+  const directLineEndpoint = options.directLineEndpoint ?? 'https://directline.botframework.com/v3/directline';
+  const directLineOrigin = options.devDirectLine ? undefined : new URL(directLineEndpoint).origin;
   const packageRoot = webChatPackageRoot();
   const webChatVersion = (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version?: string }).version ?? '0';
   const webChatJs = readFileSync(join(packageRoot, 'dist', 'webchat.js'));
@@ -324,16 +421,29 @@ export function registerWebChatPage(server: Server, options: WebChatPageOptions)
     sendStatic(req, res, appCss, undefined, 'text/css; charset=utf-8', longCache);
   });
 
-  server.get('/', async (_req: Request, res: Response) => {
+  server.get('/', async (req: Request, res: Response) => {
     const nonce = randomBytes(16).toString('base64');
-    const html = Buffer.from(pageHtml({ title: options.title, locale, devDirectLine: options.devDirectLine, nonce, webChatVersion }), 'utf8');
+    const query = (req.query ?? {}) as Record<string, unknown>;
+    const lang = typeof query.lang === 'string' && /^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8}){0,3}$/.test(query.lang) ? resolveLocale(query.lang) : localeFrom(req.headers['accept-language']);
+    const html = Buffer.from(
+      pageHtml({
+        t: translator(lang),
+        mode: options.devDirectLine ? 'dev' : 'portal',
+        nonce,
+        webChatVersion,
+        theme: themeFrom(query, options.theme),
+        directLineDomain: directLineEndpoint,
+      }),
+      'utf8',
+    );
     res.writeHead(200, {
       ...SECURITY_HEADERS,
       'Content-Type': 'text/html; charset=utf-8',
       'Content-Length': String(html.length),
       'Cache-Control': 'no-store',
-      'Content-Security-Policy': contentSecurityPolicy(nonce),
-      'X-Frame-Options': 'DENY',
+      'Content-Language': lang,
+      'Content-Security-Policy': contentSecurityPolicy(nonce, { ...(directLineOrigin ? { directLineOrigin } : {}), frameAncestors }),
+      ...(frameAncestors.length === 0 ? { 'X-Frame-Options': 'DENY' } : {}),
     });
     res.end(html);
   });

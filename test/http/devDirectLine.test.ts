@@ -126,7 +126,7 @@ describe('development Direct Line + Web Chat page (real restify server and bot)'
       selfBaseUrl: () => baseUrl,
       logger: createLogger('silent'),
     });
-    registerWebChatPage(server, { devDirectLine: true, title: 'CSP partner assistant', locale: 'en-US' });
+    registerWebChatPage(server, { devDirectLine: true });
     baseUrl = await listen(server);
   });
 
@@ -316,13 +316,14 @@ describe('development Direct Line + Web Chat page (real restify server and bot)'
     expect(html).to.contain('<title>CSP partner assistant</title>');
     expect(html).to.match(/<script src="\/webchat\/webchat\.js\?v=[^"]+" nonce="[^"]+" defer><\/script>/);
     expect(html).to.match(/<script src="\/webchat\/app\.js\?v=[0-9a-f]+"/);
-    expect(html).to.not.match(/<script>|<script[^>]*>[^<]+<\/script>/); // no inline script
+    // no inline script: the only script element with content is the JSON settings block, which never runs
+    expect(html.replace(/<script type="application\/json" id="webchat-config">[^<]*<\/script>/, '')).to.not.match(/<script>|<script[^>]*>[^<]+<\/script>/);
     expect(html).to.not.match(/(src|href)="(https?:)?\/\//); // nothing external
 
     const app = await fetch(`${baseUrl}/webchat/app.js`);
     expect(app.status).to.equal(200);
     const appJs = await app.text();
-    for (const needle of ['/v3/directline/tokens/generate', 'createDirectLine', 'webSocket: false', 'DIRECT_LINE/CONNECT_FULFILLED', 'webchat/join', 'csp-assistant-user-id', "'Partner'"]) {
+    for (const needle of ['/v3/directline/tokens/generate', 'createDirectLine', 'webSocket: false', 'DIRECT_LINE/CONNECT_FULFILLED', 'webchat/join', 'csp-assistant-user-id', 's.userName']) {
       expect(appJs, needle).to.contain(needle);
     }
     const css = await fetch(`${baseUrl}/webchat/app.css`);
@@ -355,7 +356,7 @@ describe('development Direct Line limits and the page without Direct Line', func
       maxConversations: 2,
       maxActivitiesPerConversation: 3,
     });
-    registerWebChatPage(server, { devDirectLine: false, title: 'CSP <partner> assistant', locale: 'not a locale!' });
+    registerWebChatPage(server, { devDirectLine: false, frameAncestors: ['https://portal.contoso.example'] });
     baseUrl = await listen(server);
   });
 
@@ -404,15 +405,25 @@ describe('development Direct Line limits and the page without Direct Line', func
     expect(set.watermark).to.equal('5');
   });
 
-  it('renders a page that explains the missing Direct Line token endpoint', async () => {
-    const response = await fetch(`${baseUrl}/`);
+  it('renders the production page: portal mode, language from ?lang, theme from the URL, framing only by the configured portal', async () => {
+    const response = await fetch(`${baseUrl}/?lang=de-AT&brand=%23A0522D&initials=NW&avatar=javascript:alert(1)`);
     expect(response.status).to.equal(200);
     const html = await response.text();
-    expect(html).to.contain('<html lang="en-US">');
-    expect(html).to.contain('CSP &#60;partner&#62; assistant');
-    expect(html).to.contain('data-dev-direct-line="false"');
-    expect(html).to.not.contain('/webchat/webchat.js');
+    expect(html).to.contain('<html lang="de-DE">');
+    expect(html).to.contain('data-mode="portal"');
+    expect(html).to.contain(':root{--brand:#A0522D}');
+    const config = JSON.parse(/<script type="application\/json" id="webchat-config">(.*?)<\/script>/s.exec(html)![1]!) as { mode: string; locale: string; theme: Record<string, string> };
+    expect(config).to.deep.include({ mode: 'portal', locale: 'de-DE' });
+    expect(config.theme).to.deep.include({ accent: '#A0522D', avatarInitials: 'NW' });
+    expect(config.theme.avatarImage, 'a non-https avatar is ignored').to.equal(undefined);
+    const csp = response.headers.get('content-security-policy')!;
+    expect(csp).to.contain('frame-ancestors https://portal.contoso.example');
+    expect(csp).to.contain('connect-src \'self\' https://directline.botframework.com wss://directline.botframework.com');
+    expect(response.headers.get('x-frame-options')).to.equal(null);
     const appJs = await (await fetch(`${baseUrl}/webchat/app.js`)).text();
     expect(appJs).to.contain('/api/directline/token');
+    const bad = await (await fetch(`${baseUrl}/?brand=red;}body{display:none&lang=xx`)).text();
+    expect(bad).to.contain(':root{--brand:#0B5CAD}');
+    expect(bad).to.contain('<html lang="en-US">');
   });
 });
