@@ -22,6 +22,7 @@ import {
   type CustomerFieldError,
   type CustomerProviderRef,
   type CustomerRecord,
+  type CsvField,
   type CsvProblem,
   type CsvRowError,
   type IdentifyingAnswer,
@@ -29,8 +30,17 @@ import {
 import { signToken, verifyToken, type TokenProblem } from '../domain/invitationToken.js';
 import type { Invitation } from '../domain/invitations.js';
 import type { Actor } from '../domain/transition.js';
+import { SUPPORTED_LOCALES, translator } from '../i18n/index.js';
 import type { InvitationService } from '../invitations/invitationService.js';
 import { TenantRecords } from '../store/tenantRecords.js';
+
+/**
+ * The headers this assistant's export uses in every language, so a file exported in German (or
+ * Russian, or Chinese) imports again.
+ */
+const EXPORT_HEADERS: Record<CsvField, string[]> = Object.fromEntries(
+  (['name', 'domain', 'tenantId'] as const).map((field) => [field, SUPPORTED_LOCALES.map((l) => translator(l)(`customers.csv.${field}`))]),
+) as Record<CsvField, string[]>;
 
 /** How long an export download link stays valid, in ms (1 hour). */
 export const EXPORT_LINK_MS = 3_600_000;
@@ -117,7 +127,7 @@ export class CustomerService {
    * bad rows are reported by line and field, and known relationships classify what they can.
    */
   async importCsv(tenantId: string, actor: Actor, text: string): Promise<{ ok: true; report: ImportReport } | { ok: false; problem: CsvProblem; detail?: string } | { ok: false; tooMany: number }> {
-    const parsed = parseCustomerCsv(text);
+    const parsed = parseCustomerCsv(text, EXPORT_HEADERS);
     if (!parsed.ok) return parsed;
     const now = this.clock();
     const before = await this.customers.get(tenantId);

@@ -14,9 +14,37 @@ export function isCountryCode(code: string): boolean {
   return countries.isValid(code) && /^[A-Za-z]{2}$/.test(code);
 }
 
+/**
+ * Traditional Chinese names come from `Intl.DisplayNames('zh-TW')` (CLDR): i18n-iso-countries' `zh`
+ * names are Simplified Chinese ("德国", and Taiwan as a province), wrong for zh-TW readers.
+ */
+const zhTwNames = new Intl.DisplayNames(['zh-TW'], { type: 'region' });
+
+function isTraditionalChinese(locale: string): boolean {
+  return locale.toLowerCase().startsWith('zh');
+}
+
 /** Localized country/region name for `code` (falls back to English, then to the code itself). */
 export function countryName(code: CountryCode, locale: string): string {
+  if (isTraditionalChinese(locale)) {
+    const name = isCountryCode(code) ? zhTwNames.of(code.toUpperCase()) : undefined;
+    if (name && name !== code.toUpperCase()) return name;
+  }
   return countries.getName(code, nameLanguage(locale)) ?? countries.getName(code, 'en') ?? code;
+}
+
+let zhTwIndex: Map<string, CountryCode> | undefined;
+
+/** Traditional Chinese name (and 臺/台 variant) -> code, built once. */
+function findTraditionalChinese(name: string): CountryCode | undefined {
+  if (!zhTwIndex) {
+    zhTwIndex = new Map();
+    for (const code of Object.keys(countries.getAlpha2Codes())) {
+      const n = zhTwNames.of(code);
+      if (n && n !== code) zhTwIndex.set(n.replace(/臺/g, '台'), code);
+    }
+  }
+  return zhTwIndex.get(name.trim().replace(/臺/g, '台'));
 }
 
 const optionsCache = new Map<string, ReadonlyArray<{ code: CountryCode; name: string }>>();
@@ -30,7 +58,9 @@ export function countryOptions(locale: string): ReadonlyArray<{ code: CountryCod
   const cached = optionsCache.get(locale);
   if (cached) return cached;
   const lang = nameLanguage(locale);
-  const names = countries.getNames(lang, { select: 'official' });
+  const names = isTraditionalChinese(locale)
+    ? Object.fromEntries(Object.keys(countries.getAlpha2Codes()).map((code) => [code, countryName(code, locale)]))
+    : countries.getNames(lang, { select: 'official' });
   const collator = new Intl.Collator(locale);
   const options = Object.freeze(
     Object.entries(names)
@@ -43,7 +73,8 @@ export function countryOptions(locale: string): ReadonlyArray<{ code: CountryCod
 
 /**
  * Finds a country code from free text: an alpha-2/alpha-3 code or a name in English, German,
- * Russian or Chinese ("Germany", "Deutschland", "Германия", "德國"/"德国"). Returns undefined
+ * Russian or Chinese, Traditional or Simplified ("Germany", "Deutschland", "Германия", "德國"/"德国",
+ * "台灣"/"臺灣"). Returns undefined
  * when nothing matches exactly (case-insensitive).
  */
 export function findCountryCode(text: string): CountryCode | undefined {
@@ -58,7 +89,7 @@ export function findCountryCode(text: string): CountryCode | undefined {
     const code = countries.getAlpha2Code(t, lang);
     if (code) return code;
   }
-  return undefined;
+  return findTraditionalChinese(t);
 }
 
 /**
@@ -77,6 +108,8 @@ export function findCountryInText(text: string): CountryCode | undefined {
         const code = countries.getAlpha2Code(phrase, lang);
         if (code) return code;
       }
+      const zh = findTraditionalChinese(phrase);
+      if (zh) return zh;
     }
   }
   const code = words.find((w) => /^[A-Z]{2}$/.test(w) && isCountryCode(w));

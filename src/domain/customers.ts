@@ -187,7 +187,8 @@ export const CSV_COLUMN_ALIASES = {
   tenantId: ['tenant id', 'tenantid', 'tenant', 'microsoft id', 'customer id', 'directory id', 'entra tenant id', 'azure ad tenant id'],
 } as const satisfies Record<CustomerFieldError['field'], readonly string[]>;
 
-type CsvField = keyof typeof CSV_COLUMN_ALIASES;
+/** A column the import reads. */
+export type CsvField = keyof typeof CSV_COLUMN_ALIASES;
 const headerKey = (cell: string) => cell.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
 const ALIAS_TO_FIELD = new Map<string, CsvField>(
   (Object.keys(CSV_COLUMN_ALIASES) as CsvField[]).flatMap((field) => CSV_COLUMN_ALIASES[field].map((alias) => [headerKey(alias), field] as const)),
@@ -208,8 +209,9 @@ export type CustomerCsvResult =
 /**
  * Reads a customer list from CSV text (already decoded to a string).
  *
- * Format: a header row is required; columns are recognized by {@link CSV_COLUMN_ALIASES} (the
- * leftmost matching column wins; other columns are ignored); name and domain are required, tenant
+ * Format: a header row is required; columns are recognized by {@link CSV_COLUMN_ALIASES} or
+ * `extraAliases` (e.g. the localized headers of this assistant's own export, so an exported file
+ * imports again in any language; the leftmost matching column wins; other columns are ignored); name and domain are required, tenant
  * ID is optional. Handles a UTF-8 BOM, CRLF/LF/CR line ends, quoted fields with delimiters,
  * quotes and newlines, stray quotes inside unquoted fields (kept as text), blank lines and rows
  * whose cells are all blank (skipped), short rows (missing cells are blank). The delimiter is `,`
@@ -229,7 +231,7 @@ export type CustomerCsvResult =
  * `malformed` (not parseable, e.g. a quote never closed, or a NUL character from a binary or
  * UTF-16 file; `line` and `detail` name the line where the bad record starts).
  */
-export function parseCustomerCsv(text: string): CustomerCsvResult {
+export function parseCustomerCsv(text: string, extraAliases: Partial<Record<CsvField, readonly string[]>> = {}): CustomerCsvResult {
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > MAX_CSV_BYTES) return { ok: false, problem: 'tooLarge', detail: String(bytes) };
   const normalized = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
@@ -277,7 +279,8 @@ export function parseCustomerCsv(text: string): CustomerCsvResult {
   if (!header) return { ok: false, problem: 'empty' };
   const columns: Partial<Record<CsvField, number>> = {};
   header.cells.forEach((cell, i) => {
-    const field = ALIAS_TO_FIELD.get(headerKey(cell));
+    const key = headerKey(cell);
+    const field = ALIAS_TO_FIELD.get(key) ?? (Object.keys(extraAliases) as CsvField[]).find((f) => extraAliases[f]!.some((a) => headerKey(a) === key));
     if (field && columns[field] === undefined) columns[field] = i;
   });
   const missing = (['name', 'domain'] as const).filter((f) => columns[f] === undefined);
