@@ -79,6 +79,14 @@ function reasonText(t: Translator, reason: RankReason): string {
   }
 }
 
+/**
+ * A label written for a button, used inside a sentence: its first letter lower-cased, except in
+ * German, where nouns keep their capital ("Finanzierung"); the rest is untouched ("support in German").
+ */
+function midSentence(t: Translator, label: string): string {
+  return t.locale.startsWith('de') ? label : label.charAt(0).toLocaleLowerCase(t.locale) + label.slice(1);
+}
+
 function capitalize(s: string): string {
   return s.charAt(0).toLocaleUpperCase() + s.slice(1);
 }
@@ -126,7 +134,7 @@ export function providerCard(t: Translator, ranked: RankedProvider, rank: number
 
 /** Heading of the results, plus the compare form over the shown providers. */
 export function resultsSummaryCard(t: Translator, country: string, priorities: Priority[], ranked: RankedProvider[], total: number): Attachment {
-  const names = priorities.map((p) => t(`providers.priority.${p}`, { language: languageName(t, userLanguage(t)) }).toLocaleLowerCase(t.locale));
+  const names = priorities.map((p) => midSentence(t, t(`providers.priority.${p}`, { language: languageName(t, userLanguage(t)) })));
   return choiceFormCard({
     title: t('providers.resultsTitle', { count: total, country: countryName(country, t.locale) }),
     paragraphs: [
