@@ -1,6 +1,6 @@
 import { expect } from 'chai';
+import { schemaPath } from '../../scripts/package-teams.js';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { crc32, inflateSync } from 'node:zlib';
@@ -11,13 +11,7 @@ const MANIFEST_DIR = join(ROOT, 'manifest');
 const MANIFEST_PATH = join(MANIFEST_DIR, 'manifest.json');
 
 /** The v1.19 Teams manifest schema shipped inside @microsoft/app-manifest (read offline, no fetch). */
-const SCHEMA_PATH = join(
-  dirname(createRequire(import.meta.url).resolve('@microsoft/app-manifest')),
-  'json-schemas',
-  'teams',
-  'v1.19',
-  'MicrosoftTeams.schema.json',
-);
+const SCHEMA_PATH = schemaPath('1.19');
 
 const EXPECTED_PLACEHOLDERS = [
   'BOT_DOMAIN',

@@ -5,7 +5,6 @@
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,17 +19,13 @@ import {
   parseArgs,
   readEnvFile,
   type PackageEnv,
+  schemaPath,
 } from '../../scripts/package-teams.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const MANIFEST_DIR = join(ROOT, 'manifest');
-const SCHEMA_PATH = join(
-  dirname(createRequire(import.meta.url).resolve('@microsoft/app-manifest')),
-  'json-schemas',
-  'teams',
-  'v1.19',
-  'MicrosoftTeams.schema.json',
-);
+/** The v1.19 Teams manifest schema shipped inside @microsoft/app-manifest (read offline, no fetch). */
+const SCHEMA_PATH = schemaPath('1.19');
 const { PNG } = pngjs;
 
 const GOOD_ENV = {
