@@ -18,6 +18,7 @@ import { z } from 'zod';
  * - `directLineSecret`, `webChatPortalSecret`, `directLineEndpoint`: production Web Chat
  *   (`POST /api/directline/token`, see src/server/directLineToken.ts); both secrets unset = the
  *   endpoint answers 503. `webChatFrameAncestors`: portal origins allowed to frame the page.
+ * - `rateLimit`: turns per conversation per window; more are refused with a friendly message.
  * - `publicBaseUrl`: the absolute URL invitation links start with (`PUBLIC_BASE_URL`, e.g.
  *   `https://assistant.contoso.com`); unset = the address the server listens on.
  */
@@ -41,6 +42,8 @@ export interface AppConfig {
   webChatPortalSecret?: string;
   /** Direct Line API base URL (`DIRECT_LINE_ENDPOINT`). */
   directLineEndpoint: string;
+  /** Turns one conversation may run per window (`RATE_LIMIT_TURNS`, default 30) and the window in seconds (`RATE_LIMIT_WINDOW_SECONDS`, default 10). */
+  rateLimit: { turns: number; windowSeconds: number };
   /** Origins allowed to frame the Web Chat page (`WEBCHAT_FRAME_ANCESTORS`, comma-separated https origins). */
   webChatFrameAncestors: string[];
   /** Base URL of invitation links, without a trailing slash; undefined = the listening address. */
@@ -74,6 +77,8 @@ const envSchema = z
       .url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' })
       .transform((u) => u.replace(/\/+$/, ''))
       .default('https://directline.botframework.com/v3/directline'),
+    RATE_LIMIT_TURNS: z.coerce.number().int().min(1).max(100_000).default(30),
+    RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
     WEBCHAT_FRAME_ANCESTORS: z
       .string()
       .transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean))
@@ -137,6 +142,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     ...(e.WEBCHAT_PORTAL_SECRET ? { webChatPortalSecret: e.WEBCHAT_PORTAL_SECRET } : {}),
     directLineEndpoint: e.DIRECT_LINE_ENDPOINT,
     webChatFrameAncestors: e.WEBCHAT_FRAME_ANCESTORS,
+    rateLimit: { turns: e.RATE_LIMIT_TURNS, windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS },
     authEnabled: e.MicrosoftAppId.length > 0,
   };
 }

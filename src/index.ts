@@ -18,6 +18,7 @@ import {
 import type { Server } from 'restify';
 import { MainDialog } from '../dialogs/mainDialog.js';
 import { AssistantBot } from './bot/assistantBot.js';
+import { TurnGate } from './bot/turnGate.js';
 import type { AppConfig } from './config.js';
 import { translator } from './i18n/index.js';
 import { ConfigError, loadConfig } from './config.js';
@@ -35,7 +36,10 @@ import { loadInvitationSecret } from './store/invitationSecret.js';
 /** The provider directory shipped with the app (copied next to the build by `npm run build`). */
 export const SHIPPED_PROVIDER_DIRECTORY = fileURLToPath(new URL('./data/providers.json', import.meta.url));
 
-/** A running assistant: its base URL and a `close()` that stops accepting requests. */
+/** How long `close()` waits for in-flight turns to finish, in ms. */
+export const SHUTDOWN_GRACE_MS = 10_000;
+
+/** A running assistant: its base URL and a `close()` that stops accepting requests and waits for in-flight turns. */
 export interface RunningApp {
   url: string;
   server: Server;
@@ -87,6 +91,7 @@ export async function startApp(config: AppConfig, overrides: AppOverrides = {}):
     logger,
     webChatTenantId: config.webChatTenantId,
     trustDirectLineUserIds: config.authEnabled,
+    gate: new TurnGate(config.rateLimit),
     ...(overrides.clock ? { clock: overrides.clock } : {}),
   });
 
@@ -106,7 +111,7 @@ export async function startApp(config: AppConfig, overrides: AppOverrides = {}):
     }
   };
 
-  const { server } = createHttpServer({ config, adapter, bot, logger, invitations, customers, ...clock, baseUrl: () => baseUrl });
+  const { server, inFlight } = createHttpServer({ config, adapter, bot, logger, invitations, customers, ...clock, baseUrl: () => baseUrl });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
@@ -126,11 +131,16 @@ export async function startApp(config: AppConfig, overrides: AppOverrides = {}):
     journeys,
     invitations,
     customers,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        (server.server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
-      }),
+    close: async () => {
+      // graceful: stop accepting, let in-flight turns finish and save (up to SHUTDOWN_GRACE_MS), then drop what is left
+      const http = server.server as unknown as { closeAllConnections?: () => void; closeIdleConnections?: () => void };
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      http.closeIdleConnections?.();
+      const finished = await inFlight.drained(SHUTDOWN_GRACE_MS);
+      if (!finished) logger.warn({ inFlight: inFlight.size }, 'shutdown: turns still running after the grace period');
+      http.closeAllConnections?.();
+      await closed;
+    },
   };
 }
 

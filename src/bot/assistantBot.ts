@@ -16,6 +16,7 @@ import { setTurnInfo, turnInfo, type TurnInfo } from '../../dialogs/turnInfo.js'
 import { resolveLocale, translator, type SupportedLocale } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
 import { parseDirectLineUserId } from '../server/directLineToken.js';
+import { TurnGate } from './turnGate.js';
 
 /**
  * Per-user profile kept in user state: first and last time this user talked to the assistant (ISO
@@ -39,6 +40,8 @@ export interface AssistantBotDeps {
   webChatTenantId: string;
   /** True with auth on: Web Chat user ids bound by the token endpoint name the tenant. */
   trustDirectLineUserIds?: boolean;
+  /** Per-conversation serialization and rate limit (default: 30 turns per 10 s). */
+  gate?: TurnGate;
   /** Clock for the turn (tests pass a fixed one). */
   clock?: () => Date;
 }
@@ -68,9 +71,11 @@ export class AssistantBot extends TeamsActivityHandler {
   private readonly privateDialogState: StatePropertyAccessor<DialogState>;
   private readonly profile: StatePropertyAccessor<UserProfile>;
   private readonly clock: () => Date;
+  private readonly gate: TurnGate;
 
   constructor(private readonly deps: AssistantBotDeps) {
     super();
+    this.gate = deps.gate ?? new TurnGate({ turns: 30, windowSeconds: 10 });
     this.dialogState = deps.conversationState.createProperty<DialogState>('dialogState');
     this.privateDialogState = deps.privateConversationState.createProperty<DialogState>('dialogState');
     this.profile = deps.userState.createProperty<UserProfile>('profile');
@@ -103,7 +108,22 @@ export class AssistantBot extends TeamsActivityHandler {
   }
 
   /** Runs the turn, then saves conversation and user state once. */
+  /**
+   * Runs the turn after earlier turns of the same conversation have finished (never two at once on
+   * one conversation's state), unless the conversation is over its rate limit: then the user is
+   * told once per window, in their language, and nothing else happens.
+   */
   override async run(context: TurnContext): Promise<void> {
+    const a = context.activity;
+    const key = `${a.channelId}/${a.conversation?.id ?? 'none'}`;
+    const result = await this.gate.run(key, () => this.runTurn(context));
+    if (!result.ran && result.firstRefusal && a.type === ActivityTypes.Message) {
+      const seconds = Math.max(1, Math.ceil(result.retryAfterMs / 1000));
+      await context.sendActivity(translator(a.locale)('errors.rateLimited', { count: seconds }));
+    }
+  }
+
+  private async runTurn(context: TurnContext): Promise<void> {
     const activity = context.activity;
     const now = this.clock();
     let chosen: SupportedLocale | undefined;

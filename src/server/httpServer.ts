@@ -38,14 +38,15 @@ export interface HttpServerDeps {
  * - `GET /`: the Web Chat page; with auth off it talks to the development Direct Line surface
  *   (`/v3/directline/...`, `/devconnector/...`), which is never registered when auth is on.
  */
-export function createHttpServer(deps: HttpServerDeps): { server: Server; devDirectLine?: DevDirectLine } {
+export function createHttpServer(deps: HttpServerDeps): { server: Server; devDirectLine?: DevDirectLine; inFlight: InFlight } {
   const { config, adapter, bot, logger } = deps;
   const server = restify.createServer({ name: 'csp-partner-assistant', handleUncaughtExceptions: false });
   server.use(restify.plugins.queryParser());
   server.use(restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false }));
 
+  const inFlight = new InFlight();
   server.post('/api/messages', async (req, res) => {
-    await adapter.process(req, res, (context) => bot.run(context));
+    await inFlight.track(adapter.process(req, res, (context) => bot.run(context)));
   });
 
   server.get('/healthz', (_req, res, next) => {
@@ -76,5 +77,37 @@ export function createHttpServer(deps: HttpServerDeps): { server: Server; devDir
     logger.warn({ route: req.getRoute?.()?.path, status: (err as { statusCode?: number }).statusCode, err: err.name }, 'request error');
     return callback();
   });
-  return { server, devDirectLine };
+  return { server, devDirectLine, inFlight };
+}
+
+/** Requests being processed right now, so a graceful shutdown can wait for them. */
+export class InFlight {
+  private readonly pending = new Set<Promise<unknown>>();
+
+  /** Tracks `work` until it settles; returns it. */
+  track<T>(work: Promise<T>): Promise<T> {
+    this.pending.add(work);
+    const done = () => this.pending.delete(work);
+    work.then(done, done);
+    return work;
+  }
+
+  /** How many are running. */
+  get size(): number {
+    return this.pending.size;
+  }
+
+  /**
+   * Resolves once every request running now (and any started meanwhile) has finished, or after
+   * `timeoutMs`. @returns true when everything finished in time.
+   */
+  async drained(timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.pending.size > 0) {
+      const left = deadline - Date.now();
+      if (left <= 0) return false;
+      await Promise.race([Promise.allSettled([...this.pending]), new Promise((r) => setTimeout(r, left))]);
+    }
+    return true;
+  }
 }

@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,35 +5,7 @@ import { expect } from 'chai';
 import type { Activity } from 'botbuilder';
 import { describe as describeActivity } from '../support/chat.js';
 import { LoopbackChannel } from '../support/loopbackChannel.js';
-
-/** Starts `src/index.ts` in a new Node process over `dataDir`; resolves with its base URL. */
-function startProcess(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
-      env: { ...process.env, PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`no start within 15 s: ${out}`)), 15_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /bot endpoint (http:\/\/127\.0\.0\.1:\d+)\/api\/messages/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, url: m[1]! });
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`exited with ${code}: ${out}`)));
-  });
-}
-
-function stopProcess(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => {
-    child.removeAllListeners('exit');
-    child.once('exit', (code) => resolve(code));
-    child.kill('SIGTERM');
-  });
-}
+import { startProcess, stopProcess } from '../support/process.js';
 
 describe('restart: a new process over the same DATA_DIR resumes the tenant journey', () => {
   let channel: LoopbackChannel;

@@ -5,6 +5,7 @@
 import { ActivityTypes, ConversationState, MemoryStorage, PrivateConversationState, TestAdapter, UserState, type Activity, type Storage } from 'botbuilder';
 import { MainDialog } from '../../dialogs/mainDialog.js';
 import { AssistantBot } from '../../src/bot/assistantBot.js';
+import { TurnGate } from '../../src/bot/turnGate.js';
 import { createLogger } from '../../src/logger.js';
 import { newProviderChoiceRecord, type ProviderChoiceRecord } from '../../src/domain/providerChoice.js';
 import { loadProviderDirectory, type ProviderDirectory } from '../../src/domain/providers.js';
@@ -46,6 +47,8 @@ export function createBot(storage: Storage = new MemoryStorage(), start = new Da
     mainDialog: new MainDialog(journeys, directory, providerChoices, invitations, customers),
     logger: createLogger('silent'),
     webChatTenantId: 'webchat-tenant',
+    // dialog tests click fast; the rate limit has its own tests (test/bot/turnGate, test/http/durability)
+    gate: new TurnGate({ turns: 1_000_000, windowSeconds: 1 }),
     clock: () => clock.now,
   });
   return { storage, journeys, providerChoices, directory, invitations, customers, bot, clock };
