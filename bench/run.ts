@@ -1,28 +1,38 @@
 /**
- * `npm run bench`: turn latency of the transition checklist through the real HTTP endpoint.
+ * `npm run bench` (last part): turn latency and throughput through the real HTTP endpoint, with
+ * replies posted to a loopback channel, beside a stock echo bot driven by the same harness.
  *
- * Starts the assistant (lowdb store in a temp dir, auth off) and a loopback channel that receives
- * the replies, then:
- *  1. sequential: W partners (one tenant each) walk the whole checklist one turn at a time;
- *     every turn's latency is the time from POST /api/messages to its HTTP response, by which
- *     point all of the turn's replies have been delivered to the channel.
- *  2. concurrent: C partners walk it at the same time; reports turns/s.
- * Prints p50/p95/p99/max per phase, turns/s and RSS. Numbers, not pass/fail.
+ * Phases (each prints turns, turns/s, p50/p95/p99/max in ms, RSS in MB):
+ *  1. echo bot, one conversation, sequential turns; and 50 conversations at once;
+ *  2. assistant, full checklist walks (16 turns each, one new tenant per walk) one at a time: the
+ *     p99 of a single conversation's turns (target <= 15 ms);
+ *  3. assistant, 50 walks at once: turns/s against the echo bot's at 50 (target >= 0.7x);
+ *  4. assistant with 10,000 stored tenants (each with a journey and 25 customers) against a store
+ *     of 10 tenants: p99 of sequential walks (target within 1.2x).
+ * Numbers, not pass/fail; BENCH_STRICT=1 exits 1 on a missed target. Sizes: BENCH_WALKS,
+ * BENCH_CONCURRENT, BENCH_TENANTS.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Activity } from 'botbuilder';
-import { startApp } from '../src/index.js';
 import { loadConfig } from '../src/config.js';
+import { newCustomerRecord, type Customer } from '../src/domain/customers.js';
+import { applyCommand, newTransitionRecord } from '../src/domain/transition.js';
+import { startApp, type RunningApp } from '../src/index.js';
+import { LowdbStorage } from '../src/store/lowdbStorage.js';
 import { actionsOf } from '../test/support/chat.js';
 import { LoopbackChannel } from '../test/support/loopbackChannel.js';
+import { startEchoBot } from './echoBot.js';
+import { percentile } from './stats.js';
 
 const WALKS = Number(process.env.BENCH_WALKS ?? 40);
-const CONCURRENT = Number(process.env.BENCH_CONCURRENT ?? 20);
+const CONCURRENT = Number(process.env.BENCH_CONCURRENT ?? 50);
+const TENANTS = Number(process.env.BENCH_TENANTS ?? 10_000);
+const TARGET = { singleP99Ms: 15, echoRatio: 0.7, storeRatio: 1.2 };
 
 const DETAILS = { legalName: 'Contoso Ltd.', partnerId: '1234567', country: 'DE', primaryContactEmail: 'ops@contoso.com' };
-/** The walk: what the partner clicks (button title + form inputs), after "hi" and "Start the checklist". */
+/** The walk: what the partner clicks (button title + form inputs), after "hi". */
 const CLICKS: Array<[string, Record<string, unknown>]> = [
   ['Start the checklist', {}],
   ['Both are current', {}],
@@ -34,9 +44,10 @@ const CLICKS: Array<[string, Record<string, unknown>]> = [
   ["I've accepted the agreement", {}],
   ...Array.from({ length: 7 }, () => ['Mark done', {}] as [string, Record<string, unknown>]),
 ];
+const TURNS_PER_WALK = CLICKS.length + 1;
 
-async function walk(channel: LoopbackChannel, botUrl: string, n: number, latencies: number[]): Promise<void> {
-  const base: Partial<Activity> = {
+function base(n: number | string): Partial<Activity> {
+  return {
     type: 'message',
     channelId: 'msteams',
     from: { id: `29:user-${n}`, name: `User ${n}`, aadObjectId: `aad-${n}` },
@@ -44,9 +55,12 @@ async function walk(channel: LoopbackChannel, botUrl: string, n: number, latenci
     channelData: { tenant: { id: `bench-tenant-${n}` } },
     locale: 'en-US',
   };
+}
+
+async function walk(channel: LoopbackChannel, botUrl: string, n: number | string, latencies: number[]): Promise<void> {
   const turn = async (extra: Partial<Activity>) => {
     const t0 = performance.now();
-    const { status, replies } = await channel.post(botUrl, { ...base, ...extra });
+    const { status, replies } = await channel.post(botUrl, { ...base(n), ...extra });
     latencies.push(performance.now() - t0);
     if (status >= 300) throw new Error(`HTTP ${status}`);
     return replies;
@@ -59,48 +73,158 @@ async function walk(channel: LoopbackChannel, botUrl: string, n: number, latenci
   }
 }
 
-function pct(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+/** The echo bot's equivalent of a walk: TURNS_PER_WALK text messages in one conversation. */
+async function echoWalk(channel: LoopbackChannel, botUrl: string, n: number | string, latencies: number[]): Promise<void> {
+  for (let i = 0; i < TURNS_PER_WALK; i++) {
+    const t0 = performance.now();
+    const { status } = await channel.post(botUrl, { ...base(`echo-${n}`), text: `message ${i}` });
+    latencies.push(performance.now() - t0);
+    if (status >= 300) throw new Error(`HTTP ${status}`);
+  }
 }
 
-function row(name: string, latencies: number[], seconds: number) {
+interface Row {
+  phase: string;
+  turns: number;
+  'turns/s': number;
+  'p50 ms': number;
+  'p95 ms': number;
+  'p99 ms': number;
+  'max ms': number;
+  'RSS MB': number;
+}
+
+function row(name: string, latencies: number[], seconds: number): Row {
   const s = [...latencies].sort((a, b) => a - b);
   return {
     phase: name,
     turns: s.length,
     'turns/s': Math.round(s.length / seconds),
-    'p50 ms': +pct(s, 50).toFixed(2),
-    'p95 ms': +pct(s, 95).toFixed(2),
-    'p99 ms': +pct(s, 99).toFixed(2),
+    'p50 ms': +percentile(s, 50).toFixed(2),
+    'p95 ms': +percentile(s, 95).toFixed(2),
+    'p99 ms': +percentile(s, 99).toFixed(2),
     'max ms': +s[s.length - 1]!.toFixed(2),
     'RSS MB': Math.round(process.memoryUsage().rss / 1048576),
   };
 }
 
-async function main() {
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'csp-bench-'));
-  const channel = new LoopbackChannel();
-  await channel.start();
+/** Runs `walks` walks of `walker` (all at once when `parallel`) and returns the row. */
+async function phase(name: string, walks: number, parallel: boolean, walker: (n: number, lat: number[]) => Promise<void>): Promise<Row> {
+  const lat: number[] = [];
+  const t0 = performance.now();
+  if (parallel) await Promise.all(Array.from({ length: walks }, (_, i) => walker(i, lat)));
+  else for (let i = 0; i < walks; i++) await walker(i, lat);
+  return row(name, lat, (performance.now() - t0) / 1000);
+}
+
+/** Fills a store with `count` tenants, each with a journey at step 8 and 25 customers. */
+async function seedTenants(dir: string, count: number): Promise<void> {
+  const storage = new LowdbStorage({ dir: path.join(dir, 'store'), cacheSize: 0 });
+  const now = new Date('2026-11-20T09:00:00Z');
+  const actor = { id: 'seed', name: 'Seed' };
+  let journey = newTransitionRecord('x', now);
+  for (const cmd of [
+    { type: 'confirmPrepared' },
+    { type: 'setRole', role: 'globalAdmin' },
+    { type: 'answerEligibility', answer: 'restricted' },
+    { type: 'submitDetails', details: DETAILS },
+    { type: 'confirmEnrollment', understood: true },
+    { type: 'confirmApproved' },
+    { type: 'confirmAgreement' },
+  ] as const) {
+    const r = applyCommand(journey, cmd, actor, now);
+    if (!r.ok) throw new Error(`seed: ${JSON.stringify(r.error)}`);
+    journey = r.record;
+  }
+  for (let start = 0; start < count; start += 250) {
+    const changes: Record<string, unknown> = {};
+    for (let i = start; i < Math.min(count, start + 250); i++) {
+      const tenantId = `stored-tenant-${i}`;
+      const customers: Customer[] = Array.from({ length: 25 }, (_, k) => ({
+        domain: `c${k}.tenant${i}.example`,
+        name: `Customer ${k} of ${i}`,
+        class: 'unknown',
+        added: { by: actor, at: now.toISOString(), source: 'import' },
+      }));
+      changes[`tenants/${tenantId}/transition`] = { record: { ...journey, tenantId } };
+      changes[`tenants/${tenantId}/customers`] = { record: { ...newCustomerRecord(tenantId, now), revision: 1, customers } };
+    }
+    await storage.write(changes as never);
+  }
+}
+
+async function withApp<T>(dataDir: string, fn: (app: RunningApp) => Promise<T>): Promise<T> {
   const app = await startApp(loadConfig({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'silent' }));
-  const botUrl = `${app.url}/api/messages`;
   try {
-    await walk(channel, botUrl, -1, []); // warm-up (JIT, first file writes)
-    const seq: number[] = [];
-    let t0 = performance.now();
-    for (let i = 0; i < WALKS; i++) await walk(channel, botUrl, i, seq);
-    const seqSeconds = (performance.now() - t0) / 1000;
-
-    const conc: number[] = [];
-    t0 = performance.now();
-    await Promise.all(Array.from({ length: CONCURRENT }, (_, i) => walk(channel, botUrl, 10_000 + i, conc)));
-    const concSeconds = (performance.now() - t0) / 1000;
-
-    console.log(`Transition checklist walk-through: ${CLICKS.length + 1} turns per walk, lowdb store, Node ${process.version}`);
-    console.table([row(`sequential, ${WALKS} walks`, seq, seqSeconds), row(`${CONCURRENT} concurrent walks`, conc, concSeconds)]);
+    return await fn(app);
   } finally {
     await app.close();
+  }
+}
+
+async function main() {
+  const dirs: string[] = [];
+  const temp = async () => {
+    const d = await mkdtemp(path.join(os.tmpdir(), 'csp-bench-'));
+    dirs.push(d);
+    return d;
+  };
+  const channel = new LoopbackChannel();
+  await channel.start();
+  const echo = await startEchoBot();
+  const rows: Row[] = [];
+  try {
+    // 1. the stock echo bot
+    await echoWalk(channel, echo.url, 'warm', []);
+    const echoSingle = await phase('echo bot: 1 conversation at a time', WALKS, false, (n, lat) => echoWalk(channel, echo.url, n, lat));
+    const echoConc = await phase(`echo bot: ${CONCURRENT} conversations at once`, CONCURRENT, true, (n, lat) => echoWalk(channel, echo.url, `c${n}`, lat));
+    rows.push(echoSingle, echoConc);
+
+    // 2. + 3. the assistant, fresh store
+    let assistantSingle!: Row;
+    let assistantConc!: Row;
+    await withApp(await temp(), async (app) => {
+      const url = `${app.url}/api/messages`;
+      await walk(channel, url, 'warm', []);
+      assistantSingle = await phase(`assistant: ${WALKS} walks, 1 at a time`, WALKS, false, (n, lat) => walk(channel, url, `s${n}`, lat));
+      assistantConc = await phase(`assistant: ${CONCURRENT} walks at once`, CONCURRENT, true, (n, lat) => walk(channel, url, `c${n}`, lat));
+    });
+    rows.push(assistantSingle, assistantConc);
+
+    // 4. store size: 10 tenants against TENANTS tenants (journeys and customers)
+    const small = await temp();
+    await seedTenants(small, 10);
+    const smallRow = await withApp(small, async (app) => {
+      const url = `${app.url}/api/messages`;
+      await walk(channel, url, 'warm', []);
+      return phase('assistant, 10 stored tenants: walks 1 at a time', WALKS, false, (n, lat) => walk(channel, url, `small-${n}`, lat));
+    });
+    const big = await temp();
+    const seedStart = performance.now();
+    await seedTenants(big, TENANTS);
+    const seedSeconds = (performance.now() - seedStart) / 1000;
+    const bigRow = await withApp(big, async (app) => {
+      const url = `${app.url}/api/messages`;
+      await walk(channel, url, 'warm', []);
+      return phase(`assistant, ${TENANTS.toLocaleString('en-US')} stored tenants: walks 1 at a time`, WALKS, false, (n, lat) => walk(channel, url, `big-${n}`, lat));
+    });
+    rows.push(smallRow, bigRow);
+
+    const ratio = assistantConc['turns/s'] / echoConc['turns/s'];
+    const storeRatio = bigRow['p99 ms'] / smallRow['p99 ms'];
+    console.log(`Turns through POST /api/messages with replies to a loopback channel; ${TURNS_PER_WALK} turns per walk; Node ${process.version}; ${os.cpus().length} CPUs`);
+    console.table(rows);
+    const checks = [
+      { target: `single conversation p99 <= ${TARGET.singleP99Ms} ms`, value: `${assistantSingle['p99 ms']} ms`, met: assistantSingle['p99 ms'] <= TARGET.singleP99Ms },
+      { target: `turns/s at ${CONCURRENT} >= ${TARGET.echoRatio}x echo bot`, value: `${ratio.toFixed(2)}x (${assistantConc['turns/s']} vs ${echoConc['turns/s']})`, met: ratio >= TARGET.echoRatio },
+      { target: `p99 with ${TENANTS.toLocaleString('en-US')} tenants <= ${TARGET.storeRatio}x p99 with 10`, value: `${storeRatio.toFixed(2)}x (${bigRow['p99 ms']} vs ${smallRow['p99 ms']} ms; seeding took ${seedSeconds.toFixed(1)} s)`, met: storeRatio <= TARGET.storeRatio },
+    ];
+    console.table(checks);
+    if (process.env.BENCH_STRICT === '1' && checks.some((c) => !c.met)) process.exitCode = 1;
+  } finally {
+    await echo.close();
     await channel.stop();
-    await rm(dataDir, { recursive: true, force: true });
+    await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
   }
 }
 
