@@ -20,13 +20,16 @@ import { TurnGate } from './turnGate.js';
 
 /**
  * Per-user profile kept in user state: first and last time this user talked to the assistant (ISO
- * instants), and the language they chose with the `language` command (else the channel's locale).
+ * instants; last seen to the minute), and the language they chose with the `language` command (else the channel's locale).
  */
 export interface UserProfile {
   firstSeenAt: string;
   lastSeenAt: string;
   locale?: SupportedLocale;
 }
+
+/** How stale `lastSeenAt` may get before a turn rewrites it, in ms (1 minute). */
+export const LAST_SEEN_RESOLUTION_MS = 60_000;
 
 /** What the bot needs from the composition root. */
 export interface AssistantBotDeps {
@@ -129,9 +132,9 @@ export class AssistantBot extends TeamsActivityHandler {
     let chosen: SupportedLocale | undefined;
     if (activity.from?.id && (activity.type === ActivityTypes.Message || activity.type === ActivityTypes.ConversationUpdate || activity.type === ActivityTypes.Event)) {
       const profile = await this.profile.get(context, { firstSeenAt: now.toISOString(), lastSeenAt: now.toISOString() });
-      profile.lastSeenAt = now.toISOString();
       chosen = profile.locale;
-      await this.profile.set(context, profile);
+      // last seen to the minute: user state is not rewritten on every turn of a busy conversation
+      if (now.getTime() - Date.parse(profile.lastSeenAt) >= LAST_SEEN_RESOLUTION_MS) await this.profile.set(context, { ...profile, lastSeenAt: now.toISOString() });
     }
     const info: TurnInfo = {
       tenantId: resolveTenantId(activity, this.deps.webChatTenantId, this.deps.trustDirectLineUserIds),

@@ -37,7 +37,7 @@ export type TParams = Record<string, string | number | undefined>;
  */
 export interface Translator {
   (key: string, params?: TParams): string;
-  /** A string array from the locale file (e.g. `commands.help`), interpolated. */
+  /** A string array from the locale file (e.g. `commands.help`), interpolated. Frozen: don't mutate. */
   list(key: string, params?: TParams): string[];
   /** True when `key` exists (in this locale or the en-US fallback). */
   has(key: string): boolean;
@@ -82,22 +82,59 @@ export function resolveLocale(requested: string | undefined): SupportedLocale {
 
 const translators = new Map<SupportedLocale, Translator>();
 
+/** Translations memoized per locale (key + parameters); the oldest are dropped beyond this. */
+const MEMO_SIZE = 20_000;
+
+/** A Map that forgets its oldest entries beyond `limit` (insertion order). */
+class BoundedMemo<V> {
+  private readonly map = new Map<string, V>();
+  constructor(private readonly limit: number) {}
+  get(key: string): V | undefined {
+    return this.map.get(key);
+  }
+  set(key: string, value: V): void {
+    if (this.map.size >= this.limit) this.map.delete(this.map.keys().next().value as string);
+    this.map.set(key, value);
+  }
+}
+
 /** The {@link Translator} for `locale` (resolved with {@link resolveLocale}); built once per locale and shared. */
 export function translator(locale: string | undefined): Translator {
   const lng = resolveLocale(locale);
   const cached = translators.get(lng);
   if (cached) return cached;
   const fixed = i18n().getFixedT(lng);
+  // Results are memoized per key and parameters: a card renders dozens of strings and i18next's
+  // lookup and interpolation are the costliest part of a turn after templating. The resources
+  // never change at run time, so a memoized result stays right.
+  const memo = new BoundedMemo<string>(MEMO_SIZE);
+  const lists = new Map<string, readonly string[]>();
+  const exists = new Map<string, boolean>();
+  const has = (key: string) => {
+    let known = exists.get(key);
+    if (known === undefined) exists.set(key, (known = i18n().exists(key, { lng })));
+    return known;
+  };
   const t = ((key: string, params?: TParams) => {
-    const known = i18n().exists(key, { lng }) || (params?.count !== undefined && i18n().exists(`${key}_other`, { lng }));
+    const memoKey = params ? `${key}\u0000${JSON.stringify(params)}` : key;
+    const hit = memo.get(memoKey);
+    if (hit !== undefined) return hit;
+    const known = has(key) || (params?.count !== undefined && has(`${key}_other`));
     if (!known) throw new Error(`Missing translation key: ${key}`);
-    return fixed(key, params as Record<string, unknown>) as string;
+    const value = fixed(key, params as Record<string, unknown>) as string;
+    memo.set(memoKey, value);
+    return value;
   }) as Translator;
-  t.has = (key) => i18n().exists(key, { lng });
+  t.has = has;
   t.list = (key, params) => {
+    const memoKey = params ? `${key}\u0000${JSON.stringify(params)}` : key;
+    const hit = lists.get(memoKey);
+    if (hit) return hit as string[];
     const v = fixed(key, { ...(params as Record<string, unknown>), returnObjects: true }) as unknown;
     if (!Array.isArray(v)) throw new Error(`Translation key is not a list: ${key}`);
-    return v as string[];
+    const list = Object.freeze([...(v as string[])]);
+    if (!params) lists.set(memoKey, list);
+    return list as string[];
   };
   const longDate = new Intl.DateTimeFormat(lng, { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' });
   const shortDate = new Intl.DateTimeFormat(lng, { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' });
