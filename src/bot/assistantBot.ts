@@ -146,9 +146,12 @@ export class AssistantBot extends TeamsActivityHandler {
     };
     setTurnInfo(context, info);
     await super.run(context);
-    await this.deps.conversationState.saveChanges(context, false);
-    await this.deps.privateConversationState.saveChanges(context, false);
-    await this.deps.userState.saveChanges(context, false);
+    // three different storage keys: written in parallel (each is skipped when unchanged)
+    await Promise.all([
+      this.deps.conversationState.saveChanges(context, false),
+      this.deps.privateConversationState.saveChanges(context, false),
+      this.deps.userState.saveChanges(context, false),
+    ]);
   }
 
   /**
