@@ -135,14 +135,14 @@ describe('LowdbStorage specifics', () => {
     expect(eTagB).to.not.equal(eTagA);
   });
 
-  it('ignores a leftover truncated steno temp file from a crashed write', async () => {
+  it('ignores a leftover truncated temp file from a crashed write', async () => {
     const key = 'webchat/conversations/crash|me/';
     const storage = new LowdbStorage({ dir });
     await storage.write({ [key]: { v: 'previous', nested: { ok: true } } });
     const before = (await storage.read([key]))[key];
 
     const name = keyToFileName(key);
-    const tmp = path.join(dir, `.${name}.tmp`); // steno's temp name: `.<basename>.tmp`
+    const tmp = path.join(dir, `.${name}.tmp`); // a temp file beside its target, as a crashed write leaves it
     await writeFile(tmp, '{\n  "key": "webchat/conversations/crash|me/",\n  "item": {\n    "v": "new', 'utf8');
 
     const restarted = new LowdbStorage({ dir });
