@@ -175,7 +175,7 @@ async function main() {
   const rows: Row[] = [];
   try {
     // 1. the stock echo bot
-    await echoWalk(channel, echo.url, 'warm', []);
+    for (let i = 0; i < 5; i++) await echoWalk(channel, echo.url, `warm-${i}`, []); // JIT warm-up
     const echoSingle = await phase('echo bot: 1 conversation at a time', WALKS, false, (n, lat) => echoWalk(channel, echo.url, n, lat));
     const echoConc = await phase(`echo bot: ${CONCURRENT} conversations at once`, CONCURRENT, true, (n, lat) => echoWalk(channel, echo.url, `c${n}`, lat));
     rows.push(echoSingle, echoConc);
@@ -185,7 +185,7 @@ async function main() {
     let assistantConc!: Row;
     await withApp(await temp(), async (app) => {
       const url = `${app.url}/api/messages`;
-      await walk(channel, url, 'warm', []);
+      for (let i = 0; i < 5; i++) await walk(channel, url, `warm-${i}`, []); // JIT warm-up
       assistantSingle = await phase(`assistant: ${WALKS} walks, 1 at a time`, WALKS, false, (n, lat) => walk(channel, url, `s${n}`, lat));
       assistantConc = await phase(`assistant: ${CONCURRENT} walks at once`, CONCURRENT, true, (n, lat) => walk(channel, url, `c${n}`, lat));
     });
@@ -196,7 +196,7 @@ async function main() {
     await seedTenants(small, 10);
     const smallRow = await withApp(small, async (app) => {
       const url = `${app.url}/api/messages`;
-      await walk(channel, url, 'warm', []);
+      for (let i = 0; i < 5; i++) await walk(channel, url, `warm-${i}`, []);
       return phase('assistant, 10 stored tenants: walks 1 at a time', WALKS, false, (n, lat) => walk(channel, url, `small-${n}`, lat));
     });
     const big = await temp();
@@ -205,7 +205,7 @@ async function main() {
     const seedSeconds = (performance.now() - seedStart) / 1000;
     const bigRow = await withApp(big, async (app) => {
       const url = `${app.url}/api/messages`;
-      await walk(channel, url, 'warm', []);
+      for (let i = 0; i < 5; i++) await walk(channel, url, `warm-${i}`, []);
       return phase(`assistant, ${TENANTS.toLocaleString('en-US')} stored tenants: walks 1 at a time`, WALKS, false, (n, lat) => walk(channel, url, `big-${n}`, lat));
     });
     rows.push(smallRow, bigRow);
