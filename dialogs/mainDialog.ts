@@ -38,6 +38,9 @@ export const MAIN_DIALOG = 'mainDialog';
 const ROUTE = 'mainDialog.route';
 const REROUTED = Symbol('rerouted');
 
+/** The journeys the welcome card offers, in order (each has `journeys.<id>.*` words and a `menu.open` verb). */
+const WELCOME_JOURNEYS = ['transition', 'providers', 'invitations', 'customers', 'providerListing'] as const;
+
 /** Builds the welcome card for the user's tenant (status line reflects the tenant's record). */
 export function welcomeCard(t: Translator, record: TransitionRecord | undefined, userId: string, userName?: string, waitingInvitations = 0) {
   const started = record !== undefined && record.revision > 0;
@@ -54,38 +57,12 @@ export function welcomeCard(t: Translator, record: TransitionRecord | undefined,
     intro: t('welcome.intro'),
     status,
     journeysTitle: t('welcome.journeysTitle'),
-    journeys: [
-      {
-        title: t('journeys.transition.title'),
-        description: t('journeys.transition.description'),
-        button: started ? t('journeys.transition.resume') : t('journeys.transition.start'),
-        data: { verb: 'menu.open', journey: 'transition' },
-      },
-      {
-        title: t('journeys.providers.title'),
-        description: t('journeys.providers.description'),
-        button: t('journeys.providers.start'),
-        data: { verb: 'menu.open', journey: 'providers' },
-      },
-      {
-        title: t('journeys.invitations.title'),
-        description: t('journeys.invitations.description'),
-        button: t('journeys.invitations.start'),
-        data: { verb: 'menu.open', journey: 'invitations' },
-      },
-      {
-        title: t('journeys.customers.title'),
-        description: t('journeys.customers.description'),
-        button: t('journeys.customers.start'),
-        data: { verb: 'menu.open', journey: 'customers' },
-      },
-      {
-        title: t('journeys.providerListing.title'),
-        description: t('journeys.providerListing.description'),
-        button: t('journeys.providerListing.start'),
-        data: { verb: 'menu.open', journey: 'providerListing' },
-      },
-    ],
+    journeys: WELCOME_JOURNEYS.map((journey) => ({
+      title: t(`journeys.${journey}.title`),
+      description: t(`journeys.${journey}.description`),
+      button: journey === 'transition' && started ? t('journeys.transition.resume') : t(`journeys.${journey}.start`),
+      data: { verb: 'menu.open', journey },
+    })),
     commandsHint: t('welcome.commandsHint'),
   });
 }

@@ -56,8 +56,33 @@ export const MAX_TOKEN_LENGTH = 1024;
 
 const DOMAIN = 'csp-invite.v1.';
 
-function mac(secret: Buffer, payload: string): Buffer {
-  return createHmac('sha256', secret).update(DOMAIN).update(payload).digest();
+/**
+ * Signs any JSON value: `<base64url JSON>.<base64url HMAC-SHA256(secret, domain + payload)>`.
+ * `domain` separates token families (invitation links, portal assertions) signed with one scheme.
+ */
+export function signJson(secret: Buffer, domain: string, value: unknown): string {
+  const payload = Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
+  return `${payload}.${createHmac('sha256', secret).update(domain).update(payload).digest('base64url')}`;
+}
+
+/**
+ * Verifies a {@link signJson} token and returns its parsed JSON. The signature's base64url text is
+ * compared in constant time before anything is parsed (text, not decoded bytes: the 43rd
+ * character carries two unused bits, so four spellings decode alike; only the signed one passes).
+ */
+export function verifyJson(secret: Buffer, domain: string, token: unknown): { ok: true; value: unknown } | { ok: false; problem: 'malformed' | 'badSignature' } {
+  if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH) return { ok: false, problem: 'malformed' };
+  const match = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]{43})$/.exec(token);
+  if (!match) return { ok: false, problem: 'malformed' };
+  const [, payload, signature] = match as unknown as [string, string, string];
+  const given = Buffer.from(signature, 'ascii');
+  const wanted = Buffer.from(createHmac('sha256', secret).update(domain).update(payload).digest('base64url'), 'ascii');
+  if (given.length !== wanted.length || !timingSafeEqual(given, wanted)) return { ok: false, problem: 'badSignature' };
+  try {
+    return { ok: true, value: JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as unknown };
+  } catch {
+    return { ok: false, problem: 'malformed' };
+  }
 }
 
 /**
@@ -68,8 +93,7 @@ function mac(secret: Buffer, payload: string): Buffer {
  */
 export function signToken(secret: Buffer, claims: TokenClaims): string {
   if (secret.length < 32) throw new Error('invitation secret must be at least 32 bytes');
-  const payload = Buffer.from(JSON.stringify(claims), 'utf8').toString('base64url');
-  return `${payload}.${mac(secret, payload).toString('base64url')}`;
+  return signJson(secret, DOMAIN, claims);
 }
 
 /**
@@ -86,21 +110,9 @@ export function verifyToken(
   now: Date,
   expect: { purpose: TokenPurpose; tenantId?: string; kind?: string },
 ): TokenCheck {
-  if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH) return { ok: false, problem: 'malformed' };
-  const match = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]{43})$/.exec(token);
-  if (!match) return { ok: false, problem: 'malformed' };
-  const [, payload, signature] = match as unknown as [string, string, string];
-  // Compare the base64url text, not the decoded bytes: the 43rd character carries two unused bits,
-  // so four spellings decode to the same bytes; only the one signToken produces is accepted.
-  const given = Buffer.from(signature, 'ascii');
-  const wanted = Buffer.from(mac(secret, payload).toString('base64url'), 'ascii');
-  if (given.length !== wanted.length || !timingSafeEqual(given, wanted)) return { ok: false, problem: 'badSignature' };
-  let claims: TokenClaims;
-  try {
-    claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as TokenClaims;
-  } catch {
-    return { ok: false, problem: 'malformed' };
-  }
+  const verified = verifyJson(secret, DOMAIN, token);
+  if (!verified.ok) return verified;
+  const claims = verified.value;
   if (!isClaims(claims)) return { ok: false, problem: 'malformed' };
   // signed by us but past its time: the claims are trustworthy enough to name the sender
   if (now.getTime() >= claims.e) return { ok: false, problem: 'expired', expiredClaims: claims };

@@ -10,9 +10,9 @@
  *
  * Without both secrets configured the endpoint answers 503 `notConfigured` and exchanges nothing.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
+import { signJson, verifyJson } from '../domain/invitationToken.js';
 import type { Logger } from '../logger.js';
 
 /** Prefix of assertion signatures (domain separation from invitation tokens). */
@@ -41,11 +41,10 @@ const bodySchema = z.object({ assertion: z.string().min(10).max(2048) });
 
 /**
  * Signs a portal assertion (what the portal's back end runs; also used by tests).
- * @returns `<base64url JSON>.<base64url HMAC-SHA256>`
+ * @returns `<base64url JSON>.<base64url HMAC-SHA256>`, see `signJson`
  */
 export function signPortalAssertion(secret: string, assertion: PortalAssertion): string {
-  const payload = Buffer.from(JSON.stringify(assertion), 'utf8').toString('base64url');
-  return `${payload}.${createHmac('sha256', secret).update(ASSERTION_DOMAIN).update(payload).digest('base64url')}`;
+  return signJson(Buffer.from(secret, 'utf8'), ASSERTION_DOMAIN, assertion);
 }
 
 /**
@@ -53,18 +52,9 @@ export function signPortalAssertion(secret: string, assertion: PortalAssertion):
  * longer than {@link MAX_ASSERTION_MS} from `now`.
  */
 export function verifyPortalAssertion(secret: string, token: string, now: Date): { ok: true; assertion: PortalAssertion } | { ok: false; problem: 'malformed' | 'badSignature' | 'expired' | 'tooLong' } {
-  const match = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]{43})$/.exec(token);
-  if (!match) return { ok: false, problem: 'malformed' };
-  const [, payload, signature] = match as unknown as [string, string, string];
-  const wanted = Buffer.from(createHmac('sha256', secret).update(ASSERTION_DOMAIN).update(payload).digest('base64url'), 'ascii');
-  const given = Buffer.from(signature, 'ascii');
-  if (given.length !== wanted.length || !timingSafeEqual(given, wanted)) return { ok: false, problem: 'badSignature' };
-  let parsed;
-  try {
-    parsed = assertionSchema.safeParse(JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')));
-  } catch {
-    return { ok: false, problem: 'malformed' };
-  }
+  const verified = verifyJson(Buffer.from(secret, 'utf8'), ASSERTION_DOMAIN, token);
+  if (!verified.ok) return verified;
+  const parsed = assertionSchema.safeParse(verified.value);
   if (!parsed.success) return { ok: false, problem: 'malformed' };
   if (parsed.data.exp <= now.getTime()) return { ok: false, problem: 'expired' };
   if (parsed.data.exp > now.getTime() + MAX_ASSERTION_MS) return { ok: false, problem: 'tooLong' };

@@ -2,7 +2,7 @@ import type { Request, Response, Server } from 'restify';
 import type { CustomerService } from '../customers/customerService.js';
 import { translator } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
-import { localeFrom } from './invitationPages.js';
+import { localeFrom, tokenParam } from './invitationPages.js';
 
 /**
  * `GET /exports/customers/<token>`: the tenant's classified customer list as a CSV download. The
@@ -15,7 +15,7 @@ export function registerExportRoutes(server: Server, deps: { customers: Customer
   // a wildcard, not `:token`: restify refuses route parameters longer than 100 characters
   server.get('/exports/customers/*', async (req: Request, res: Response) => {
     const t = translator(localeFrom(req.headers['accept-language']));
-    const token = String((req.params as Record<string, unknown> | undefined)?.['*'] ?? '').slice(0, 2048);
+    const token = tokenParam(req);
     const headers = { 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer', 'X-Content-Type-Options': 'nosniff' };
     try {
       const result = await deps.customers.exportCsv(token, (key) => t(key));

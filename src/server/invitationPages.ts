@@ -173,8 +173,8 @@ export function registerInvitationPages(server: Server, deps: InvitationPagesDep
 
 // ---- request handling --------------------------------------------------------------------------
 
-/** The token from the route's wildcard (`/invitations/<token>`), at most 2,048 characters. */
-function tokenParam(req: Request): string {
+/** The token from a route's wildcard (`/invitations/<token>`, `/exports/customers/<token>`), at most 2,048 characters. */
+export function tokenParam(req: Request): string {
   const value: unknown = (req.params as Record<string, unknown> | undefined)?.['*'];
   return typeof value === 'string' ? value.slice(0, 2048) : '';
 }
