@@ -24,6 +24,7 @@
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
+import { DOMAIN_NAME } from './domainName.js';
 import { invitationState, type Invitation } from './invitations.js';
 import type { CustomerLink } from './relationships.js';
 import type { Actor, Mark } from './transition.js';
@@ -99,8 +100,6 @@ export interface CustomerFieldError {
 /** Longest customer name, in characters (after trimming and collapsing whitespace). */
 export const MAX_CUSTOMER_NAME = 200;
 
-/** A DNS name with at least one dot (same rule as invitations.ts and relationships.ts). */
-const DOMAIN_RE = /^(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
 /** A GUID, 8-4-4-4-12 hex digits, any case, no braces. */
 const GUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -114,7 +113,7 @@ const customerSchema = z.object({
     .trim()
     .min(1, 'required')
     .transform((d) => d.replace(/^https?:\/\//i, '').replace(/\/$/, ''))
-    .pipe(z.string().regex(DOMAIN_RE, 'domainInvalid'))
+    .pipe(z.string().regex(DOMAIN_NAME, 'domainInvalid'))
     .transform((d) => d.toLowerCase()),
   tenantId: z
     .string()

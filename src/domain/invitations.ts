@@ -19,6 +19,7 @@
  * No botbuilder import: every function takes data and returns data; errors are values.
  */
 import { z } from 'zod';
+import { DOMAIN_NAME } from './domainName.js';
 import type { Actor, Mark } from './transition.js';
 
 /** The three invitation kinds (see the module comment). */
@@ -184,7 +185,7 @@ const domain = z
   .trim()
   .min(1, 'required')
   .max(253, 'domainInvalid')
-  .regex(/^(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/, 'domainInvalid')
+  .regex(DOMAIN_NAME, 'domainInvalid')
   .transform((d) => d.toLowerCase());
 
 const partnershipRecipient = z.object({ email, name: text(100).optional(), company: text(200).optional() });

@@ -13,6 +13,7 @@
  * No botbuilder import; errors are values.
  */
 import { z } from 'zod';
+import { DOMAIN_NAME } from './domainName.js';
 import type { Party } from './invitations.js';
 import type { Actor, Mark } from './transition.js';
 
@@ -111,7 +112,6 @@ function bump(record: RelationshipsRecord, now: Date): RelationshipsRecord {
 }
 
 const asText = (v: unknown) => (typeof v === 'string' ? v : '');
-const DOMAIN_RE = /^(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
 /**
  * An optional primary domain: empty, or a DNS name (lower-cased). Not a `z.union` with a
  * transforming branch: zod reports a failed union with such a branch as `Invalid input`, not as
@@ -120,7 +120,7 @@ const DOMAIN_RE = /^(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])
 const optionalDomainSchema = z
   .string()
   .trim()
-  .refine((d) => d === '' || DOMAIN_RE.test(d), 'domainInvalid')
+  .refine((d) => d === '' || DOMAIN_NAME.test(d), 'domainInvalid')
   .transform((d) => d.toLowerCase());
 
 const organizationSchema = z.object({
