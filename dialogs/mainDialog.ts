@@ -24,6 +24,9 @@ import { findTokenInText } from '../src/domain/invitationToken.js';
 import { PENDING_REMINDER_DAYS, summarizeInvitations } from '../src/domain/invitations.js';
 import type { InvitationService } from '../src/invitations/invitationService.js';
 import type { CustomerService } from '../src/customers/customerService.js';
+import type { ReminderService } from '../src/reminders/reminderService.js';
+import type { ReminderResult } from '../src/domain/reminders.js';
+import { remindersCard } from './reminderViews.js';
 import { csvSource } from '../src/customers/csvAttachment.js';
 import { CUSTOMER_DIALOG, CustomerDialog, type CustomerOptions } from './customerDialog.js';
 import { INVITATION_DIALOG, InvitationDialog, type InvitationOptions } from './invitationDialog.js';
@@ -79,6 +82,7 @@ export class MainDialog extends ComponentDialog {
     providerChoices: TenantRecords<ProviderChoiceRecord>,
     private readonly invitations: InvitationService,
     customers: CustomerService,
+    private readonly reminders?: ReminderService,
   ) {
     super(MAIN_DIALOG);
     this.addDialog(new TransitionDialog(journeys));
@@ -102,11 +106,37 @@ export class MainDialog extends ComponentDialog {
       await this.sendWelcome(context);
       return;
     }
+    // the reminder list works at any prompt and leaves the journey in progress where it was
+    if (this.reminders && (await this.onReminders(context, this.reminders))) return;
     // a CSV file sent in the middle of another journey is a customer import: route it afresh
     const hasCsvFile = (context.activity.attachments ?? []).some((a) => csvSource(a) !== undefined);
     if (hasCsvFile && dc.activeDialog && !this.isIn(dc, CUSTOMER_DIALOG)) await dc.cancelAllDialogs();
     const result = await dc.continueDialog();
     if (result.status === DialogTurnStatus.empty) await dc.beginDialog(this.id);
+  }
+
+  /**
+   * The reminder list and its buttons (`reminders` typed, or a `reminders.*` submit).
+   * @returns true when the turn was handled here.
+   */
+  private async onReminders(context: TurnContext, reminders: ReminderService): Promise<boolean> {
+    const { t, tenantId, actor } = turnInfo(context);
+    const parsed = parseSubmit(context.activity.value);
+    const submit = parsed?.ok && parsed.submit.verb.startsWith('reminders.') ? parsed.submit : undefined;
+    if (!submit && (parsed || !matches(t, 'commands.reminders', context.activity.text))) return false;
+    if (!tenantId) return false;
+    let notice: string | undefined;
+    if (submit && (submit.verb === 'reminders.cancel' || submit.verb === 'reminders.restore')) {
+      const result: ReminderResult =
+        submit.verb === 'reminders.cancel' ? await reminders.cancel(tenantId, submit.id, submit.rev, actor) : await reminders.restore(tenantId, submit.id, submit.rev);
+      if (!result.ok) {
+        const status = 'status' in result.error ? t(`reminders.statusName.${result.error.status}`) : '';
+        await context.sendActivity(t(`reminders.errors.${result.error.code}`, { status }));
+        if (result.error.code !== 'stale') return true;
+      } else notice = t(submit.verb === 'reminders.cancel' ? 'reminders.cancelled' : 'reminders.restored');
+    }
+    await context.sendActivity(MessageFactory.attachment(remindersCard(t, await reminders.list(tenantId), notice)));
+    return true;
   }
 
   /** True when the dialog `id` is on the stack below this main dialog. */

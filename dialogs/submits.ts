@@ -6,6 +6,7 @@ import { CUSTOMER_CLASSES, IDENTIFYING_ANSWERS } from '../src/domain/customers.j
 import { PARTNER_ROLES } from '../src/domain/roles.js';
 import { SUPPORTED_LOCALES } from '../src/i18n/index.js';
 import { NEXT_ITEM_IDS } from '../src/domain/transition.js';
+import { REMINDER_KINDS } from '../src/domain/reminders.js';
 import { COMMAND_IDS } from './recognizer.js';
 
 /** Card revision: the tenant record's `revision` when the card was rendered (stale-card guard). */
@@ -20,6 +21,8 @@ const invitationId = z.string().regex(/^[A-Za-z0-9_-]{8,40}$/);
 const token = z.string().min(1).max(MAX_TOKEN_LENGTH);
 /** Input.ChoiceSet multi-select value: comma-separated, at most 1,000 characters. */
 const multi = z.string().max(1000).optional();
+/** `<kind>:<subject>` (see `src/domain/reminders.ts`). */
+const reminderIdField = z.string().regex(new RegExp(`^(${REMINDER_KINDS.join('|')}):[A-Za-z0-9@:._-]{1,120}$`));
 
 /**
  * Every Action.Submit payload the assistant's cards send, `{ verb, ...fields }`, one zod schema per
@@ -108,6 +111,9 @@ export const submitSchema = z.discriminatedUnion('verb', [
   z.object({ verb: z.literal('customers.classifyNext') }),
   z.object({ verb: z.literal('customers.classify'), domain: z.string().min(1).max(253) }),
   z.object({ verb: z.literal('customers.answer'), rev, domain: z.string().min(1).max(253), answer: z.enum(IDENTIFYING_ANSWERS), provider: z.string().max(300).optional() }),
+  z.object({ verb: z.literal('reminders.show') }),
+  z.object({ verb: z.literal('reminders.cancel'), rev, id: reminderIdField }),
+  z.object({ verb: z.literal('reminders.restore'), rev, id: reminderIdField }),
 ]);
 
 /** A parsed card submit. */

@@ -21,6 +21,13 @@ import { z } from 'zod';
  * - `rateLimit`: turns per conversation per window; more are refused with a friendly message.
  * - `publicBaseUrl`: the absolute URL invitation links start with (`PUBLIC_BASE_URL`, e.g.
  *   `https://assistant.contoso.com`); unset = the address the server listens on.
+ * - `storage`: where state lives (`STORAGE=lowdb|blob|cosmos`, default lowdb under `dataDir`).
+ *   `blob` needs `BLOB_CONNECTION_STRING` (container `BLOB_CONTAINER`, default `csp-assistant`);
+ *   `cosmos` needs `COSMOS_ENDPOINT` and `COSMOS_KEY` (`COSMOS_DATABASE`, `COSMOS_CONTAINER`).
+ *   Both are shared by several instances, so they also need `INVITATION_SECRET` (every instance
+ *   must sign and check links with the same key).
+ * - `reminderCheckSeconds`: how often proactive reminders are checked (`REMINDER_CHECK_SECONDS`,
+ *   default 60; 0 turns sending off on this instance, e.g. for a web-only instance).
  */
 export interface AppConfig {
   port: number;
@@ -50,6 +57,14 @@ export interface AppConfig {
   publicBaseUrl?: string;
   /** True when `MicrosoftAppId` is set: every /api/messages call must carry a valid JWT. */
   authEnabled: boolean;
+  /** The storage backend and its settings (lowdb keeps its files under `dataDir`). */
+  storage: {
+    backend: 'lowdb' | 'blob' | 'cosmos';
+    blob?: { connectionString: string; container: string };
+    cosmos?: { endpoint: string; key: string; database: string; container: string };
+  };
+  /** Seconds between reminder checks; 0 = this instance sends no reminders. */
+  reminderCheckSeconds: number;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
@@ -88,6 +103,18 @@ const envSchema = z
       .url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' })
       .transform((u) => u.replace(/\/+$/, ''))
       .optional(),
+    STORAGE: z.enum(['lowdb', 'blob', 'cosmos']).default('lowdb'),
+    BLOB_CONNECTION_STRING: z.string().trim().min(1).optional(),
+    BLOB_CONTAINER: z
+      .string()
+      .trim()
+      .regex(/^(?=.{3,63}$)[a-z0-9]+(-[a-z0-9]+)*$/, 'must be 3-63 lowercase letters, digits and single hyphens (an Azure container name)')
+      .default('csp-assistant'),
+    COSMOS_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' }).optional(),
+    COSMOS_KEY: z.string().trim().min(1).optional(),
+    COSMOS_DATABASE: z.string().trim().min(1).max(255).default('csp-assistant'),
+    COSMOS_CONTAINER: z.string().trim().min(1).max(255).default('bot-state'),
+    REMINDER_CHECK_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   })
   .superRefine((env, ctx) => {
     if (!env.MicrosoftAppId && !LOOPBACK.has(env.HOST)) {
@@ -102,6 +129,17 @@ const envSchema = z
     }
     if (env.MicrosoftAppType === 'SingleTenant' && !env.MicrosoftAppTenantId) {
       ctx.addIssue({ code: 'custom', path: ['MicrosoftAppTenantId'], message: 'is required when MicrosoftAppType is SingleTenant' });
+    }
+    if (env.STORAGE === 'blob' && !env.BLOB_CONNECTION_STRING) {
+      ctx.addIssue({ code: 'custom', path: ['BLOB_CONNECTION_STRING'], message: 'is required when STORAGE is blob' });
+    }
+    if (env.STORAGE === 'cosmos') {
+      for (const name of ['COSMOS_ENDPOINT', 'COSMOS_KEY'] as const) {
+        if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'is required when STORAGE is cosmos' });
+      }
+    }
+    if (env.STORAGE !== 'lowdb' && !env.INVITATION_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['INVITATION_SECRET'], message: `is required when STORAGE is ${env.STORAGE}: every instance must sign invitation links with the same key` });
     }
   });
 
@@ -144,5 +182,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     webChatFrameAncestors: e.WEBCHAT_FRAME_ANCESTORS,
     rateLimit: { turns: e.RATE_LIMIT_TURNS, windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS },
     authEnabled: e.MicrosoftAppId.length > 0,
+    storage: {
+      backend: e.STORAGE,
+      ...(e.STORAGE === 'blob' && e.BLOB_CONNECTION_STRING ? { blob: { connectionString: e.BLOB_CONNECTION_STRING, container: e.BLOB_CONTAINER } } : {}),
+      ...(e.STORAGE === 'cosmos' && e.COSMOS_ENDPOINT && e.COSMOS_KEY
+        ? { cosmos: { endpoint: e.COSMOS_ENDPOINT, key: e.COSMOS_KEY, database: e.COSMOS_DATABASE, container: e.COSMOS_CONTAINER } }
+        : {}),
+    },
+    reminderCheckSeconds: e.REMINDER_CHECK_SECONDS,
   };
 }

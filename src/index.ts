@@ -11,12 +11,15 @@ import {
   CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
   ConversationState,
+  MessageFactory,
   PrivateConversationState,
   UserState,
+  type ConversationReference,
   type Storage,
 } from 'botbuilder';
 import type { Server } from 'restify';
 import { MainDialog } from '../dialogs/mainDialog.js';
+import { reminderMessageCard } from '../dialogs/reminderViews.js';
 import { AssistantBot } from './bot/assistantBot.js';
 import { TurnGate } from './bot/turnGate.js';
 import type { AppConfig } from './config.js';
@@ -24,7 +27,8 @@ import { translator } from './i18n/index.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import { createHttpServer } from './server/httpServer.js';
-import { LowdbStorage } from './store/lowdbStorage.js';
+import { createStorage } from './store/sharedStorage.js';
+import { ReminderService } from './reminders/reminderService.js';
 import { TransitionRepository } from './store/transitionRepository.js';
 import { TenantRecords } from './store/tenantRecords.js';
 import { ProviderDirectoryError, loadProviderDirectory } from './domain/providers.js';
@@ -51,6 +55,8 @@ export interface RunningApp {
   invitations: InvitationService;
   /** Customer classification use cases (chat and the CSV export). */
   customers: CustomerService;
+  /** Proactive reminders: planning, the list, and the scheduler (started unless `REMINDER_CHECK_SECONDS` is 0). */
+  reminders: ReminderService;
   close(): Promise<void>;
 }
 
@@ -59,16 +65,19 @@ export interface AppOverrides {
   clock?: () => Date;
   storage?: Storage;
   logger?: Logger;
+  /** Names this instance in reminder claims (tests running two instances in one process). */
+  instanceId?: string;
 }
 
 /**
  * The composition root: config -> storage -> state -> repositories and the provider directory ->
  * dialogs -> bot -> adapter -> HTTP server, then listens on `config.host:config.port` (port 0 picks a free port).
- * Storage is lowdb under `<DATA_DIR>/store`, one file per key.
+ * Storage is chosen by `config.storage` (lowdb under `<DATA_DIR>/store` by default; Azure Blob or
+ * Cosmos DB for several instances). The reminder scheduler starts with the server.
  */
 export async function startApp(config: AppConfig, overrides: AppOverrides = {}): Promise<RunningApp> {
   const logger = overrides.logger ?? createLogger(config.logLevel);
-  const storage = overrides.storage ?? new LowdbStorage({ dir: path.join(config.dataDir, 'store') });
+  const storage = overrides.storage ?? createStorage({ ...config.storage, dataDir: config.dataDir });
   const conversationState = new ConversationState(storage);
   const privateConversationState = new PrivateConversationState(storage);
   const userState = new UserState(storage);
@@ -82,7 +91,22 @@ export async function startApp(config: AppConfig, overrides: AppOverrides = {}):
   const clock = overrides.clock ? { clock: overrides.clock } : {};
   const invitations = new InvitationService({ storage, journeys, secret, publicBaseUrl, ...clock });
   const customers = new CustomerService({ storage, invitations, secret, publicBaseUrl, ...clock });
-  const mainDialog = new MainDialog(journeys, directory, providerChoices, invitations, customers);
+  // a reminder goes to the conversation it was planned in, in the planner's language
+  const reminders = new ReminderService({
+    storage,
+    journeys,
+    invitations: invitations.invitations,
+    logger,
+    ...clock,
+    ...(overrides.instanceId ? { instanceId: overrides.instanceId } : {}),
+    deliver: async (_tenantId, reminder) => {
+      const t = translator(reminder.target.locale);
+      await adapter.continueConversationAsync(config.microsoftAppId, reminder.target.conversation as Partial<ConversationReference>, async (context) => {
+        await context.sendActivity(MessageFactory.attachment(reminderMessageCard(t, reminder)));
+      });
+    },
+  });
+  const mainDialog = new MainDialog(journeys, directory, providerChoices, invitations, customers, reminders);
   const bot = new AssistantBot({
     conversationState,
     privateConversationState,
@@ -92,6 +116,7 @@ export async function startApp(config: AppConfig, overrides: AppOverrides = {}):
     webChatTenantId: config.webChatTenantId,
     trustDirectLineUserIds: config.authEnabled,
     gate: new TurnGate(config.rateLimit),
+    reminders,
     ...(overrides.clock ? { clock: overrides.clock } : {}),
   });
 
@@ -123,6 +148,7 @@ export async function startApp(config: AppConfig, overrides: AppOverrides = {}):
   if (!config.authEnabled) {
     logger.warn('MicrosoftAppId is empty: auth is OFF, bound to loopback only, development Direct Line surface on');
   }
+  if (config.reminderCheckSeconds > 0) reminders.start(config.reminderCheckSeconds * 1000);
   return {
     url: baseUrl,
     server,
@@ -131,7 +157,9 @@ export async function startApp(config: AppConfig, overrides: AppOverrides = {}):
     journeys,
     invitations,
     customers,
+    reminders,
     close: async () => {
+      await reminders.stop();
       // graceful: stop accepting, let in-flight turns finish and save (up to SHUTDOWN_GRACE_MS), then drop what is left
       const http = server.server as unknown as { closeAllConnections?: () => void; closeIdleConnections?: () => void };
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -20,6 +20,12 @@ describe('configuration from the environment (zod)', () => {
     [{ MicrosoftAppType: 'SingleTenant', MicrosoftAppId: 'a', MicrosoftAppPassword: 'p' }, /MicrosoftAppTenantId/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
     [{ WEBCHAT_TENANT_ID: 'has spaces' }, /WEBCHAT_TENANT_ID/],
+    [{ STORAGE: 'redis' }, /STORAGE/],
+    [{ STORAGE: 'blob', INVITATION_SECRET: 'x'.repeat(32) }, /BLOB_CONNECTION_STRING: is required when STORAGE is blob/],
+    [{ STORAGE: 'blob', BLOB_CONNECTION_STRING: 'UseDevelopmentStorage=true' }, /INVITATION_SECRET: is required when STORAGE is blob/],
+    [{ STORAGE: 'blob', BLOB_CONNECTION_STRING: 'c', INVITATION_SECRET: 'x'.repeat(32), BLOB_CONTAINER: 'Bad_Name' }, /BLOB_CONTAINER/],
+    [{ STORAGE: 'cosmos', INVITATION_SECRET: 'x'.repeat(32), COSMOS_KEY: 'k' }, /COSMOS_ENDPOINT: is required when STORAGE is cosmos/],
+    [{ REMINDER_CHECK_SECONDS: '-1' }, /REMINDER_CHECK_SECONDS/],
   ];
   for (const [env, message] of bad) {
     it(`names the bad variable: ${JSON.stringify(env)}`, () => {
@@ -31,5 +37,15 @@ describe('configuration from the environment (zod)', () => {
     const c = loadConfig({ HOST: '0.0.0.0', MicrosoftAppId: 'app-id', MicrosoftAppPassword: 'secret' });
     expect(c.authEnabled).to.equal(true);
     expect(c.host).to.equal('0.0.0.0');
+  });
+
+  it('reads the storage backend and the reminder interval', () => {
+    expect(loadConfig({}).storage).to.deep.equal({ backend: 'lowdb' });
+    expect(loadConfig({}).reminderCheckSeconds).to.equal(60);
+    const blob = loadConfig({ STORAGE: 'blob', BLOB_CONNECTION_STRING: 'UseDevelopmentStorage=true', INVITATION_SECRET: 'x'.repeat(32), REMINDER_CHECK_SECONDS: '0' });
+    expect(blob.storage).to.deep.equal({ backend: 'blob', blob: { connectionString: 'UseDevelopmentStorage=true', container: 'csp-assistant' } });
+    expect(blob.reminderCheckSeconds).to.equal(0);
+    const cosmos = loadConfig({ STORAGE: 'cosmos', COSMOS_ENDPOINT: 'https://acct.documents.azure.com:443/', COSMOS_KEY: 'k', INVITATION_SECRET: 'x'.repeat(32) });
+    expect(cosmos.storage).to.deep.equal({ backend: 'cosmos', cosmos: { endpoint: 'https://acct.documents.azure.com:443/', key: 'k', database: 'csp-assistant', container: 'bot-state' } });
   });
 });

@@ -17,6 +17,8 @@ import { resolveLocale, translator, type SupportedLocale } from '../i18n/index.j
 import type { Logger } from '../logger.js';
 import { parseDirectLineUserId } from '../server/directLineToken.js';
 import { TurnGate } from './turnGate.js';
+import { captureChanges } from '../store/changeCapture.js';
+import type { ReminderService } from '../reminders/reminderService.js';
 
 /**
  * Per-user profile kept in user state: first and last time this user talked to the assistant (ISO
@@ -47,6 +49,8 @@ export interface AssistantBotDeps {
   gate?: TurnGate;
   /** Clock for the turn (tests pass a fixed one). */
   clock?: () => Date;
+  /** Re-plans proactive reminders after a turn changed a transition or invitation record. */
+  reminders?: ReminderService;
 }
 
 /**
@@ -145,13 +149,20 @@ export class AssistantBot extends TeamsActivityHandler {
       channelId: activity.channelId,
     };
     setTurnInfo(context, info);
-    await super.run(context);
+    const { changes } = await captureChanges(() => super.run(context));
     // three different storage keys: written in parallel (each is skipped when unchanged)
     await Promise.all([
       this.deps.conversationState.saveChanges(context, false),
       this.deps.privateConversationState.saveChanges(context, false),
       this.deps.userState.saveChanges(context, false),
     ]);
+    // reminders are delivered where this turn happened, in the language the user reads
+    if (this.deps.reminders && changes.length > 0) {
+      // without activityId: a reminder is a new message, not a reply to this turn's activity
+      const { activityId: _replyTo, ...conversation } = TurnContext.getConversationReference(activity);
+      const target = { conversation, locale: turnInfo(context).t.locale, user: info.actor };
+      await this.deps.reminders.afterTurn(changes, target);
+    }
   }
 
   /**

@@ -61,13 +61,21 @@ export interface StoredRecord {
 const ETAG_CONFLICT_RE = /^Storage: error writing ".*" due to eTag conflict\.$/s;
 
 /**
- * Returns true if `err` is the eTag-conflict error thrown by {@link LowdbStorage.write} (and by
- * botbuilder's `MemoryStorage.write`): an `Error` whose message is exactly
- * `Storage: error writing "<key>" due to eTag conflict.`. Callers typically re-read the key,
- * re-apply their change and retry. Never throws; returns false for anything else.
+ * Returns true if `err` is an eTag conflict, i.e. an `Error` that either
+ * - has exactly the message `Storage: error writing "<key>" due to eTag conflict.` (thrown by
+ *   {@link LowdbStorage.write}, botbuilder's `MemoryStorage` and `BlobsStorage`, and the shared
+ *   storages in `sharedStorage.ts`), or
+ * - carries the HTTP status 412 Precondition Failed as a numeric `statusCode` (Azure Storage
+ *   `RestError`) or numeric `code` (Cosmos `ErrorResponse`, which botbuilder's
+ *   `CosmosDbPartitionedStorage` rethrows as `[Error upserting document] ...`).
+ * Callers typically re-read the key, re-apply their change and retry. Never throws; returns false
+ * for anything else (including non-Error values with those fields).
  */
 export function isETagConflict(err: unknown): boolean {
-  return err instanceof Error && ETAG_CONFLICT_RE.test(err.message);
+  if (!(err instanceof Error)) return false;
+  if (ETAG_CONFLICT_RE.test(err.message)) return true;
+  const { statusCode, code } = err as Error & { statusCode?: unknown; code?: unknown };
+  return statusCode === 412 || code === 412;
 }
 
 /** Builds the exact eTag-conflict error (same message as botbuilder's MemoryStorage). */

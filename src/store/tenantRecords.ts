@@ -1,8 +1,21 @@
 import type { Storage } from 'botbuilder';
+import { noteChange } from './changeCapture.js';
 import { isETagConflict } from './lowdbStorage.js';
 
-/** How many times {@link TenantRecords.update} re-reads and re-applies after an eTag conflict. */
-export const MAX_CONFLICT_RETRIES = 8;
+/**
+ * How many times {@link TenantRecords.update} re-reads and re-applies after an eTag conflict. Each
+ * conflict means another writer succeeded, so N writers at once need at most N-1 retries for the
+ * last one; 30 covers a busy tenant spread over several instances.
+ */
+export const MAX_CONFLICT_RETRIES = 30;
+/** Upper bound (ms) of the random wait before a retry: grows 4, 8, 16 ... up to this, so racing writers spread out. */
+export const MAX_RETRY_WAIT_MS = 250;
+
+/** A random wait ("full jitter") before retry `attempt` (0-based), in ms. */
+function retryWait(attempt: number): Promise<void> {
+  const ms = Math.random() * Math.min(MAX_RETRY_WAIT_MS, 4 * 2 ** attempt);
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
 
 /**
  * eTag sent when creating a record: storage writes it unconditionally while the key is missing,
@@ -19,15 +32,20 @@ export interface VersionedRecord {
 }
 
 /**
- * Tenant-scoped records of one kind over any botbuilder `Storage` (lowdb now; Blob or Cosmos
- * later): one storage item per tenant under `tenants/<tenantId>/<kind>`. Every method names its
- * tenant, so one tenant's turn never reads or writes another tenant's record.
+ * Tenant-scoped records of one kind over any botbuilder `Storage` (lowdb, Azure Blob or Cosmos DB):
+ * one storage item per tenant under `tenants/<tenantId>/<kind>`. Every method names its tenant, so
+ * one tenant's turn never reads or writes another tenant's record. Each successful update is noted
+ * for {@link captureChanges} (see `changeCapture.ts`).
  */
 export class TenantRecords<R extends VersionedRecord> {
+  private readonly keyOf: (id: string) => string;
+
   /**
    * @param kind the last key segment, e.g. `transition`
    * @param create builds the empty record for a tenant (not saved until the first change)
    * @param schemaVersion records with another version are treated as absent
+   * @param keyOf the storage key of an id's record; default `tenants/<encoded tenantId>/<kind>`.
+   *   A deployment-wide record (not a tenant's, e.g. the reminder schedule) passes its own.
    */
   constructor(
     private readonly storage: Storage,
@@ -35,11 +53,14 @@ export class TenantRecords<R extends VersionedRecord> {
     private readonly create: (tenantId: string, now: Date) => R,
     private readonly schemaVersion: number,
     private readonly clock: () => Date = () => new Date(),
-  ) {}
+    keyOf?: (id: string) => string,
+  ) {
+    this.keyOf = keyOf ?? ((tenantId) => `tenants/${encodeURIComponent(tenantId)}/${kind}`);
+  }
 
   /** The storage key of a tenant's record of this kind. */
   key(tenantId: string): string {
-    return `tenants/${encodeURIComponent(tenantId)}/${this.kind}`;
+    return this.keyOf(tenantId);
   }
 
   /** The tenant's record, or a fresh unsaved one when none is stored. */
@@ -51,7 +72,8 @@ export class TenantRecords<R extends VersionedRecord> {
    * Reads the tenant's record, applies `change` and writes it back with optimistic concurrency
    * (eTag). On a conflict (another turn of the same tenant wrote in between) it re-reads and
    * re-applies `change` to the newer record, up to {@link MAX_CONFLICT_RETRIES} times, so no
-   * concurrent change is lost. A refused change (`ok: false`) writes nothing.
+   * concurrent change is lost (after a short random wait, growing with each conflict, so writers on
+   * several instances spread out). A refused change (`ok: false`) writes nothing.
    * @param change pure function of the current record; may be called several times.
    * @returns the result of the last application (with any extra fields `change` returned);
    *   `retried` counts conflicts seen.
@@ -64,9 +86,11 @@ export class TenantRecords<R extends VersionedRecord> {
       if (!result.ok) return { ...result, retried: attempt };
       try {
         await this.storage.write({ [this.key(tenantId)]: { record: result.record, eTag: eTag ?? NEW_RECORD_ETAG } });
+        noteChange({ kind: this.kind, tenantId, record: result.record });
         return { ...result, retried: attempt };
       } catch (err) {
         if (!isETagConflict(err) || attempt >= MAX_CONFLICT_RETRIES) throw err;
+        await retryWait(attempt);
       }
     }
   }

@@ -33,7 +33,7 @@ const SAMPLE_VALUES: Record<string, string> = {
   TERMS_URL: 'https://www.example.com/terms',
 };
 
-const EXPECTED_COMMANDS = ['menu', 'status', 'continue', 'providers', 'invitations', 'customers', 'help'];
+const EXPECTED_COMMANDS = ['menu', 'status', 'continue', 'providers', 'invitations', 'customers', 'reminders', 'help'];
 
 interface Command {
   title: string;
@@ -252,7 +252,7 @@ describe('Teams app manifest (manifest/)', () => {
       expect(manifest.permissions).to.have.members(['identity', 'messageTeamMembers']);
     });
 
-    it('lists menu, status, help and a command per journey (continue, providers, invitations, customers) for the personal and team scopes, within length limits', () => {
+    it('lists menu, status, reminders, help and a command per journey (continue, providers, invitations, customers) for the personal and team scopes, within length limits', () => {
       const bot = (JSON.parse(rawManifest()) as Manifest).bots[0]!;
       const lists = bot.commandLists ?? [];
       for (const scope of ['personal', 'team']) {

@@ -135,6 +135,25 @@ export function storageContract(name: string, makeStorage: () => Promise<Storage
       expect(got.eTag).to.not.equal('some-etag-from-elsewhere');
     });
 
+    it("two concurrent creators of a missing key with an eTag: exactly one wins, the other gets an eTag conflict, the stored value is the winner's", async () => {
+      // TenantRecords creates records with this sentinel eTag and relies on create being atomic.
+      const eTag = 'expected-new-record';
+      for (let round = 0; round < 10; round++) {
+        const key = `race/${round}`;
+        const writers = ['a', 'b'];
+        const outcomes = await Promise.allSettled(writers.map((writer) => storage.write({ [key]: { writer, round, eTag } })));
+        const winners = writers.filter((_, i) => outcomes[i]!.status === 'fulfilled');
+        expect(winners, `round ${round}: ${outcomes.map((o) => (o.status === 'rejected' ? String(o.reason) : 'ok')).join(' / ')}`).to.have.length(1);
+        const loser = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected')!;
+        expect(looksLikeETagConflict(loser.reason), String(loser.reason)).to.equal(true);
+        expect((loser.reason as Error).message).to.equal(`Storage: error writing "${key}" due to eTag conflict.`);
+        const stored = await readOne(key);
+        expect(stored.writer, `round ${round}`).to.equal(winners[0]);
+        expect(stored.round).to.equal(round);
+        expect(stored.eTag).to.be.a('string').and.not.equal(eTag);
+      }
+    });
+
     it('accepts a write with the current eTag and changes the eTag', async () => {
       await storage.write({ e: { v: 1 } });
       const before = await readOne('e');

@@ -1,0 +1,253 @@
+/**
+ * Proactive reminders over any botbuilder `Storage`, safe with several instances on one store.
+ *
+ * - **Planning.** After a turn that changed a tenant's transition or invitation record, the wanted
+ *   reminders are recomputed from that record (pure rules in `src/domain/reminders.ts`) and the
+ *   tenant's reminder record (`tenants/<tenantId>/reminders`) is brought in line, with the turn's
+ *   conversation reference as where to deliver.
+ * - **Finding due work.** One deployment-wide item, `reminders/schedule`, maps each tenant with open
+ *   reminders to when it must next be looked at, tagged with the reminder record's revision. An
+ *   entry is replaced only by one computed from a newer revision, so two instances writing it in
+ *   either order keep the newest answer.
+ * - **Exactly once.** A due reminder is claimed by writing the tenant's record with its eTag
+ *   (status `sending`, claim holder, lease until). Of two instances claiming at once, the second
+ *   write conflicts, re-reads, sees the claim and leaves the reminder alone. Before sending, the
+ *   facts are checked again (approved meanwhile? accepted on the web page?) and a reminder no longer
+ *   wanted is marked obsolete instead. An instance that stops between claiming and recording the
+ *   outcome leaves a lapsed claim, which another instance takes over after {@link CLAIM_LEASE_MS}.
+ * - **Ticks.** {@link ReminderService.start} checks every `intervalMs`; tests call
+ *   {@link ReminderService.tick} with a fake clock.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Storage } from 'botbuilder';
+import type { InvitationRecord } from '../domain/invitations.js';
+import {
+  CLAIM_LEASE_MS,
+  REMINDER_SOURCE,
+  cancelReminder,
+  claimDueReminders,
+  finishDelivery,
+  newReminderRecord,
+  nextCheckAt,
+  reconcileReminders,
+  reminderId,
+  restoreReminder,
+  wantedFrom,
+  type DeliveryOutcome,
+  type Reminder,
+  type ReminderRecord,
+  type ReminderResult,
+  type ReminderSource,
+  type ReminderTarget,
+} from '../domain/reminders.js';
+import type { Actor, TransitionRecord } from '../domain/transition.js';
+import type { Logger } from '../logger.js';
+import type { RecordChange } from '../store/changeCapture.js';
+import { TenantRecords, type RecordResult } from '../store/tenantRecords.js';
+
+/** Storage key of the deployment-wide schedule. */
+export const SCHEDULE_KEY = 'reminders/schedule';
+/** Default time between checks (ms). */
+export const DEFAULT_TICK_MS = 60_000;
+/** Tenants handled per check at most (the rest wait for the next check). */
+export const TENANTS_PER_TICK = 200;
+
+/** `reminders/schedule`: per tenant, when to look next and from which reminder-record revision that was computed. */
+export interface ReminderSchedule {
+  schemaVersion: 1;
+  revision: number;
+  updatedAt: string;
+  due: Record<string, { at: string; rev: number }>;
+}
+
+/**
+ * Delivers one reminder (a proactive message through its saved conversation reference).
+ * Throws when the channel refuses or cannot be reached: the reminder is retried later.
+ */
+export type ReminderDelivery = (tenantId: string, reminder: Reminder) => Promise<void>;
+
+/** What the service needs. */
+export interface ReminderServiceDeps {
+  storage: Storage;
+  journeys: TenantRecords<TransitionRecord>;
+  invitations: TenantRecords<InvitationRecord>;
+  deliver: ReminderDelivery;
+  /** Names this instance in claims; default a random id per process start. */
+  instanceId?: string;
+  clock?: () => Date;
+  logger?: Logger;
+  /** Claim lease (ms), default {@link CLAIM_LEASE_MS}. */
+  leaseMs?: number;
+}
+
+/** What one check did (counts of reminders). */
+export interface TickReport {
+  tenants: number;
+  claimed: number;
+  sent: number;
+  obsolete: number;
+  retried: number;
+}
+
+type TenantFacts = { transition?: TransitionRecord; invitations?: InvitationRecord };
+
+/** The reminder use cases: plan after changes, list, cancel, restore, and the scheduler (see the module comment). */
+export class ReminderService {
+  readonly records: TenantRecords<ReminderRecord>;
+  readonly instanceId: string;
+  private readonly schedule: TenantRecords<ReminderSchedule>;
+  private readonly clock: () => Date;
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<unknown>;
+
+  constructor(private readonly deps: ReminderServiceDeps) {
+    this.clock = deps.clock ?? (() => new Date());
+    this.instanceId = deps.instanceId ?? `instance-${randomBytes(6).toString('hex')}`;
+    this.records = new TenantRecords(deps.storage, 'reminders', newReminderRecord, 1, this.clock);
+    this.schedule = new TenantRecords<ReminderSchedule>(
+      deps.storage,
+      'schedule',
+      (_id, now) => ({ schemaVersion: 1, revision: 0, updatedAt: now.toISOString(), due: {} }),
+      1,
+      this.clock,
+      () => SCHEDULE_KEY,
+    );
+  }
+
+  /**
+   * Re-plans reminders for the changes a turn made (transition and invitation records only; others
+   * are ignored), delivering future reminders to `target`. Never throws: a failure is logged and
+   * the turn's own work stands (the next change re-plans).
+   */
+  async afterTurn(changes: RecordChange[], target: ReminderTarget): Promise<void> {
+    const latest = new Map<string, RecordChange>();
+    for (const c of changes) if (c.kind === 'transition' || c.kind === 'invitations') latest.set(`${c.tenantId}\n${c.kind}`, c);
+    for (const c of latest.values()) {
+      try {
+        await this.plan(c.tenantId, c.kind as ReminderSource, c.record as TransitionRecord | InvitationRecord, target);
+      } catch (err) {
+        this.deps.logger?.error({ err: (err as Error).message, kind: c.kind }, 'reminders: planning failed');
+      }
+    }
+  }
+
+  /** Brings the tenant's reminders of `source` in line with `record` (see `reconcileReminders`). */
+  async plan(tenantId: string, source: ReminderSource, record: TransitionRecord | InvitationRecord, target: ReminderTarget): Promise<void> {
+    const result = await this.records.update(tenantId, (r) => reconcileReminders(r, source, wantedFrom(source, record, this.clock()), target, this.clock()));
+    if (result.ok) await this.syncSchedule(tenantId, result.record);
+  }
+
+  /** The tenant's reminder record (an empty one when none is stored). */
+  list(tenantId: string): Promise<ReminderRecord> {
+    return this.records.get(tenantId);
+  }
+
+  /** Cancels a scheduled reminder; `revision` is the one the list card was rendered from. */
+  async cancel(tenantId: string, id: string, revision: number, actor: Actor): Promise<ReminderResult> {
+    const result = await this.records.update(tenantId, (r) => cancelReminder(r, id, revision, actor, this.clock()));
+    if (result.ok) await this.syncSchedule(tenantId, result.record);
+    return result;
+  }
+
+  /** Turns a cancelled reminder back on; same `revision` rule as {@link cancel}. */
+  async restore(tenantId: string, id: string, revision: number): Promise<ReminderResult> {
+    const result = await this.records.update(tenantId, (r) => restoreReminder(r, id, revision, this.clock()));
+    if (result.ok) await this.syncSchedule(tenantId, result.record);
+    return result;
+  }
+
+  /**
+   * One check: for each tenant the schedule says is due (oldest first, at most
+   * {@link TENANTS_PER_TICK}), claims its due reminders, re-checks the facts, delivers, records the
+   * outcomes and updates the schedule. Delivery errors are logged and retried later; storage errors
+   * of one tenant are logged and do not stop the others.
+   */
+  async tick(): Promise<TickReport> {
+    const report: TickReport = { tenants: 0, claimed: 0, sent: 0, obsolete: 0, retried: 0 };
+    const now = this.clock();
+    const schedule = await this.schedule.get(SCHEDULE_KEY);
+    const due = Object.entries(schedule.due)
+      .filter(([, e]) => Date.parse(e.at) <= now.getTime())
+      .sort((a, b) => a[1].at.localeCompare(b[1].at))
+      .slice(0, TENANTS_PER_TICK);
+    for (const [tenantId] of due) {
+      report.tenants++;
+      try {
+        await this.processTenant(tenantId, report);
+      } catch (err) {
+        this.deps.logger?.error({ err: (err as Error).message }, 'reminders: tenant check failed');
+      }
+    }
+    return report;
+  }
+
+  /** Checks every `intervalMs` (one check at a time) until {@link stop}. */
+  start(intervalMs = DEFAULT_TICK_MS): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => {
+      if (this.running) return;
+      this.running = this.tick()
+        .catch((err: Error) => this.deps.logger?.error({ err: err.message }, 'reminders: check failed'))
+        .finally(() => (this.running = undefined));
+    }, intervalMs);
+    this.timer.unref();
+  }
+
+  /** Stops checking and waits for a check in progress to finish. */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+
+  private async processTenant(tenantId: string, report: TickReport): Promise<void> {
+    const claim = await this.records.update(tenantId, (r) => claimDueReminders(r, this.clock(), this.instanceId, this.deps.leaseMs));
+    let record = claim.ok ? claim.record : await this.records.get(tenantId);
+    if (claim.ok && claim.claimed.length > 0) {
+      report.claimed += claim.claimed.length;
+      const facts: TenantFacts = {};
+      const outcomes: Record<string, DeliveryOutcome> = {};
+      for (const reminder of claim.claimed) {
+        outcomes[reminder.id] = (await this.stillWanted(tenantId, reminder, facts)) ? await this.deliver(tenantId, reminder) : 'obsolete';
+        if (outcomes[reminder.id] === 'sent') report.sent++;
+        else if (outcomes[reminder.id] === 'obsolete') report.obsolete++;
+        else report.retried++;
+      }
+      const done = await this.records.update(tenantId, (r) => finishDelivery(r, outcomes, this.clock(), this.instanceId));
+      if (done.ok) record = done.record;
+    }
+    await this.syncSchedule(tenantId, record);
+  }
+
+  /** True when the facts still call for `reminder` (read once per tenant and source in a check). */
+  private async stillWanted(tenantId: string, reminder: Reminder, facts: TenantFacts): Promise<boolean> {
+    const source = REMINDER_SOURCE[reminder.kind];
+    const record = source === 'transition' ? (facts.transition ??= await this.deps.journeys.get(tenantId)) : (facts.invitations ??= await this.deps.invitations.get(tenantId));
+    return wantedFrom(source, record, this.clock()).some((w) => reminderId(w.kind, w.subjectId) === reminder.id);
+  }
+
+  private async deliver(tenantId: string, reminder: Reminder): Promise<DeliveryOutcome> {
+    try {
+      await this.deps.deliver(tenantId, reminder);
+      this.deps.logger?.info({ kind: reminder.kind, attempt: reminder.attempts }, 'reminder sent');
+      return 'sent';
+    } catch (err) {
+      this.deps.logger?.warn({ kind: reminder.kind, attempt: reminder.attempts, err: (err as Error).message }, 'reminder delivery failed; will retry');
+      return 'retry';
+    }
+  }
+
+  /** Sets the tenant's schedule entry from `record`, unless the entry already comes from a newer revision. */
+  private async syncSchedule(tenantId: string, record: ReminderRecord): Promise<void> {
+    const at = nextCheckAt(record);
+    await this.schedule.update(SCHEDULE_KEY, (s): RecordResult<ReminderSchedule, 'unchanged'> => {
+      const entry = s.due[tenantId];
+      if (entry && entry.rev > record.revision) return { ok: false, error: 'unchanged' };
+      if (at ? entry?.at === at && entry.rev === record.revision : !entry) return { ok: false, error: 'unchanged' };
+      const due = { ...s.due };
+      if (at) due[tenantId] = { at, rev: record.revision };
+      else delete due[tenantId];
+      return { ok: true, record: { ...s, revision: s.revision + 1, updatedAt: this.clock().toISOString(), due } };
+    });
+  }
+}
