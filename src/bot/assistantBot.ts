@@ -17,7 +17,7 @@ import { resolveLocale, translator, type SupportedLocale } from '../i18n/index.j
 import type { Logger } from '../logger.js';
 import { parseDirectLineUserId } from '../server/directLineToken.js';
 import { TurnGate } from './turnGate.js';
-import { captureChanges } from '../store/changeCapture.js';
+import { beginChanges, endChanges, type RecordChange } from '../store/changeCapture.js';
 import type { ReminderService } from '../reminders/reminderService.js';
 
 /**
@@ -149,7 +149,14 @@ export class AssistantBot extends TeamsActivityHandler {
       channelId: activity.channelId,
     };
     setTurnInfo(context, info);
-    const { changes } = await captureChanges(() => super.run(context));
+    // the tenant's record changes during this turn (to re-plan reminders after it)
+    const mark = info.tenantId && this.deps.reminders ? beginChanges(info.tenantId) : undefined;
+    let changes: RecordChange[] = [];
+    try {
+      await super.run(context);
+    } finally {
+      if (mark !== undefined) changes = endChanges(info.tenantId!, mark);
+    }
     // three different storage keys: written in parallel (each is skipped when unchanged)
     await Promise.all([
       this.deps.conversationState.saveChanges(context, false),

@@ -35,7 +35,7 @@ export interface VersionedRecord {
  * Tenant-scoped records of one kind over any botbuilder `Storage` (lowdb, Azure Blob or Cosmos DB):
  * one storage item per tenant under `tenants/<tenantId>/<kind>`. Every method names its tenant, so
  * one tenant's turn never reads or writes another tenant's record. Each successful update is noted
- * for {@link captureChanges} (see `changeCapture.ts`).
+ * for the change windows of `changeCapture.ts` (the bot re-plans reminders from them).
  */
 export class TenantRecords<R extends VersionedRecord> {
   private readonly keyOf: (id: string) => string;

@@ -17,7 +17,19 @@ import {
 } from '../../src/domain/reminders.js';
 import { applyCommand, type Actor, type TransitionCommand } from '../../src/domain/transition.js';
 import { ReminderService, SCHEDULE_KEY, type ReminderSchedule, type TickReport } from '../../src/reminders/reminderService.js';
-import { captureChanges } from '../../src/store/changeCapture.js';
+import { beginChanges, endChanges, type RecordChange } from '../../src/store/changeCapture.js';
+
+/** Runs `work` inside a change window on `tenantId` (as the bot does for a turn) and returns the changes noted. */
+async function captureChanges(tenantId: string, work: () => Promise<unknown>): Promise<{ changes: RecordChange[] }> {
+  const mark = beginChanges(tenantId);
+  let changes: RecordChange[] = [];
+  try {
+    await work();
+  } finally {
+    changes = endChanges(tenantId, mark);
+  }
+  return { changes };
+}
 import { createLogger } from '../../src/logger.js';
 import { isETagConflict } from '../../src/store/lowdbStorage.js';
 import { TenantRecords } from '../../src/store/tenantRecords.js';
@@ -144,7 +156,7 @@ function deployment(seed = 1) {
 
   /** A bot turn: runs `work`, then re-plans with the captured changes (as the bot does). */
   async function turn(svc: ReminderService, tenantId: string, work: () => Promise<unknown>): Promise<void> {
-    const { changes } = await captureChanges(work);
+    const { changes } = await captureChanges(tenantId, work);
     await svc.afterTurn(changes, target(tenantId));
   }
 
@@ -214,7 +226,7 @@ describe('ReminderService (two instances, one MemoryStorage)', () => {
     it('plans from the changes a real turn captured, once per record, delivering to the turn target', async () => {
       const d = deployment();
       const a = d.service('A');
-      const { changes } = await captureChanges(async () => {
+      const { changes } = await captureChanges('t1', async () => {
         for (const cmd of ENROLL) await d.command('t1', cmd);
       });
       expect(changes.map((c) => c.kind)).to.deep.equal(Array(ENROLL.length).fill('transition'));
