@@ -99,6 +99,10 @@ export class ReminderService {
   private readonly clock: () => Date;
   private timer?: NodeJS.Timeout;
   private running?: Promise<unknown>;
+  /** Schedule entries waiting for the next write, by tenant. */
+  private readonly pendingSchedule = new Map<string, { at: string | undefined; rev: number }>();
+  /** The chain of schedule writes of this instance (one at a time). */
+  private scheduleWrites: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: ReminderServiceDeps) {
     this.clock = deps.clock ?? (() => new Date());
@@ -237,16 +241,48 @@ export class ReminderService {
     }
   }
 
-  /** Sets the tenant's schedule entry from `record`, unless the entry already comes from a newer revision. */
+  /**
+   * Sets the tenant's schedule entry from `record`, unless the entry already comes from a newer
+   * revision. Entries of concurrent turns are batched: one write at a time per instance carries
+   * every entry queued meanwhile (50 tenants enrolling at once cost two writes, not fifty racing
+   * ones), so the single schedule item is contended only between instances.
+   */
   private async syncSchedule(tenantId: string, record: ReminderRecord): Promise<void> {
-    const at = nextCheckAt(record);
+    const entry = { at: nextCheckAt(record), rev: record.revision };
+    const queued = this.pendingSchedule.get(tenantId);
+    if (!queued || queued.rev <= entry.rev) this.pendingSchedule.set(tenantId, entry);
+    const flush = this.scheduleWrites.catch(() => undefined).then(() => this.flushSchedule());
+    this.scheduleWrites = flush;
+    await flush;
+  }
+
+  /** Writes every queued schedule entry in one update (retried on eTag conflict by TenantRecords). */
+  private async flushSchedule(): Promise<void> {
+    if (this.pendingSchedule.size === 0) return;
+    const batch = new Map(this.pendingSchedule);
+    this.pendingSchedule.clear();
+    try {
+      await this.writeSchedule(batch);
+    } catch (err) {
+      // keep the entries for the next write (unless a newer one was queued meanwhile)
+      for (const [tenantId, entry] of batch) if (!this.pendingSchedule.has(tenantId)) this.pendingSchedule.set(tenantId, entry);
+      throw err;
+    }
+  }
+
+  private async writeSchedule(batch: Map<string, { at: string | undefined; rev: number }>): Promise<void> {
     await this.schedule.update(SCHEDULE_KEY, (s): RecordResult<ReminderSchedule, 'unchanged'> => {
-      const entry = s.due[tenantId];
-      if (entry && entry.rev > record.revision) return { ok: false, error: 'unchanged' };
-      if (at ? entry?.at === at && entry.rev === record.revision : !entry) return { ok: false, error: 'unchanged' };
       const due = { ...s.due };
-      if (at) due[tenantId] = { at, rev: record.revision };
-      else delete due[tenantId];
+      let changed = false;
+      for (const [tenantId, { at, rev }] of batch) {
+        const current = due[tenantId];
+        if (current && current.rev > rev) continue;
+        if (at ? current?.at === at && current.rev === rev : !current) continue;
+        if (at) due[tenantId] = { at, rev };
+        else delete due[tenantId];
+        changed = true;
+      }
+      if (!changed) return { ok: false, error: 'unchanged' };
       return { ok: true, record: { ...s, revision: s.revision + 1, updatedAt: this.clock().toISOString(), due } };
     });
   }
