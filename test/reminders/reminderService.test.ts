@@ -34,6 +34,7 @@ import { createLogger } from '../../src/logger.js';
 import { isETagConflict } from '../../src/store/lowdbStorage.js';
 import { TenantRecords } from '../../src/store/tenantRecords.js';
 import { TransitionRepository } from '../../src/store/transitionRepository.js';
+import { prng } from '../../bench/stats.js';
 
 const MIN = 60_000;
 const DAY = 86_400_000;
@@ -96,17 +97,6 @@ class ObservedStorage implements Storage {
   }
 }
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Delivery {
   by: string;

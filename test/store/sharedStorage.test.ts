@@ -9,17 +9,8 @@ import { expect } from 'chai';
 import { isETagConflict, LowdbStorage } from '../../src/store/lowdbStorage.js';
 import { blobNameFor, createStorage, SharedBlobsStorage, SharedCosmosStorage, type StorageSettings } from '../../src/store/sharedStorage.js';
 import { startAzurite, uniqueContainer, type AzuriteHandle } from '../support/azurite.js';
-import { storageContract } from './storageContract.js';
+import { rejectionOf, storageContract } from './storageContract.js';
 
-/** Awaits `p` and returns the rejection reason; fails the test if `p` resolves. */
-async function rejectionOf(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (err) {
-    return err;
-  }
-  expect.fail('expected the promise to reject');
-}
 
 describe('shared storage backends', () => {
   describe('on Azurite (Azure Blob Storage emulator)', () => {

@@ -23,7 +23,7 @@ function looksLikeETagConflict(err: unknown): boolean {
 }
 
 /** Awaits `p` and returns the rejection reason; fails the test if `p` resolves. */
-async function rejectionOf(p: Promise<unknown>): Promise<unknown> {
+export async function rejectionOf(p: Promise<unknown>): Promise<unknown> {
   try {
     await p;
   } catch (err) {
