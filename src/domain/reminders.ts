@@ -166,6 +166,15 @@ export function wantedFromInvitations(record: InvitationRecord, now: Date): Want
   return wanted;
 }
 
+/**
+ * False when the record cannot have produced reminders of its source so far (no enrollment yet:
+ * enrollment cannot be undone; no invitation ever sent), so planning can skip reading the
+ * tenant's reminders on most turns.
+ */
+export function mayHaveReminders(source: ReminderSource, record: TransitionRecord | InvitationRecord): boolean {
+  return source === 'transition' ? (record as TransitionRecord).enrollment !== undefined : (record as InvitationRecord).invitations.length > 0;
+}
+
 /** The wanted reminders of one source, from its record. */
 export function wantedFrom(source: ReminderSource, record: TransitionRecord | InvitationRecord, now: Date): WantedReminder[] {
   return source === 'transition' ? wantedFromTransition(record as TransitionRecord) : wantedFromInvitations(record as InvitationRecord, now);

@@ -24,6 +24,7 @@ import type { InvitationRecord } from '../domain/invitations.js';
 import {
   CLAIM_LEASE_MS,
   REMINDER_SOURCE,
+  mayHaveReminders,
   cancelReminder,
   claimDueReminders,
   finishDelivery,
@@ -127,6 +128,7 @@ export class ReminderService {
     const latest = new Map<string, RecordChange>();
     for (const c of changes) if (c.kind === 'transition' || c.kind === 'invitations') latest.set(`${c.tenantId}\n${c.kind}`, c);
     for (const c of latest.values()) {
+      if (!mayHaveReminders(c.kind as ReminderSource, c.record as TransitionRecord | InvitationRecord)) continue;
       try {
         await this.plan(c.tenantId, c.kind as ReminderSource, c.record as TransitionRecord | InvitationRecord, target);
       } catch (err) {

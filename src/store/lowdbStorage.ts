@@ -44,6 +44,9 @@ export interface LowdbStorageOptions {
   cacheSize?: number;
 }
 
+/** Cache entry of a key known not to exist (stored items are JSON objects, never this text). */
+const ABSENT = 'absent';
+
 /** Default number of keys kept in the in-memory LRU cache. */
 export const DEFAULT_CACHE_SIZE = 1000;
 
@@ -226,7 +229,7 @@ export class LowdbStorage implements Storage {
     const loaded = await Promise.all(
       unique.map(async (key) => {
         const cached = this.#cache.get(key);
-        if (cached !== undefined) return cached;
+        if (cached !== undefined) return cached === ABSENT ? null : cached;
         return this.#withLock(key, () => this.#load(key));
       }),
     );
@@ -309,12 +312,16 @@ export class LowdbStorage implements Storage {
    */
   async #load(key: string): Promise<string | null> {
     const cached = this.#cache.get(key);
-    if (cached !== undefined) return cached;
+    if (cached !== undefined) return cached === ABSENT ? null : cached;
     await this.#ready;
     const file = this.filePathFor(key);
     const db = new Low<string | null>(new AtomicTextFile(file), null);
     await db.read();
-    if (db.data === null) return null;
+    if (db.data === null) {
+      // remembered, so a key that is read every turn but rarely written costs no file access
+      this.#cache.set(key, ABSENT);
+      return null;
+    }
     let record: StoredRecord;
     try {
       record = JSON.parse(db.data) as StoredRecord;

@@ -12,6 +12,7 @@ import {
   isClaimable,
   isFinished,
   listReminders,
+  mayHaveReminders,
   newReminderRecord,
   nextCheckAt,
   reconcileReminders,
@@ -148,6 +149,20 @@ describe('reminder rules (pure)', () => {
       const b = wantedFromTransition(journey(ENROLLED, at(2 * DAY)));
       expect(a.map((w) => reminderId(w.kind, w.subjectId))).to.deep.equal([`approvalOverdue:${subjectId}`, `incentivesInvitation:${subjectId}`]);
       expect(b[0]!.subjectId).to.equal(`enrollment@${iso(2 * DAY)}`);
+    });
+  });
+
+  describe('mayHaveReminders (planning skipped when false)', () => {
+    it('is false before enrollment and for a tenant that never sent an invitation, true after', () => {
+      expect(mayHaveReminders('transition', journey(BEFORE_ENROLLMENT))).to.equal(false);
+      expect(mayHaveReminders('transition', journey(ENROLLED))).to.equal(true);
+      expect(mayHaveReminders('transition', journey(APPROVED))).to.equal(true);
+      const empty = newInvitationRecord('tenant-1', now);
+      expect(mayHaveReminders('invitations', empty)).to.equal(false);
+      const input: NewInvitation = { kind: 'partnership', purpose: 'new', from: { tenantId: 'tenant-1', name: 'Provider' }, to: { email: 'rita@example.com' } };
+      const created = createInvitation(empty, input, sam, now, { id: 'inv1', nonce: 'n1' });
+      if (!created.ok) throw new Error('fixture');
+      expect(mayHaveReminders('invitations', created.record)).to.equal(true);
     });
   });
 

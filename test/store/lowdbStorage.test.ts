@@ -36,6 +36,25 @@ describe('LowdbStorage specifics', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  it('remembers that a key is missing (no file access on the next read) until it is written', async () => {
+    const storage = new LowdbStorage({ dir });
+    expect(await storage.read(['missing'])).to.deep.equal({});
+    // a file appearing behind the instance's back is not seen: this instance is authoritative for its dir
+    const other = new LowdbStorage({ dir });
+    await other.write({ missing: { v: 'written elsewhere' } });
+    expect(await storage.read(['missing'])).to.deep.equal({});
+    // its own writes and deletes update what it remembers
+    await storage.write({ missing: { v: 1 } });
+    expect((await storage.read(['missing'])).missing.v).to.equal(1);
+    await storage.delete(['missing']);
+    expect(await storage.read(['missing'])).to.deep.equal({});
+    // with the cache off, every read goes to disk
+    const uncached = new LowdbStorage({ dir, cacheSize: 0 });
+    expect(await uncached.read(['missing'])).to.deep.equal({});
+    await other.write({ missing: { v: 2 } });
+    expect((await uncached.read(['missing'])).missing.v).to.equal(2);
+  });
+
   it('isETagConflict recognizes the conflict error and nothing else', async () => {
     const storage = new LowdbStorage({ dir });
     await storage.write({ k: { v: 1 } });
