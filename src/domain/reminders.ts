@@ -107,10 +107,14 @@ export interface WantedReminder {
   expectedBy?: string;
 }
 
-/** Why a change to the reminders was refused; `code` is a locale key under `reminders.errors.`. */
-export type ReminderError = { code: 'notFound' } | { code: 'stale' } | { code: 'notCancellable'; status: ReminderStatus } | { code: 'notRestorable'; status: ReminderStatus } | { code: 'nothingToDo' };
+/** Why a person's change to the reminders (cancel, turn back on) was refused; `code` is a locale key under `reminders.errors.`. */
+export type ReminderError = { code: 'notFound' } | { code: 'stale' } | { code: 'notCancellable'; status: ReminderStatus } | { code: 'notRestorable'; status: ReminderStatus };
 
+/** The outcome of a person's change: the new record, or why it was refused. */
 export type ReminderResult = { ok: true; record: ReminderRecord } | { ok: false; error: ReminderError };
+
+/** The outcome of planning, claiming or recording deliveries: the new record, or `unchanged` (nothing to write). */
+export type ReminderUpdate = { ok: true; record: ReminderRecord } | { ok: false; error: { code: 'unchanged' } };
 
 /** An empty record for `tenantId`. */
 export function newReminderRecord(tenantId: string, now: Date): ReminderRecord {
@@ -203,9 +207,9 @@ function prune(reminders: Record<string, Reminder>): Record<string, Reminder> {
  * Brings the tenant's reminders of `source` in line with `wanted`: new ones are scheduled for
  * `target`, scheduled ones whose date moved are re-dated, scheduled ones no longer wanted become
  * `obsolete`, obsolete ones wanted again are scheduled again. Cancelled, sent and failed reminders
- * are left as they are (a cancelled reminder is not planned again for the same fact). `ok: false` with `nothingToDo` when nothing changes (no write).
+ * are left as they are (a cancelled reminder is not planned again for the same fact). `ok: false` with `unchanged` when nothing changes (no write).
  */
-export function reconcileReminders(record: ReminderRecord, source: ReminderSource, wanted: WantedReminder[], target: ReminderTarget, now: Date): ReminderResult {
+export function reconcileReminders(record: ReminderRecord, source: ReminderSource, wanted: WantedReminder[], target: ReminderTarget, now: Date): ReminderUpdate {
   const at = now.toISOString();
   const reminders = { ...record.reminders };
   let changed = false;
@@ -244,7 +248,7 @@ export function reconcileReminders(record: ReminderRecord, source: ReminderSourc
       changed = true;
     }
   }
-  if (!changed) return { ok: false, error: { code: 'nothingToDo' } };
+  if (!changed) return { ok: false, error: { code: 'unchanged' } };
   return { ok: true, record: { ...bump(record, now), reminders: prune(reminders) } };
 }
 
@@ -258,9 +262,9 @@ export function isClaimable(reminder: Reminder, now: Date): boolean {
 /**
  * Claims every claimable reminder for instance `by` until `now + leaseMs`: status `sending`,
  * attempts + 1. A reminder whose attempts are used up becomes `failed` instead.
- * @returns the new record and the claimed reminders; `nothingToDo` when none was claimable.
+ * @returns the new record and the claimed reminders; `unchanged` when none was claimable.
  */
-export function claimDueReminders(record: ReminderRecord, now: Date, by: string, leaseMs = CLAIM_LEASE_MS): ReminderResult & { claimed: Reminder[] } {
+export function claimDueReminders(record: ReminderRecord, now: Date, by: string, leaseMs = CLAIM_LEASE_MS): ReminderUpdate & { claimed: Reminder[] } {
   const at = now.toISOString();
   const until = new Date(now.getTime() + leaseMs).toISOString();
   const reminders = { ...record.reminders };
@@ -278,7 +282,7 @@ export function claimDueReminders(record: ReminderRecord, now: Date, by: string,
     reminders[r.id] = next;
     claimed.push(next);
   }
-  if (!changed) return { ok: false, error: { code: 'nothingToDo' }, claimed };
+  if (!changed) return { ok: false, error: { code: 'unchanged' }, claimed };
   return { ok: true, record: { ...bump(record, now), reminders }, claimed };
 }
 
@@ -290,7 +294,7 @@ export type DeliveryOutcome = 'sent' | 'obsolete' | 'retry';
  * claim change (a claim that lapsed and was taken over by another instance is left to it).
  * `retry` puts the reminder back to `scheduled`, due again after `attempts × RETRY_STEP_MS`.
  */
-export function finishDelivery(record: ReminderRecord, outcomes: Record<string, DeliveryOutcome>, now: Date, by: string): ReminderResult {
+export function finishDelivery(record: ReminderRecord, outcomes: Record<string, DeliveryOutcome>, now: Date, by: string): ReminderUpdate {
   const at = now.toISOString();
   const reminders = { ...record.reminders };
   let changed = false;
@@ -303,7 +307,7 @@ export function finishDelivery(record: ReminderRecord, outcomes: Record<string, 
     else if (outcome === 'obsolete') reminders[id] = { ...rest, status: 'obsolete', updatedAt: at };
     else reminders[id] = { ...rest, status: 'scheduled', dueAt: new Date(now.getTime() + r.attempts * RETRY_STEP_MS).toISOString(), updatedAt: at };
   }
-  if (!changed) return { ok: false, error: { code: 'nothingToDo' } };
+  if (!changed) return { ok: false, error: { code: 'unchanged' } };
   return { ok: true, record: { ...bump(record, now), reminders: prune(reminders) } };
 }
 

@@ -24,6 +24,7 @@ import {
   type Reminder,
   type ReminderRecord,
   type ReminderResult,
+  type ReminderUpdate,
   type ReminderStatus,
   type ReminderTarget,
   type WantedReminder,
@@ -110,7 +111,7 @@ function record(reminders: Reminder[], revision = 3): ReminderRecord {
   return { ...newReminderRecord('tenant-1', at(-DAY)), revision, reminders: Object.fromEntries(reminders.map((r) => [r.id, r])) };
 }
 
-function ok(res: ReminderResult): ReminderRecord {
+function ok(res: ReminderResult | ReminderUpdate): ReminderRecord {
   if (!res.ok) throw new Error(`refused: ${JSON.stringify(res.error)}`);
   return res.record;
 }
@@ -251,9 +252,9 @@ describe('reminder rules (pure)', () => {
       expect(withInvitation.reminders[invitationId]).to.not.have.property('expectedBy');
     });
 
-    it('nothingToDo when the wanted reminders are already planned', () => {
+    it('unchanged when the wanted reminders are already planned', () => {
       const r = ok(reconcileReminders(newReminderRecord('tenant-1', now), 'transition', enrolled, target, now));
-      expect(reconcileReminders(r, 'transition', enrolled, target, at(MIN))).to.deep.equal({ ok: false, error: { code: 'nothingToDo' } });
+      expect(reconcileReminders(r, 'transition', enrolled, target, at(MIN))).to.deep.equal({ ok: false, error: { code: 'unchanged' } });
     });
 
     it('re-dates a scheduled reminder whose date moved (not a sending one)', () => {
@@ -283,11 +284,11 @@ describe('reminder rules (pure)', () => {
     it('keeps a cancelled reminder cancelled: not planned again, not made obsolete', () => {
       const r = ok(reconcileReminders(newReminderRecord('tenant-1', now), 'transition', enrolled, target, now));
       const cancelled = ok(cancelReminder(r, approvalId, r.revision, ga, now));
-      expect(reconcileReminders(cancelled, 'transition', enrolled, target, at(MIN))).to.deep.equal({ ok: false, error: { code: 'nothingToDo' } });
+      expect(reconcileReminders(cancelled, 'transition', enrolled, target, at(MIN))).to.deep.equal({ ok: false, error: { code: 'unchanged' } });
       const moved = reconcileReminders(cancelled, 'transition', [{ ...approvalW, dueAt: iso(50 * DAY) }, incentivesW], target, at(MIN));
       expect(moved.ok, 'a cancelled one is not re-dated either').to.equal(false);
       // approval confirmed: the cancelled reminder does not turn obsolete (no write at all)
-      expect(reconcileReminders(cancelled, 'transition', [incentivesW], target, at(MIN))).to.deep.equal({ ok: false, error: { code: 'nothingToDo' } });
+      expect(reconcileReminders(cancelled, 'transition', [incentivesW], target, at(MIN))).to.deep.equal({ ok: false, error: { code: 'unchanged' } });
       const none = ok(reconcileReminders(cancelled, 'transition', [], target, at(MIN)));
       expect(statuses(none)).to.deep.equal({ [approvalId]: 'cancelled', [incentivesId]: 'obsolete' });
     });
@@ -298,7 +299,7 @@ describe('reminder rules (pure)', () => {
         rem('approvalOverdue:b', { status: 'sent', sentAt: iso(0) }),
         rem('approvalOverdue:c', { status: 'failed', attempts: MAX_DELIVERY_ATTEMPTS }),
       ]);
-      expect(reconcileReminders(base, 'transition', [], target, now)).to.deep.equal({ ok: false, error: { code: 'nothingToDo' } });
+      expect(reconcileReminders(base, 'transition', [], target, now)).to.deep.equal({ ok: false, error: { code: 'unchanged' } });
     });
 
     it('only touches reminders of its own source', () => {
@@ -340,9 +341,9 @@ describe('reminder rules (pure)', () => {
       expect(res.claimed[0]!.claim).to.deep.equal({ by: 'A', until: iso(10_000) });
     });
 
-    it('nothingToDo when nothing is due', () => {
+    it('unchanged when nothing is due', () => {
       const res = claimDueReminders(record([rem('approvalOverdue:a', { dueAt: iso(MIN) })]), now, 'A');
-      expect(res).to.deep.equal({ ok: false, error: { code: 'nothingToDo' }, claimed: [] });
+      expect(res).to.deep.equal({ ok: false, error: { code: 'unchanged' }, claimed: [] });
     });
 
     it('leaves a held claim alone; a lapsed claim can be taken over by another instance', () => {
@@ -429,7 +430,7 @@ describe('reminder rules (pure)', () => {
 
     it('ignores reminders claimed by another instance (a lapsed claim taken over)', () => {
       const r = claimedBy('B');
-      expect(finishDelivery(r, { 'approvalOverdue:a': 'sent' }, now, 'A')).to.deep.equal({ ok: false, error: { code: 'nothingToDo' } });
+      expect(finishDelivery(r, { 'approvalOverdue:a': 'sent' }, now, 'A')).to.deep.equal({ ok: false, error: { code: 'unchanged' } });
       const mixed = { ...r, reminders: { ...r.reminders, 'approvalOverdue:c': { ...r.reminders['approvalOverdue:c']!, claim: { by: 'A', until: iso(MIN) } } } };
       const done = ok(finishDelivery(mixed, { 'approvalOverdue:a': 'sent', 'approvalOverdue:c': 'sent' }, now, 'A'));
       expect(statuses(done)).to.deep.equal({ 'approvalOverdue:a': 'sending', 'approvalOverdue:b': 'sending', 'approvalOverdue:c': 'sent' });
