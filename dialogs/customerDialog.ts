@@ -71,15 +71,16 @@ export class CustomerDialog extends LoopDialog<CustomerOptions> {
     return { stage: 'summary' };
   }
 
+  protected openJourney(journey: string): CustomerOptions | undefined {
+    return journey === 'customers' ? this.home() : undefined;
+  }
+
   protected override async onSubmit(step: Step, submit: Submit, o: CustomerOptions): Promise<DialogTurnResult> {
     const ctx = step.context;
     const info = turnInfo(ctx);
     const { t, actor } = info;
     const tenantId = info.tenantId!;
     switch (submit.verb) {
-      case 'menu.open':
-        if (submit.journey === 'customers') return this.loop(step, { stage: 'summary' });
-        return step.endDialog(REROUTE);
       case 'customers.summary':
         return this.loop(step, { stage: 'summary', ...(o.skipped ? { skipped: o.skipped } : {}) });
       case 'customers.rules':

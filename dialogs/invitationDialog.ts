@@ -98,15 +98,16 @@ export class InvitationDialog extends LoopDialog<InvitationOptions> {
 
   // ---- answers ---------------------------------------------------------------------------
 
+  protected openJourney(journey: string): InvitationOptions | undefined {
+    return journey === 'invitations' ? this.home() : undefined;
+  }
+
   protected override async onSubmit(step: Step, submit: Submit, o: InvitationOptions): Promise<DialogTurnResult> {
     const ctx = step.context;
     const info = turnInfo(ctx);
     const { t, actor } = info;
     const tenantId = info.tenantId!;
     switch (submit.verb) {
-      case 'menu.open':
-        if (submit.journey === 'invitations') return this.loop(step, { stage: 'hub' });
-        return step.endDialog(REROUTE);
       case 'invitations.hub':
         return this.loop(step, { stage: 'hub' });
       case 'invitations.changeOrg': {

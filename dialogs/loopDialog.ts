@@ -36,6 +36,12 @@ export abstract class LoopDialog<O extends LoopOptions> extends GuidedDialog {
   protected abstract home(): O;
 
   /**
+   * Where the welcome card's `menu.open` button for `journey` leads in this journey, or undefined
+   * when the journey is another one (the turn is then handed back to the main dialog).
+   */
+  protected abstract openJourney(journey: Extract<Submit, { verb: 'menu.open' }>['journey']): O | undefined;
+
+  /**
    * The words that work at any prompt, for a looping journey: `help` (this journey's help, then the
    * command list), `plan` (the checklist's plan: handed to the main dialog), `status` / `back` /
    * `start over` (the home stage), `cancel` (leave; everything is saved in tenant records).
@@ -69,7 +75,7 @@ export abstract class LoopDialog<O extends LoopOptions> extends GuidedDialog {
   /** Sends the stage's card(s). May change the options with {@link setOptions}. */
   protected abstract render(step: WaterfallStepContext, options: O): Promise<void>;
 
-  /** Handles a valid card submit. */
+  /** Handles a valid card submit (other than `menu.open`, see {@link openJourney}). */
   protected abstract onSubmit(step: WaterfallStepContext, submit: Submit, options: O): Promise<DialogTurnResult>;
 
   /** Handles typed text. */
@@ -114,6 +120,10 @@ export abstract class LoopDialog<O extends LoopOptions> extends GuidedDialog {
     if (parsed && !parsed.ok) {
       await ctx.sendActivity(turnInfo(ctx).t('errors.badSubmit'));
       return this.loop(step, { ...o, render: false });
+    }
+    if (parsed?.ok && parsed.submit.verb === 'menu.open') {
+      const opened = this.openJourney(parsed.submit.journey);
+      return opened ? this.loop(step, opened) : step.endDialog(REROUTE);
     }
     if (parsed?.ok) return this.onSubmit(step, parsed.submit, o);
     return this.onText(step, ctx.activity.text ?? '', o);

@@ -123,14 +123,15 @@ export class ProviderDialog extends LoopDialog<ProviderOptions> {
 
   // ---- answers ---------------------------------------------------------------------------
 
+  protected openJourney(journey: string): ProviderOptions | undefined {
+    if (journey === 'providers') return { stage: 'country' };
+    return journey === 'providerListing' ? { stage: 'listing' } : undefined;
+  }
+
   protected override async onSubmit(step: WaterfallStepContext, submit: Submit, o: ProviderOptions): Promise<DialogTurnResult> {
     const ctx = step.context;
     const { t, tenantId } = turnInfo(ctx);
     switch (submit.verb) {
-      case 'menu.open':
-        if (submit.journey === 'providers') return this.loop(step, { stage: 'country' });
-        if (submit.journey === 'providerListing') return this.loop(step, { stage: 'listing' });
-        return step.endDialog(REROUTE);
       case 'providers.newSearch':
         return this.loop(step, { stage: 'country' });
       case 'providers.country': {
