@@ -7,11 +7,11 @@
  * state. No domain rules, no disk, no translations, no validation. The ratio of its turns/s to the
  * echo bot's shows what the framework alone costs per turn, before a bot does its job.
  */
-import { CardFactory, CloudAdapter, ConfigurationBotFrameworkAuthentication, ConversationState, MemoryStorage, TeamsActivityHandler } from 'botbuilder';
+import { CardFactory, ConversationState, MemoryStorage, TeamsActivityHandler } from 'botbuilder';
 import { ComponentDialog, DialogSet, DialogTurnStatus, WaterfallDialog, type DialogState } from 'botbuilder-dialogs';
 import * as ACData from 'adaptivecards-templating';
-import restify from 'restify';
 import stepTemplate from '../cards/templates/step.json' with { type: 'json' };
+import { serveBot, type ServedBot } from './serveBot.js';
 
 type Template = { expand(context: { $root: unknown }): unknown };
 const template = new (ACData as unknown as { Template: new (json: unknown) => Template }).Template(stepTemplate);
@@ -53,8 +53,7 @@ class StepLoop extends ComponentDialog {
 }
 
 /** Starts the baseline bot on 127.0.0.1 (auth off); resolves with its /api/messages URL and a close(). */
-export async function startDialogsBaselineBot(): Promise<{ url: string; close: () => Promise<void> }> {
-  const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
+export async function startDialogsBaselineBot(): Promise<ServedBot> {
   const state = new ConversationState(new MemoryStorage());
   const dialogs = new DialogSet(state.createProperty<DialogState>('dialogState'));
   dialogs.add(new StepLoop());
@@ -66,14 +65,5 @@ export async function startDialogsBaselineBot(): Promise<{ url: string; close: (
     await state.saveChanges(context);
     await next();
   });
-  const server = restify.createServer({ name: 'dialogs-baseline', handleUncaughtExceptions: false });
-  server.use(restify.plugins.bodyParser({ mapParams: false }));
-  server.post('/api/messages', async (req, res) => {
-    await adapter.process(req, res, (context) => bot.run(context));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  return {
-    url: `http://127.0.0.1:${server.address().port}/api/messages`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
+  return serveBot('dialogs-baseline', bot);
 }
