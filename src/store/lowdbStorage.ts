@@ -23,6 +23,7 @@ import { mkdir, readdir, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Storage, StoreItems } from 'botbuilder';
 import { Low } from 'lowdb';
+import { LRUCache } from 'lru-cache';
 import { readFile } from 'node:fs';
 import { promisify } from 'node:util';
 import { sharedFileWriter } from './fileWriter.js';
@@ -117,42 +118,15 @@ function newETag(): string {
   return `${Date.now().toString(36)}-${ETAG_PROCESS_ID}-${eTagCounter.toString(36)}`;
 }
 
-/** Minimal Map-based LRU (Map iteration order = insertion order; re-insert on access). */
-class LruMap<V> {
-  readonly #max: number;
-  readonly #map = new Map<string, V>();
-
-  constructor(max: number) {
-    this.#max = max;
-  }
-
-  get(key: string): V | undefined {
-    const v = this.#map.get(key);
-    if (v !== undefined) {
-      this.#map.delete(key);
-      this.#map.set(key, v);
-    }
-    return v;
-  }
-
-  set(key: string, value: V): void {
-    if (this.#max <= 0) return;
-    this.#map.delete(key);
-    this.#map.set(key, value);
-    while (this.#map.size > this.#max) {
-      const oldest = this.#map.keys().next().value as string;
-      this.#map.delete(oldest);
-    }
-  }
-
-  delete(key: string): void {
-    this.#map.delete(key);
-  }
-
-  get size(): number {
-    return this.#map.size;
-  }
+/** The in-memory cache of serialized items by key (lru-cache, or nothing when `cacheSize` is 0). */
+interface ItemCache {
+  get(key: string): string | undefined;
+  set(key: string, value: string): unknown;
+  delete(key: string): unknown;
 }
+
+/** `cacheSize: 0`: every access goes to disk. */
+const NO_CACHE: ItemCache = { get: () => undefined, set: () => undefined, delete: () => undefined };
 
 /**
  * botbuilder `Storage` backed by one lowdb `JSONFile` per key under `dir`.
@@ -173,7 +147,7 @@ export class LowdbStorage implements Storage {
   /** Absolute directory holding the per-key files. */
   readonly dir: string;
   /** Per key: serialized JSON of the last known stored item (incl. eTag). Only holds existing keys. */
-  readonly #cache: LruMap<string>;
+  readonly #cache: ItemCache;
   /** Per key: tail of the promise chain of operations on that key. */
   readonly #locks = new Map<string, Promise<unknown>>();
   /** Resolves once `dir` exists; rejects with the mkdir error. */
@@ -193,7 +167,7 @@ export class LowdbStorage implements Storage {
       throw new TypeError('LowdbStorage: options.cacheSize must be an integer >= 0.');
     }
     this.dir = path.resolve(options.dir);
-    this.#cache = new LruMap<string>(cacheSize);
+    this.#cache = cacheSize > 0 ? new LRUCache<string, string>({ max: cacheSize }) : NO_CACHE;
     // temp files left by a crashed earlier process are removed (this instance owns the dir)
     this.#ready = mkdir(this.dir, { recursive: true })
       .then(() => readdir(this.dir))
