@@ -100,13 +100,13 @@ interface Row {
   'RSS MB': number;
 }
 
-/** A table row; turns/s is `turnsPerSecond` when given (the median of rounds), else turns / seconds. */
-function row(name: string, latencies: number[], seconds: number, turnsPerSecond?: number): Row {
+/** A table row from the turns' latencies (ms) and the phase's turns/s. */
+function row(name: string, latencies: number[], turnsPerSecond: number): Row {
   const s = [...latencies].sort((a, b) => a - b);
   return {
     phase: name,
     turns: s.length,
-    'turns/s': Math.round(turnsPerSecond ?? s.length / seconds),
+    'turns/s': Math.round(turnsPerSecond),
     'p50 ms': +percentile(s, 50).toFixed(2),
     'p95 ms': +percentile(s, 95).toFixed(2),
     'p99 ms': +percentile(s, 99).toFixed(2),
@@ -121,7 +121,7 @@ async function phase(name: string, walks: number, parallel: boolean, walker: (n:
   const t0 = performance.now();
   if (parallel) await Promise.all(Array.from({ length: walks }, (_, i) => walker(i, lat)));
   else for (let i = 0; i < walks; i++) await walker(i, lat);
-  return row(name, lat, (performance.now() - t0) / 1000);
+  return row(name, lat, lat.length / ((performance.now() - t0) / 1000));
 }
 
 /** One contender of the interleaved rounds: its latencies pooled, its turns/s per round. */
@@ -146,7 +146,7 @@ async function interleaved(contenders: Contender[], rounds: number, walks: numbe
       c.latencies.push(...lat);
     }
   }
-  return contenders.map((c) => row(c.name, c.latencies, 1, percentile([...c.rates].sort((a, b) => a - b), 50)));
+  return contenders.map((c) => row(c.name, c.latencies, percentile([...c.rates].sort((a, b) => a - b), 50)));
 }
 
 /** Fills a store with `count` tenants, each with a journey at step 8 and 25 customers. */
