@@ -5,6 +5,7 @@
  */
 import * as ACData from 'adaptivecards-templating';
 import { CardFactory, type Attachment } from 'botbuilder';
+import { escapeLeadingMarker } from './markdown.js';
 import compare from './templates/compare.json' with { type: 'json' };
 import details from './templates/details.json' with { type: 'json' };
 import enroll from './templates/enroll.json' with { type: 'json' };
@@ -34,7 +35,8 @@ export interface ProgressHeaderData {
   title: string;
   stepOf: string;
   doneCount: string;
-  segments: Array<{ style: 'good' | 'accent' | 'warning' | 'emphasis' }>;
+  /** `image`: a solid fill with >= 3:1 contrast on white (`swatches.ts`); `style` is the fallback for hosts without background images. */
+  segments: Array<{ style: 'good' | 'accent' | 'warning' | 'emphasis'; image: string }>;
   steps: Array<{ icon: string; color: string; label: string; weight: 'bolder' | 'default'; stateLabel: string; by: string }>;
   /** Show the step list open (status card) or behind a "Show all steps" toggle. */
   expanded: boolean;
@@ -73,7 +75,20 @@ export function buildCard(name: CardName, data: object, header?: ProgressHeaderD
   const body = Array.isArray(card.body) ? card.body : [];
   card.body = header ? [expand(progressHeader, header), ...body] : body;
   if (Array.isArray(card.actions) && card.actions.length === 0) delete card.actions;
+  guardTextBlocks(card.body);
   return card;
+}
+
+/** Escapes a leading list marker in every single-line TextBlock (see `markdown.ts`): "2. Who you are" must not render as "1.". */
+function guardTextBlocks(node: unknown): void {
+  if (Array.isArray(node)) {
+    for (const item of node) guardTextBlocks(item);
+    return;
+  }
+  if (!node || typeof node !== 'object') return;
+  const element = node as Record<string, unknown>;
+  if (element.type === 'TextBlock' && typeof element.text === 'string') element.text = escapeLeadingMarker(element.text);
+  for (const key of ['items', 'columns', 'rows', 'cells']) if (key in element) guardTextBlocks(element[key]);
 }
 
 /** {@link buildCard} wrapped as a Bot Framework attachment (`application/vnd.microsoft.card.adaptive`). */

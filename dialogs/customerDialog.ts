@@ -10,6 +10,7 @@
  * Source: transition seed, "Managing your direct bill customers and your indirect reseller
  * customers" and "Move your direct bill customers to your indirect provider".
  */
+import { markdownLiteral } from '../cards/markdown.js';
 import { MessageFactory, type Attachment, type TurnContext } from 'botbuilder';
 import type { DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
 import { csvSource, readCsv } from '../src/customers/csvAttachment.js';
@@ -99,7 +100,7 @@ export class CustomerDialog extends LoopDialog<CustomerOptions> {
           return this.loop(step, { ...o, stage: 'add', render: false });
         }
         const c = added.customer;
-        await ctx.sendActivity(t(added.existed ? 'customers.add.updated' : 'customers.add.added', { name: c.name, domain: c.domain }));
+        await ctx.sendActivity(t(added.existed ? 'customers.add.updated' : 'customers.add.added', { name: markdownLiteral(c.name), domain: markdownLiteral(c.domain) }));
         if (c.class === 'unknown') return this.loop(step, { ...o, stage: 'classify', domain: c.domain });
         await ctx.sendActivity(t('customers.classified.fromRelationship', { name: c.name, label: t(`customers.class.${c.class}`), provider: c.provider?.name ?? '' }));
         return this.loop(step, { ...o, stage: 'summary' });

@@ -4,6 +4,7 @@
  * the add and import forms, the import report and the identifying question. Pure presentation;
  * every word from the locale file (`customers.*`).
  */
+import { markdownLiteral } from '../cards/markdown.js';
 import type { Attachment } from 'botbuilder';
 import { renderCard } from '../cards/render.js';
 import {
@@ -127,7 +128,7 @@ export function listCard(
     if (c.class === 'indirectReseller') detail += c.provider?.name ? ` · ${t('customers.list.with', { provider: c.provider.name })}` : '';
     if (c.class === 'directBill' || c.basis === 'moved') detail += ` · ${moveText(t, c, invitations, now)}`;
     if (c.basis) detail += ` · ${t(`customers.basis.${c.basis}`)}`;
-    lines.push(`**${n}. ${c.name}** (${c.domain}): ${detail}`);
+    lines.push(`**${n}. ${markdownLiteral(c.name)}** (${markdownLiteral(c.domain)}): ${detail}`);
     const actions: SubmitAction[] = [];
     if (c.class === 'unknown') actions.push(submit(t('customers.list.classify', { n }), 'customers.classify', { domain: c.domain }, 'positive'));
     if (c.class === 'directBill') {
@@ -206,7 +207,7 @@ export function questionCard(t: Translator, c: Customer, providers: PartnerLink[
   const choices = [...providers.map((p) => ({ title: p.name, value: `tenant:${p.tenantId}` })), { title: t('customers.question.providerUnknown'), value: 'unknown' }];
   return entryCard({
     title: t('customers.question.title', { name: c.name }),
-    paragraphs: [t('customers.question.body', { name: c.name, domain: c.domain }), t('customers.question.ask')],
+    paragraphs: [t('customers.question.body', { name: markdownLiteral(c.name), domain: markdownLiteral(c.domain) }), t('customers.question.ask')],
     bullets: [t('customers.question.yesMeans'), t('customers.question.noMeans')],
     fields: [
       {

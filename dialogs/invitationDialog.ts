@@ -23,6 +23,7 @@ import type { TransitionRepository } from '../src/store/transitionRepository.js'
 import { infoCard, submit as submitAction } from './cardKit.js';
 import { LoopDialog, type LoopOptions } from './loopDialog.js';
 import {
+  alreadyPartnerCard,
   composeCard,
   customerKindsCard,
   draftCard,
@@ -303,6 +304,10 @@ export class InvitationDialog extends LoopDialog<InvitationOptions> {
       if (existing) await this.sendDraft(ctx, existing);
       return this.loop(step, { ...o, render: false });
     }
+    if (e.code === 'alreadyPartner') {
+      await this.send(ctx, alreadyPartnerCard(t, e.reseller));
+      return this.loop(step, { ...o, render: false });
+    }
     if (e.code === 'organizationRequired') {
       await this.send(ctx, organizationCard(t, {}));
       return this.loop(step, { ...o, pending: submit, render: false });
@@ -329,9 +334,6 @@ export class InvitationDialog extends LoopDialog<InvitationOptions> {
     if (result.alreadyAccepted) {
       await ctx.sendActivity(t('invitations.alreadyAccepted', { provider }));
       return this.loop(step, { stage: 'hub', render: false });
-    }
-    for (const item of ['findProvider', 'acceptPartnership'] as const) {
-      await this.journeys.update(info.tenantId!, (r) => applyCommand(r, { type: 'setNextItem', item, done: true }, info.actor, info.now));
     }
     await this.send(
       ctx,

@@ -5,6 +5,7 @@
  * provider's follow-ups. Pure presentation; every word from the locale file (`invitations.*`).
  */
 import type { Attachment } from 'botbuilder';
+import { markdownLiteral } from '../cards/markdown.js';
 import {
   INVITATION_STATES,
   PENDING_REMINDER_DAYS,
@@ -110,6 +111,23 @@ export function organizationCard(t: Translator, current: { name?: string; partne
       { kind: 'text', id: 'partnerId', label: t('invitations.fields.partnerId'), value: current.partnerId ?? '', maxLength: 10, hint: t('invitations.org.partnerIdHint') },
     ],
     actions: [submit(t('invitations.org.save'), 'invitations.org', {}, 'positive')],
+  });
+}
+
+/**
+ * A partnership request to a reseller that is already the provider's indirect reseller: says so
+ * (since when) and offers the existing relationship and its follow-ups instead of a second request.
+ */
+export function alreadyPartnerCard(t: Translator, reseller: PartnerLink): Attachment {
+  const name = markdownLiteral(reseller.name);
+  return infoCard({
+    title: t('invitations.alreadyPartner.title', { reseller: name }),
+    paragraphs: [t('invitations.alreadyPartner.body', { reseller: name, date: t.shortDate(reseller.since) }), t('invitations.alreadyPartner.instead', { reseller: name })],
+    actions: [
+      submit(t('invitations.actions.relationships'), 'invitations.relationships', {}, 'positive'),
+      submit(t('invitations.alreadyPartner.followUp'), 'invitations.followUp', { type: 'newCustomer' }),
+      submit(t('invitations.actions.hub'), 'invitations.hub'),
+    ],
   });
 }
 

@@ -85,7 +85,7 @@ export class MainDialog extends ComponentDialog {
     private readonly reminders?: ReminderService,
   ) {
     super(MAIN_DIALOG);
-    this.addDialog(new TransitionDialog(journeys));
+    this.addDialog(new TransitionDialog(journeys, invitations));
     this.addDialog(new ProviderDialog(directory, providerChoices, journeys));
     this.addDialog(new InvitationDialog(invitations, journeys));
     this.addDialog(new CustomerDialog(customers, invitations));

@@ -12,6 +12,7 @@ import { MessageFactory } from 'botbuilder';
 import { Dialog, WaterfallDialog, type DialogContext, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { PARTNER_ROLES } from '../src/domain/roles.js';
 import {
+  NEXT_ITEM_IDS,
   STEP_IDS,
   applyCommand,
   commandStep,
@@ -19,6 +20,7 @@ import {
   isEnrolled,
   nextAction,
   previousStep,
+  type NextItemId,
   type StepId,
   type TransitionCommand,
   type TransitionError,
@@ -36,6 +38,7 @@ import {
   enrollCard,
   ineligibleCard,
   needsGlobalAdminCard,
+  nextCard,
   planCard,
   roleCard,
   startOverCard,
@@ -59,14 +62,34 @@ const LOOP = 'transitionDialog.loop';
 export interface TransitionOptions {
   render?: boolean;
   review?: StepId;
-  shown?: { step: StepId; rev: number };
+  shown?: Shown;
   handleCurrentActivity?: boolean;
   intent?: 'approved' | 'status' | 'plan' | 'continue';
 }
 
-/** The transition checklist as a ComponentDialog over a {@link TransitionRepository}. */
+/**
+ * The card last shown in this conversation: its step and the record revision it was rendered
+ * from (typed answers apply to it), and the id of its activity when the channel returned one (the
+ * what's-next list is updated in place through it).
+ */
+export interface Shown {
+  step: StepId;
+  rev: number;
+  activityId?: string;
+}
+
+/** Facts recorded by other journeys that tick checklist items (an accepted partnership request). */
+export interface ChecklistFacts {
+  /** The tenant's checklist with items ticked from recorded facts (see `InvitationService.reconcileChecklist`). */
+  reconcileChecklist(tenantId: string): Promise<TransitionRecord>;
+}
+
+/** The transition checklist as a ComponentDialog over a {@link TransitionRepository}; `facts` ticks items other journeys proved done. */
 export class TransitionDialog extends GuidedDialog {
-  constructor(private readonly journeys: TransitionRepository) {
+  constructor(
+    private readonly journeys: TransitionRepository,
+    private readonly facts?: ChecklistFacts,
+  ) {
     super(TRANSITION_DIALOG);
     this.addDialog(new WaterfallDialog(LOOP, [this.showStep.bind(this), this.answer.bind(this)]));
     this.initialDialogId = LOOP;
@@ -201,7 +224,7 @@ export class TransitionDialog extends GuidedDialog {
       case 'transition.agreement.confirm':
         return this.execute(step, { type: 'confirmAgreement' }, submit.rev);
       case 'transition.next.set':
-        return this.execute(step, { type: 'setNextItem', item: submit.item, done: submit.done }, submit.rev);
+        return this.setNextItem(step, submit.item, submit.done, shown);
       case 'transition.startOver.confirm':
         return this.execute(step, { type: 'startOver' }, submit.rev);
       default:
@@ -307,6 +330,49 @@ export class TransitionDialog extends GuidedDialog {
     return this.loop(step, { render: false, shown });
   }
 
+  /**
+   * Ticks or reopens one what's-next item. The guard is the item's own state rather than the card's
+   * revision: a click on an older copy of the list still does what its button says, and a double
+   * click finds the item already in that state and changes nothing. Confirms in one line and updates
+   * the list card in place (Teams: the clicked card; Web Chat: the list this conversation showed
+   * last) instead of sending the whole list again; when every item is done, shows the finish card.
+   */
+  private async setNextItem(step: WaterfallStepContext, item: NextItemId, done: boolean, shown: Shown | undefined): Promise<DialogTurnResult> {
+    const ctx = step.context;
+    const info = turnInfo(ctx);
+    const { t } = info;
+    const command: TransitionCommand = { type: 'setNextItem', item, done };
+    const result = await this.journeys.update(info.tenantId!, (r) =>
+      Boolean(r.nextItems[item]) === done ? { ok: false as const, error: { code: 'unchanged' as const, mark: r.nextItems[item] } } : applyCommand(r, command, info.actor, info.now),
+    );
+    const title = t(`next.items.${item}.title`);
+    if (!result.ok) {
+      const e = result.error;
+      if (!('mark' in e)) return this.refuse(step, command, e);
+      await ctx.sendActivity(e.mark ? t('next.alreadyDone', { item: title, name: e.mark.by.name || t('progress.someone'), date: t.shortDate(e.mark.at) }) : t('next.alreadyOpen', { item: title }));
+      return this.loop(step, { render: false, shown });
+    }
+    const record = result.record;
+    const count = NEXT_ITEM_IDS.filter((i) => record.nextItems[i]).length;
+    await ctx.sendActivity(t(done ? 'next.markedDone' : 'next.reopened', { item: title, done: count, total: NEXT_ITEM_IDS.length }));
+    const v = this.viewOf(ctx, record);
+    if (!currentStep(record)) {
+      return this.loop(step, { render: false, shown: await this.sendCurrent(ctx, v) });
+    }
+    const cardId = ctx.activity.replyToId ?? shown?.activityId;
+    if (cardId && currentStep(record) === 'next') await this.updateCard(ctx, cardId, nextCard(v));
+    return this.loop(step, { render: false, shown: { step: 'next', rev: record.revision, ...(cardId ? { activityId: cardId } : {}) } });
+  }
+
+  /** Replaces the card of activity `id` where the channel allows updates (Teams, Web Chat on the development Direct Line); a refused update is ignored. */
+  private async updateCard(ctx: TurnContext, id: string, card: Attachment): Promise<void> {
+    try {
+      await ctx.updateActivity({ ...MessageFactory.attachment(card), id });
+    } catch {
+      // the Direct Line service and some clients cannot update: the confirmation line stands alone
+    }
+  }
+
   private async refuse(step: WaterfallStepContext, command: TransitionCommand, error: TransitionError): Promise<DialogTurnResult> {
     const ctx = step.context;
     const { t } = turnInfo(ctx);
@@ -379,7 +445,7 @@ export class TransitionDialog extends GuidedDialog {
   }
 
   /** Sends the card for where this user stands; returns what was shown (for typed answers). */
-  private async sendCurrent(ctx: TurnContext, v: ViewContext): Promise<TransitionOptions['shown']> {
+  private async sendCurrent(ctx: TurnContext, v: ViewContext): Promise<Shown | undefined> {
     const action = nextAction(v.record, v.userId);
     let card: Attachment;
     let shownStep: StepId | undefined;
@@ -403,18 +469,18 @@ export class TransitionDialog extends GuidedDialog {
         shownStep = action.step;
         break;
     }
-    await ctx.sendActivity(MessageFactory.attachment(card));
-    return shownStep ? { step: shownStep, rev: v.record.revision } : undefined;
+    const sent = await ctx.sendActivity(MessageFactory.attachment(card));
+    return shownStep ? { step: shownStep, rev: v.record.revision, ...(sent?.id ? { activityId: sent.id } : {}) } : undefined;
   }
 
   private async view(ctx: TurnContext): Promise<ViewContext> {
-    const info = turnInfo(ctx);
-    return this.viewOf(ctx, await this.journeys.get(info.tenantId!));
+    const tenantId = turnInfo(ctx).tenantId!;
+    return this.viewOf(ctx, this.facts ? await this.facts.reconcileChecklist(tenantId) : await this.journeys.get(tenantId));
   }
 
   private viewOf(ctx: TurnContext, record: TransitionRecord): ViewContext {
     const info = turnInfo(ctx);
-    return { record, userId: info.actor.id, t: info.t, now: info.now };
+    return { record, userId: info.actor.id, t: info.t, now: info.now, channelId: info.channelId };
   }
 
   private loop(step: WaterfallStepContext, options: TransitionOptions): Promise<DialogTurnResult> {

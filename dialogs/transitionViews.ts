@@ -3,7 +3,9 @@
  * presentation: no storage, no turn; every word comes from the locale file through `t`.
  */
 import type { Attachment } from 'botbuilder';
+import { markdownLiteral } from '../cards/markdown.js';
 import { renderCard, type ProgressHeaderData } from '../cards/render.js';
+import { swatchUrl } from '../cards/swatches.js';
 import { daysUntil } from '../src/domain/businessDays.js';
 import { countryName, countryOptions } from '../src/domain/countries.js';
 import type { EnrollmentDetails, FieldError } from '../src/domain/enrollmentDetails.js';
@@ -30,6 +32,18 @@ export interface ViewContext {
   userId: string;
   t: Translator;
   now: Date;
+  /** The channel the card goes to (`msteams`, `webchat`, `directline`, `emulator` ...), where a renderer differs. */
+  channelId?: string;
+}
+
+/**
+ * The value a filtered country picker starts with. Teams shows the title of the choice whose value
+ * matches; the Adaptive Cards JavaScript renderer (Web Chat, Emulator) puts the value itself in the
+ * text box ("DE"), so there the name is given, which it maps back to the code on submit.
+ */
+function countryPickerValue(v: ViewContext, code: string): string {
+  if (!code || v.channelId === 'msteams') return code;
+  return countryName(code, v.t.locale);
 }
 
 const ICON: Record<string, { icon: string; color: string }> = {
@@ -60,7 +74,7 @@ export function progressHeader(v: ViewContext, expanded = false): ProgressHeader
     title: t('progress.title'),
     stepOf: p.current ? t('progress.stepOf', { current: currentIndex, total: p.total, title: t(`steps.${p.current}.title`) }) : t('progress.allDone', { total: p.total }),
     doneCount: t('progress.doneCount', { done: p.doneCount, total: p.total }),
-    segments: p.steps.map((s) => ({ style: SEGMENT[s.state]! })),
+    segments: p.steps.map((s) => ({ style: SEGMENT[s.state]!, image: swatchUrl(s.state) })),
     steps: p.steps.map((s, i) => ({
       ...ICON[s.state]!,
       label: `${i + 1}. ${t(`steps.${s.id}.title`)}`,
@@ -145,7 +159,7 @@ export function fieldErrorText(t: Translator, error: FieldError, values: Partial
     primaryContactEmail: t('details.email'),
   }[error.field];
   const domain = value.slice(value.lastIndexOf('@') + 1);
-  return t(`validation.${error.code}`, { field: fieldLabel, value, domain });
+  return t(`validation.${error.code}`, { field: fieldLabel, value: markdownLiteral(value), domain: markdownLiteral(domain) });
 }
 
 /** Step 4: the details form, prefilled with what is saved or was just typed, with errors listed. */
@@ -155,7 +169,7 @@ export function detailsCard(v: ViewContext, typed?: Partial<Record<keyof Enrollm
   const values = {
     legalName: typed?.legalName ?? saved?.legalName ?? '',
     partnerId: typed?.partnerId ?? saved?.partnerId ?? '',
-    country: typed?.country ?? saved?.country ?? '',
+    country: countryPickerValue(v, typed?.country ?? saved?.country ?? ''),
     primaryContactEmail: typed?.primaryContactEmail ?? saved?.primaryContactEmail ?? '',
   };
   const labels = {

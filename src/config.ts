@@ -21,6 +21,9 @@ import { z } from 'zod';
  * - `rateLimit`: turns per conversation per window; more are refused with a friendly message.
  * - `publicBaseUrl`: the absolute URL invitation links start with (`PUBLIC_BASE_URL`, e.g.
  *   `https://assistant.contoso.com`); unset = the address the server listens on.
+ * - `assistantChatUrl`, `teamsAppId`: where the public invitation pages send a reader to open the
+ *   assistant (`ASSISTANT_CHAT_URL`, default this server's Web Chat page; `TEAMS_APP_ID` adds a
+ *   link that opens the app in Microsoft Teams).
  * - `storage`: where state lives (`STORAGE=lowdb|blob|cosmos`, default lowdb under `dataDir`).
  *   `blob` needs `BLOB_CONNECTION_STRING` (container `BLOB_CONTAINER`, default `csp-assistant`);
  *   `cosmos` needs `COSMOS_ENDPOINT` and `COSMOS_KEY` (`COSMOS_DATABASE`, `COSMOS_CONTAINER`).
@@ -55,6 +58,10 @@ export interface AppConfig {
   webChatFrameAncestors: string[];
   /** Base URL of invitation links, without a trailing slash; undefined = the listening address. */
   publicBaseUrl?: string;
+  /** Where partners chat with the assistant on the web (`ASSISTANT_CHAT_URL`, e.g. the partner portal's page); undefined = this server's Web Chat page. */
+  assistantChatUrl?: string;
+  /** The Teams app id (`TEAMS_APP_ID`, the manifest's `id`): pages link to the app in Teams when set. */
+  teamsAppId?: string;
   /** True when `MicrosoftAppId` is set: every /api/messages call must carry a valid JWT. */
   authEnabled: boolean;
   /** The storage backend and its settings (lowdb keeps its files under `dataDir`). */
@@ -103,6 +110,8 @@ const envSchema = z
       .url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' })
       .transform((u) => u.replace(/\/+$/, ''))
       .optional(),
+    ASSISTANT_CHAT_URL: z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' }).optional(),
+    TEAMS_APP_ID: z.uuid({ error: 'must be the Teams app id (a GUID, the manifest id)' }).optional(),
     STORAGE: z.enum(['lowdb', 'blob', 'cosmos']).default('lowdb'),
     BLOB_CONNECTION_STRING: z.string().trim().min(1).optional(),
     BLOB_CONTAINER: z
@@ -176,6 +185,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     ...(e.PROVIDER_DIRECTORY ? { providerDirectory: e.PROVIDER_DIRECTORY } : {}),
     ...(e.INVITATION_SECRET ? { invitationSecret: e.INVITATION_SECRET } : {}),
     ...(e.PUBLIC_BASE_URL ? { publicBaseUrl: e.PUBLIC_BASE_URL } : {}),
+    ...(e.ASSISTANT_CHAT_URL ? { assistantChatUrl: e.ASSISTANT_CHAT_URL } : {}),
+    ...(e.TEAMS_APP_ID ? { teamsAppId: e.TEAMS_APP_ID } : {}),
     ...(e.DIRECT_LINE_SECRET ? { directLineSecret: e.DIRECT_LINE_SECRET } : {}),
     ...(e.WEBCHAT_PORTAL_SECRET ? { webChatPortalSecret: e.WEBCHAT_PORTAL_SECRET } : {}),
     directLineEndpoint: e.DIRECT_LINE_ENDPOINT,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isCountryCode } from './countries.js';
+import { findCountryCode, isCountryCode } from './countries.js';
 import { isWebmailAddress } from './webmail.js';
 
 /**
@@ -39,6 +39,8 @@ const detailsSchema = z.object({
     .string()
     .trim()
     .min(1, 'required')
+    // a code ("DE"), or a name in any of the four languages as a text box shows it ("Deutschland")
+    .transform((c) => findCountryCode(c) ?? c)
     .refine((c) => isCountryCode(c), 'countryUnknown')
     .transform((c) => c.toUpperCase()),
   primaryContactEmail: z

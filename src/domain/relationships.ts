@@ -14,7 +14,8 @@
  */
 import { z } from 'zod';
 import { DOMAIN_NAME } from './domainName.js';
-import type { Party } from './invitations.js';
+import type { InvitationRecord, Party, Recipient } from './invitations.js';
+import { isWebmailAddress } from './webmail.js';
 import type { Actor, Mark } from './transition.js';
 
 /** Which side of the two-tier model a tenant is on. */
@@ -176,6 +177,37 @@ export function addIndirectReseller(record: RelationshipsRecord, reseller: Party
   const r = bump(record, now);
   r.indirectResellers = upsertPartner(r.indirectResellers, reseller, invitationId, now);
   return r;
+}
+
+/**
+ * The indirect reseller a new partnership request would go to again, if the provider already has
+ * a partnership with it: one of `record`'s accepted partnership requests whose reseller is still in
+ * `resellers` and that went to the same email address, to the same work email domain (webmail
+ * domains such as outlook.com say nothing about the company), or to a company of the same name
+ * (case- and accent-insensitive). Source: indirect-provider-tasks seed, "Connect with indirect
+ * resellers" (an accepted request puts the reseller in the provider's indirect resellers list, so a
+ * second one has nothing to add).
+ * @returns the existing partnership, or undefined when the recipient looks like a new reseller.
+ */
+export function findExistingReseller(record: InvitationRecord, resellers: readonly PartnerLink[], to: Recipient): PartnerLink | undefined {
+  const email = to.email.toLowerCase();
+  const domain = isWebmailAddress(email) ? undefined : email.slice(email.lastIndexOf('@') + 1);
+  const company = to.company ? sameName(to.company) : undefined;
+  for (const inv of record.invitations) {
+    if (inv.kind !== 'partnership' || inv.status !== 'accepted' || !inv.accepted?.tenantId) continue;
+    const link = resellers.find((r) => r.tenantId === inv.accepted!.tenantId);
+    if (!link) continue;
+    const sent = inv.to.email.toLowerCase();
+    const sameDomain = domain !== undefined && sent.slice(sent.lastIndexOf('@') + 1) === domain;
+    const sameCompany = company !== undefined && [inv.accepted.company, inv.to.company, link.name].some((n) => n !== undefined && sameName(n) === company);
+    if (sent === email || sameDomain || sameCompany) return link;
+  }
+  return undefined;
+}
+
+/** A company name compared loosely: trimmed, one space, no accents, any case. */
+function sameName(name: string): string {
+  return name.normalize('NFD').replace(/\p{M}/gu, '').replace(/\s+/g, ' ').trim().toLocaleLowerCase('en');
 }
 
 /**

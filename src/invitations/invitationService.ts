@@ -41,17 +41,19 @@ import {
   addCustomer,
   addIndirectProvider,
   addIndirectReseller,
+  findExistingReseller,
   newRelationshipsRecord,
   recordFollowUp,
   setOrganization,
   type FollowUp,
   type FollowUpType,
   type OrganizationSide,
+  type PartnerLink,
   type RelationshipsError,
   type RelationshipsRecord,
 } from '../domain/relationships.js';
 import { mayDo, type PartnerRole, type RoleAction } from '../domain/roles.js';
-import { globalAdminNames, type Actor } from '../domain/transition.js';
+import { PARTNERSHIP_ITEMS, globalAdminNames, tickFromFact, type Actor, type TransitionRecord } from '../domain/transition.js';
 import { TenantRecords } from '../store/tenantRecords.js';
 import type { TransitionRepository } from '../store/transitionRepository.js';
 
@@ -69,6 +71,8 @@ export type ServiceError =
   | { code: 'ownInvitation' }
   | { code: 'link'; problem: TokenProblem | LinkProblem; invitation?: Invitation }
   | { code: 'wrongKind'; kind: InvitationKind }
+  /** A partnership request to a reseller that is already this provider's indirect reseller. */
+  | { code: 'alreadyPartner'; reseller: PartnerLink }
   /** Partnership requests come from a provider; invitations including a provider from a reseller. */
   | { code: 'wrongSide'; side: OrganizationSide };
 
@@ -198,7 +202,8 @@ export class InvitationService {
    * Needs: a role allowed to `requestPartnership` (partnership) or `inviteCustomer` (customer kinds);
    * the tenant's organization set, on the provider side for a partnership request and on the
    * reseller side for an invitation that includes a provider (`wrongSide` otherwise); for `resellerAndProvider`, a provider from the tenant's indirect
-   * providers list (`providerTenantId`).
+   * providers list (`providerTenantId`); a partnership request is refused as `alreadyPartner` when
+   * the recipient is already the provider's indirect reseller (see `findExistingReseller`).
    */
   async create(
     tenantId: string,
@@ -222,6 +227,10 @@ export class InvitationService {
     }
     const to = validateRecipient(input.kind, input.to);
     if (!to.ok) return { ok: false, error: { code: 'invalid', errors: to.errors } };
+    if (input.kind === 'partnership') {
+      const reseller = findExistingReseller(await this.invitations.get(tenantId), rel.indirectResellers, to.value);
+      if (reseller) return { ok: false, error: { code: 'alreadyPartner', reseller } };
+    }
     const now = this.clock();
     const ids = { id: newId(9), nonce: newId(12) };
     const result = await this.invitations.update(tenantId, (r) =>
@@ -341,12 +350,16 @@ export class InvitationService {
     return { ok: true, invitation: result.invitation, alreadyAccepted: false };
   }
 
-  /** The name a tenant goes by: its organization, else its enrollment details' legal name, else `fallback`, else the tenant id. */
-  private async companyName(tenantId: string, fallback?: string): Promise<string> {
+  /** The name a tenant gave itself: its organization (invitations journey), else the legal name of its enrollment details; undefined when it gave none. */
+  async organizationName(tenantId: string): Promise<string | undefined> {
     const rel = await this.relationships.get(tenantId);
     if (rel.organization) return rel.organization.name;
-    const journey = await this.deps.journeys.get(tenantId);
-    return journey.details?.legalName ?? fallback ?? tenantId;
+    return (await this.deps.journeys.get(tenantId)).details?.legalName;
+  }
+
+  /** The name a tenant goes by: {@link organizationName}, else `fallback`, else the tenant id. */
+  private async companyName(tenantId: string, fallback?: string): Promise<string> {
+    return (await this.organizationName(tenantId)) ?? fallback ?? tenantId;
   }
 
   private async linkPartners(inv: Invitation, resellerTenantId: string, company: string): Promise<void> {
@@ -357,6 +370,31 @@ export class InvitationService {
     const reseller: Party = { tenantId: resellerTenantId, name: company, ...(partnerId ? { partnerId } : {}) };
     await this.relationships.update(resellerTenantId, (r) => ({ ok: true, record: addIndirectProvider(r, inv.from, inv.id, now) }));
     await this.relationships.update(inv.from.tenantId, (r) => ({ ok: true, record: addIndirectReseller(r, reseller, inv.id, now) }));
+    const accepted = inv.accepted ?? { by: { id: resellerTenantId }, at: now.toISOString() };
+    await this.tickPartnershipItems(resellerTenantId, { by: accepted.by, at: accepted.at });
+  }
+
+  /** Ticks the reseller's "Find an indirect provider" and "Accept your provider's partnership invitation" (no write when already ticked). */
+  private async tickPartnershipItems(resellerTenantId: string, mark: { by: Actor; at: string }): Promise<void> {
+    await this.deps.journeys.update(resellerTenantId, (r) => tickFromFact(r, PARTNERSHIP_ITEMS, { ...mark, action: 'next.partnership.accepted' }));
+  }
+
+  /**
+   * Brings the tenant's checklist in line with its relationships: a tenant that already has an
+   * indirect provider (a partnership accepted in the chat, on the accept page, or before this rule
+   * existed) gets the partnership items ticked, credited to whoever accepted and when. Cheap when
+   * nothing is missing (two reads, no write).
+   * @returns the tenant's checklist record as it is now.
+   */
+  async reconcileChecklist(tenantId: string): Promise<TransitionRecord> {
+    const journey = await this.deps.journeys.get(tenantId);
+    if (PARTNERSHIP_ITEMS.every((i) => journey.nextItems[i])) return journey;
+    const link = (await this.relationships.get(tenantId)).indirectProviders[0];
+    if (!link) return journey;
+    const accepted = (await this.get(link.tenantId, link.invitationId))?.accepted;
+    const mark = accepted && accepted.tenantId === tenantId ? { by: accepted.by, at: accepted.at } : { by: { id: tenantId }, at: link.since };
+    const result = await this.deps.journeys.update(tenantId, (r) => tickFromFact(r, PARTNERSHIP_ITEMS, { ...mark, action: 'next.partnership.accepted' }));
+    return result.ok ? result.record : this.deps.journeys.get(tenantId);
   }
 
   /**

@@ -7,7 +7,7 @@ import type { Logger } from '../logger.js';
 import { registerDevDirectLine, type DevDirectLine } from './devDirectLine.js';
 import { registerDirectLineToken } from './directLineToken.js';
 import { registerExportRoutes } from './exportRoutes.js';
-import { registerInvitationPages } from './invitationPages.js';
+import { registerInvitationPages, type AssistantLinks } from './invitationPages.js';
 import { registerWebChatPage } from './webChatPage.js';
 
 /** Largest accepted request body, in bytes (activities are small; cards submits even more so). */
@@ -63,7 +63,11 @@ export function createHttpServer(deps: HttpServerDeps): { server: Server; devDir
     });
   }
   registerWebChatPage(server, { devDirectLine: !config.authEnabled, directLineEndpoint: config.directLineEndpoint, frameAncestors: config.webChatFrameAncestors });
-  registerInvitationPages(server, { invitations: deps.invitations, logger, ...(deps.clock ? { clock: deps.clock } : {}) });
+  const assistantLinks = (locale: string): AssistantLinks => ({
+    webChat: config.assistantChatUrl ?? `${config.publicBaseUrl ?? deps.baseUrl()}/?lang=${locale}`,
+    ...(config.teamsAppId ? { teams: `https://teams.microsoft.com/l/app/${config.teamsAppId}` } : {}),
+  });
+  registerInvitationPages(server, { invitations: deps.invitations, logger, assistantLinks, ...(deps.clock ? { clock: deps.clock } : {}) });
   registerExportRoutes(server, { customers: deps.customers, logger });
   registerDirectLineToken(server, {
     ...(config.directLineSecret ? { directLineSecret: config.directLineSecret } : {}),

@@ -30,9 +30,19 @@ import type { Logger } from '../logger.js';
 import { escapeHtml as esc } from './webChatPage.js';
 
 /** What {@link registerInvitationPages} needs. */
+/** Where a reader of a public page opens the assistant: the Web Chat page, and the Teams app when configured. */
+export interface AssistantLinks {
+  /** Absolute URL of the web chat (`ASSISTANT_CHAT_URL`, else this server's `/`). */
+  webChat: string;
+  /** Teams deep link to the app (`https://teams.microsoft.com/l/app/<TEAMS_APP_ID>`), when configured. */
+  teams?: string;
+}
+
 export interface InvitationPagesDeps {
   invitations: InvitationService;
   logger: Logger;
+  /** Links to the assistant (for the page's language) shown where a page tells the reader to open it; none = no links. */
+  assistantLinks?: (locale: SupportedLocale) => AssistantLinks;
   /** Clock for "days left" on the pages; defaults to the system clock. */
   clock?: () => Date;
 }
@@ -85,6 +95,8 @@ interface Ctx {
   /** Set when the page rendered a form carrying a CSRF token (a fresh secret then goes in the cookie). */
   formIssued: boolean;
   secure: boolean;
+  /** Where the reader opens the assistant, if known. */
+  links?: AssistantLinks;
 }
 
 const tokens = new Tokens();
@@ -98,7 +110,7 @@ export function registerInvitationPages(server: Server, deps: InvitationPagesDep
   const log = (invitationId: string | undefined, outcome: string) => deps.logger.info({ invitationId, outcome }, 'invitation page');
 
   const handle = (page: 'review' | 'post' | 'draft', work: (req: Request, ctx: Ctx) => Promise<Page>) => async (req: Request, res: Response) => {
-    const ctx = contextFor(req, clock());
+    const ctx = contextFor(req, clock(), deps.assistantLinks);
     let rendered: Page;
     try {
       rendered = await work(req, ctx);
@@ -179,7 +191,7 @@ export function tokenParam(req: Request): string {
   return typeof value === 'string' ? value.slice(0, 2048) : '';
 }
 
-function contextFor(req: Request, now: Date): Ctx {
+function contextFor(req: Request, now: Date, links?: (locale: SupportedLocale) => AssistantLinks): Ctx {
   const t = translator(localeFrom(req.headers['accept-language']));
   const cookies = parseCookie(String(req.headers.cookie ?? ''));
   const existing = cookies[CSRF_COOKIE];
@@ -192,6 +204,7 @@ function contextFor(req: Request, now: Date): Ctx {
     csrf: valid ? { secret: existing, fresh: false } : { secret: tokens.secretSync(), fresh: true },
     formIssued: false,
     secure: req.isSecure() || forwarded === 'https',
+    ...(links ? { links: links(t.locale) } : {}),
   };
 }
 
@@ -250,7 +263,7 @@ function send(res: Response, ctx: Ctx, page: Page): void {
 async function signedInFor(service: InvitationService, opened: OpenedLink, sessionToken: string): Promise<SignedIn | undefined> {
   const session = service.openSession(opened, sessionToken);
   if (!session) return undefined;
-  const organization = (await service.relationships.get(session.tenantId)).organization?.name;
+  const organization = (await service.organizationName(session.tenantId)) ?? opened.invitation.to.company;
   return { ...session, token: sessionToken, ...(organization ? { organization } : {}) };
 }
 
@@ -482,7 +495,16 @@ function actions(t: Translator, primaryKey: string): string {
 
 function howToAccept(ctx: Ctx): string {
   const { t } = ctx;
-  return `<h2>${esc(t('pages.partnership.howTo.title'))}</h2>${list(t.list('pages.partnership.howTo.steps'), true)}<p class="muted">${esc(t('pages.partnership.howTo.forward'))}</p>`;
+  return `<h2>${esc(t('pages.partnership.howTo.title'))}</h2>${list(t.list('pages.partnership.howTo.steps'), true)}${openAssistant(ctx)}<p class="muted">${esc(t('pages.partnership.howTo.forward'))}</p>`;
+}
+
+/** Buttons that open the assistant: the web chat, and the Teams app when configured. */
+function openAssistant(ctx: Ctx): string {
+  const links = ctx.links;
+  if (!links) return '';
+  const { t } = ctx;
+  const teams = links.teams ? `<a class="button secondary" href="${esc(links.teams)}" rel="noopener" target="_blank">${esc(t('pages.openAssistant.teams'))}</a>` : '';
+  return `<div class="actions open-assistant"><a class="button primary" href="${esc(links.webChat)}" rel="noopener" target="_blank">${esc(t('pages.openAssistant.webChat'))}</a>${teams}</div>`;
 }
 
 /** The partnership review page; the form only with a valid session. */
@@ -496,7 +518,7 @@ function partnershipPage(ctx: Ctx, opened: OpenedLink, opts: { sessionGiven: boo
   let action: string;
   if (opts.signedIn) {
     const s = opts.signedIn;
-    const who = s.organization ? t('pages.partnership.signedInNamed', { organization: s.organization, tenantId: s.tenantId }) : t('pages.partnership.signedIn', { tenantId: s.tenantId });
+    const who = s.organization ? t('pages.partnership.signedInNamed', { organization: s.organization }) : t('pages.partnership.signedIn');
     action = `<h2>${esc(t('pages.partnership.form.title', { provider }))}</h2>
 <p class="note">${esc(who)}</p>
 ${errorSummary(t, errors)}

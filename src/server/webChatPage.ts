@@ -143,7 +143,7 @@ const APP_JS = `(function () {
         return { token: r.token, userId: r.userId || userId(), domain: window.location.origin + '/v3/directline', webSocket: false };
       })
     : post('/api/directline/token', { assertion: decodeURIComponent(assertion) }).then(function (r) {
-        return { token: r.token, userId: r.userId, domain: config.directLineDomain, webSocket: true };
+        return { token: r.token, userId: r.userId, userName: r.userName, domain: config.directLineDomain, webSocket: true };
       });
 
   session
@@ -191,11 +191,13 @@ const APP_JS = `(function () {
         sendBoxButtonColor: config.theme.accent
       };
       if (config.theme.avatarImage) { styleOptions.botAvatarImage = config.theme.avatarImage; }
+      // the name the portal's sign-in gives; none in development, so actions are credited to
+      // "someone on your team" rather than to a made-up name
       window.WebChat.renderWebChat({
         directLine: directLine,
         store: store,
         userID: session.userId,
-        username: s.userName,
+        username: session.userName || undefined,
         locale: config.locale,
         nonce: nonce,
         sendTypingIndicator: false,
@@ -234,6 +236,7 @@ h1{margin:0;font-size:1.125rem;font-weight:600;line-height:1.3;white-space:nowra
 .status--info{background:#EAF2FB;border-color:#B9D3F0;color:#0B3A66}
 [hidden]{display:none!important}
 .badge-short{display:none}
+.webchat textarea.ac-textInput.ac-multiline{field-sizing:content;min-height:8em;max-height:60vh;resize:vertical;line-height:1.45}
 @media (max-width:600px){.app{box-shadow:none}.app-header{padding:10px 14px}h1{font-size:1rem}.badge{font-size:.6875rem;padding:3px 8px}.status{margin:12px}}
 @media (max-width:420px){.badge-long{display:none}.badge-short{display:inline}}
 `;
@@ -258,7 +261,6 @@ function pageHtml(m: PageModel): string {
     directLineDomain: m.directLineDomain,
     theme: { accent: m.theme.accent, avatarInitials: m.theme.avatarInitials, userInitials: t('pages.webchat.userInitials'), ...(m.theme.avatarImage ? { avatarImage: m.theme.avatarImage } : {}) },
     strings: {
-      userName: t('pages.webchat.userName'),
       languageAnnounce: t('pages.webchat.languageAnnounce', { language: new Intl.DisplayNames([t.locale], { type: 'language' }).of(t.locale.startsWith('zh') ? 'zh-Hant' : t.locale.slice(0, 2)) ?? t.locale }),
       needsPortal: t('pages.webchat.needsPortal'),
       loadFailed: t('pages.webchat.loadFailed'),

@@ -323,7 +323,7 @@ describe('development Direct Line + Web Chat page (real restify server and bot)'
     const app = await fetch(`${baseUrl}/webchat/app.js`);
     expect(app.status).to.equal(200);
     const appJs = await app.text();
-    for (const needle of ['/v3/directline/tokens/generate', 'createDirectLine', 'webSocket: false', 'DIRECT_LINE/CONNECT_FULFILLED', 'webchat/join', 'csp-assistant-user-id', 's.userName']) {
+    for (const needle of ['/v3/directline/tokens/generate', 'createDirectLine', 'webSocket: false', 'DIRECT_LINE/CONNECT_FULFILLED', 'webchat/join', 'csp-assistant-user-id', 'session.userName']) {
       expect(appJs, needle).to.contain(needle);
     }
     const css = await fetch(`${baseUrl}/webchat/app.css`);

@@ -173,7 +173,8 @@ describe('invitation pages over HTTP', function () {
       expect(page.status).to.equal(200);
       expectSecurityHeaders(page);
       const text = textOf(page.html);
-      expect(text).to.include(`You're signed in for Contoso Cloud & Co (tenant ${RESELLER})`);
+      expect(text).to.include("You're signed in through the assistant for Contoso Cloud & Co.");
+      expect(text, 'the page names the organization, not a raw tenant ID').to.not.include(RESELLER);
       expect(page.html.match(/type="checkbox"/g)).to.have.length(1);
       expect(page.html).to.match(/<button type="submit" name="action" value="accept" class="primary">Authorize indirect provider<\/button>/);
       expect(page.html).to.match(/value="decline"[^>]*>Decline<\/button>/);
@@ -403,7 +404,7 @@ describe('invitation pages over HTTP', function () {
     }
 
     it('without a session: 403, nothing changes', async () => {
-      const inv = await invite(app, PROVIDER, provAdmin, 'partnership', { email: 'nosession@contoso.example' });
+      const inv = await invite(app, PROVIDER, provAdmin, 'partnership', { email: 'nosession@woodgrove.example' });
       const { page } = await formFor(inv, resAdmin);
       const before = await snapshot(app);
       const extras: Record<string, string>[] = [{}, { session: 'forged.session' }, { session: inv.token }];
@@ -421,7 +422,7 @@ describe('invitation pages over HTTP', function () {
     });
 
     it("a session of a user who isn't a global admin: 403 naming the tenant's global admins, nothing changes", async () => {
-      const inv = await invite(app, PROVIDER, provAdmin, 'partnership', { email: 'agent@contoso.example' });
+      const inv = await invite(app, PROVIDER, provAdmin, 'partnership', { email: 'agent@tailspin.example' });
       const { page, session } = await formFor(inv, resAgent);
       const before = await snapshot(app);
       const res = await fetchPage(inv.link, {
@@ -470,7 +471,7 @@ describe('invitation pages over HTTP', function () {
     });
 
     it('declining with a session closes the invitation', async () => {
-      const inv = await invite(app, PROVIDER, provAdmin, 'partnership', { email: 'decline@contoso.example' });
+      const inv = await invite(app, PROVIDER, provAdmin, 'partnership', { email: 'decline@litware.example' });
       const { page, session } = await formFor(inv, resAdmin);
       const res = await fetchPage(inv.link, { method: 'POST', headers: { ...FORM, cookie: page.cookie! }, body: new URLSearchParams({ action: 'decline', csrf: page.csrf!, session }).toString() });
       expect(res.status).to.equal(200);

@@ -112,7 +112,7 @@ describe('roles: seed 003 table enforced for every action, as a matrix', functio
       const seeded = await svc.create('P', admin, { kind: 'partnership', purpose: 'new', to: { email: 'r@r.example' } });
       if (!seeded.ok) throw new Error('seed');
       await svc.acceptPartnership(findTokenInText(seeded.link)!, { tenantId: 'R', actor: admin });
-      const pending = await svc.create('P', admin, { kind: 'partnership', purpose: 'new', to: { email: 'r2@r.example' } });
+      const pending = await svc.create('P', admin, { kind: 'partnership', purpose: 'new', to: { email: 'q@q.example' } });
       if (!pending.ok) throw new Error('seed');
       await setRole('P', actor.id, role);
       await setRole('Q', actor.id, role);

@@ -83,7 +83,18 @@ export class TestChat {
     readonly options: ChatOptions = {},
   ) {
     this.adapter = new TestAdapter(async (context) => under.bot.run(context));
+    // an updated activity changes in place on the user's screen (Teams, Web Chat): so in the transcript
+    const update = this.adapter.updateActivity.bind(this.adapter);
+    this.adapter.updateActivity = async (context, activity) => {
+      const i = this.transcript.findIndex((a) => a.id === activity.id);
+      if (i >= 0) this.transcript[i] = { ...this.transcript[i], ...activity };
+      this.updates.push(activity);
+      return update(context, activity);
+    };
   }
+
+  /** Activities the bot updated in place (`updateActivity`), oldest first. */
+  readonly updates: Partial<Activity>[] = [];
 
   private base(): Partial<Activity> {
     const o = this.options;
@@ -119,11 +130,17 @@ export class TestChat {
     return this.send({ type: ActivityTypes.Message, value });
   }
 
-  /** The user clicks the button titled `title` (regex or exact text) on the newest card on screen offering it, merging `inputs`. */
+  /**
+   * The user clicks the button titled `title` (regex or exact text) on the newest card on screen
+   * offering it, merging `inputs`. In Teams the submit carries the card's activity id as
+   * `replyToId`, as Teams does; Web Chat sends none.
+   */
   async click(title: string | RegExp, inputs: Record<string, unknown> = {}) {
-    const action = [...this.transcript].reverse().map((r) => actionsOf([r]).find((a) => matchTitle(a.title, title))).find(Boolean);
-    if (!action) throw new Error(`No button ${String(title)} in the last replies: ${this.actionTitles().join(' | ')}`);
-    return this.submit({ ...action.data, ...inputs });
+    const card = [...this.transcript].reverse().find((r) => actionsOf([r]).some((a) => matchTitle(a.title, title)));
+    const action = card && actionsOf([card]).find((a) => matchTitle(a.title, title));
+    if (!card || !action) throw new Error(`No button ${String(title)} in the last replies: ${this.actionTitles().join(' | ')}`);
+    const replyTo = this.base().channelId === 'msteams' && card.id ? { replyToId: card.id } : {};
+    return this.send({ type: ActivityTypes.Message, value: { ...action.data, ...inputs }, ...replyTo });
   }
 
   /** All texts of the last replies: plain text plus every TextBlock/Fact/action title in cards. */
