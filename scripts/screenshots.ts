@@ -1,0 +1,153 @@
+/**
+ * `npm run screenshots`: what a partner sees, as PNG files anyone can open. Starts the real app
+ * (lowdb in a temp dir) and real Chromium, and for en-US and zh-TW captures:
+ * - the checklist's what's-next list with all steps shown, before and after "Mark done";
+ * - the plan ("Show the whole plan") with its step numbers;
+ * - the details form refused for a webmail address (the country keeps its name);
+ * - the company card (provider/reseller choice) and the invitation email draft;
+ * - the partnership accept page, signed in and public.
+ * Files go to `screenshots/<locale>/` (git-ignored), or to the folder given as the first argument.
+ * Needs Chromium at /usr/bin/chromium (or CHROMIUM_PATH) and, for Chinese, a CJK font
+ * (Debian `fonts-noto-cjk`; `.ci/run` installs both).
+ */
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { translator } from '../src/i18n/index.js';
+import {
+  REPLY_MS,
+  button,
+  cardWith,
+  loose,
+  openStage,
+  openWebChat,
+  partnershipRequest,
+  seedChecklistToDetails,
+  seedChecklistToNext,
+  seedProviderSide,
+  seedReseller,
+  send,
+  webChatContext,
+  type Stage,
+} from '../test/support/partnerScenes.js';
+
+const LOCALES = ['en-US', 'zh-TW'] as const;
+/** Tall enough that a whole card fits in the transcript (element screenshots of a scrolled-away card come out cut). */
+const TALL = { width: 1000, height: 3600 };
+
+/** Captures every scene in `locale` into `dir`; returns the files written. */
+async function captureLocale(locale: (typeof LOCALES)[number], dir: string): Promise<string[]> {
+  const t = translator(locale);
+  const written: string[] = [];
+  const shot = async (page: Page, name: string, target?: ReturnType<Page['locator']>) => {
+    const file = path.join(dir, `${name}.png`);
+    if (target) await target.screenshot({ path: file });
+    else await page.screenshot({ path: file, fullPage: true });
+    written.push(file);
+  };
+  const stages: Stage[] = [];
+  try {
+    // 1. the what's-next list, all steps shown, then one item marked done
+    let stage = await openStage();
+    stages.push(stage);
+    await seedChecklistToNext(stage.app);
+    let page = await (await webChatContext(stage.browser, undefined, TALL)).newPage();
+    await openWebChat(page, stage.app, locale);
+    await send(page, t.list('commands.continue')[0]!);
+    let list = cardWith(page, loose(t('next.intro')));
+    await list.waitFor({ timeout: REPLY_MS });
+    await button(list, loose(t('progress.showSteps'), 80)).click();
+    await shot(page, '1-checklist-next', list);
+    await button(list, new RegExp(`^${escapeRegExp(t('next.markDone'))}$`)).click();
+    await page.getByText(loose(t('next.markedDone', { item: t('next.items.serveDirect.title'), done: 1, total: 7 }), 40)).first().waitFor({ timeout: REPLY_MS });
+    await page.waitForTimeout(800);
+    await shot(page, '2-checklist-marked-done');
+    await send(page, t.list('commands.plan')[0]!);
+    const plan = cardWith(page, loose(t('plan.intro')));
+    await plan.waitFor({ timeout: REPLY_MS });
+    await shot(page, '3-plan', plan);
+
+    // 2. the details form refused for a webmail address: the country keeps its name
+    stage = await openStage();
+    stages.push(stage);
+    await seedChecklistToDetails(stage.app);
+    page = await (await webChatContext(stage.browser, undefined, TALL)).newPage();
+    await openWebChat(page, stage.app, locale);
+    await send(page, t.list('commands.continue')[0]!);
+    const form = cardWith(page, loose(t('details.body')));
+    await form.waitFor({ timeout: REPLY_MS });
+    await form.getByLabel(t('details.legalName')).fill('Contoso Cloud GmbH');
+    await form.getByLabel(t('details.partnerId')).fill('1234567');
+    await form.locator('input.ac-choiceSetInput-filtered').fill(countryTitle(locale));
+    await form.getByLabel(t('details.email')).fill('ops@outlook.com');
+    await button(form, loose(t('details.submit'), 80)).click();
+    const refused = cardWith(page, loose(t('details.errorIntro')));
+    await refused.waitFor({ timeout: REPLY_MS });
+    await shot(page, '4-details-refused', refused);
+
+    // 3. the company card and the invitation email draft (the Web Chat tenant as a provider)
+    stage = await openStage();
+    stages.push(stage);
+    page = await (await webChatContext(stage.browser, undefined, TALL)).newPage();
+    await openWebChat(page, stage.app, locale);
+    await send(page, t.list('commands.invitations')[0]!);
+    const org = cardWith(page, loose(t('invitations.org.body')));
+    await org.waitFor({ timeout: REPLY_MS });
+    await shot(page, '5-company-card', org);
+    await seedProviderSide(stage.app);
+    await send(page, t.list('commands.invitations')[0]!);
+    await button(page, loose(t('invitations.actions.requestPartnership'), 80)).click();
+    const compose = cardWith(page, loose(t('invitations.compose.body.partnership')));
+    await compose.waitFor({ timeout: REPLY_MS });
+    await compose.getByLabel(t('invitations.compose.emailLabel.partner')).fill('ines@contoso.example');
+    await compose.getByLabel(t('invitations.fields.contactName')).fill('Ines');
+    await compose.getByLabel(t('invitations.fields.resellerCompany')).fill('Contoso Cloud GmbH');
+    await button(compose, loose(t('invitations.compose.submit'), 80)).click();
+    const draft = cardWith(page, loose(t('invitations.draft.textLabel'), 80));
+    await draft.waitFor({ timeout: REPLY_MS });
+    await page.waitForTimeout(500);
+    await shot(page, '6-email-draft', draft);
+
+    // 4. the partnership accept page: signed in through the assistant, and public
+    stage = await openStage();
+    stages.push(stage);
+    await seedReseller(stage.app);
+    const { publicUrl, acceptUrl } = await partnershipRequest(stage.app);
+    const context = await stage.browser.newContext({ viewport: { width: 900, height: 900 }, locale, extraHTTPHeaders: { 'Accept-Language': locale } });
+    page = await context.newPage();
+    await page.goto(acceptUrl);
+    await shot(page, '7-accept-page-signed-in');
+    await page.goto(publicUrl);
+    await shot(page, '8-accept-page-public');
+  } catch (err) {
+    for (const stage of stages) for (const c of stage.browser.contexts()) for (const p of c.pages()) await p.screenshot({ path: path.join(dir, `failed-${written.length}.png`), fullPage: true }).catch(() => undefined);
+    throw err;
+  } finally {
+    for (const stage of stages) await stage.close();
+  }
+  return written;
+}
+
+/** The country picker's title for Germany in `locale` (what a person types or picks). */
+function countryTitle(locale: string): string {
+  return new Intl.DisplayNames([locale], { type: 'region' }).of('DE') ?? 'Germany';
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+async function main(): Promise<void> {
+  const root = path.resolve(process.argv[2] ?? 'screenshots');
+  for (const locale of LOCALES) {
+    const dir = path.join(root, locale);
+    await mkdir(dir, { recursive: true });
+    const files = await captureLocale(locale, dir);
+    for (const f of files) process.stdout.write(`${path.relative(process.cwd(), f)}\n`);
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`screenshots failed: ${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});
