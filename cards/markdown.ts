@@ -17,6 +17,9 @@ const INLINE_SPECIALS = /[\\`*_[\]<>~|]/g;
  */
 const DOMAIN_DOT = /(?<=[\p{L}\p{N}-])\.(?=[\p{L}\p{N}])/gu;
 
+/** The colon of a URL scheme (`https://`): escaped, a typed URL stays text. */
+const SCHEME_COLON = /:(?=\/\/)/g;
+
 /**
  * `value` (a company, person, domain or email typed by someone) made literal for a markdown
  * TextBlock: inline specials escaped, dots inside names escaped so nothing becomes a link, and a
@@ -24,7 +27,7 @@ const DOMAIN_DOT = /(?<=[\p{L}\p{N}-])\.(?=[\p{L}\p{N}])/gu;
  * Never use it for text that is not rendered as markdown (input values, mailto bodies, web pages).
  */
 export function markdownLiteral(value: string): string {
-  return escapeLeadingMarker(value.replace(INLINE_SPECIALS, '\\$&').replace(DOMAIN_DOT, '\\.'));
+  return escapeLeadingMarker(value.replace(INLINE_SPECIALS, '\\$&').replace(DOMAIN_DOT, '\\.').replace(SCHEME_COLON, '\\:'));
 }
 
 /** A line that CommonMark would start a block with: an ordered item ("21. ", "3) "), a bullet, a heading or a quote. */

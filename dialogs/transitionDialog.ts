@@ -356,11 +356,10 @@ export class TransitionDialog extends GuidedDialog {
     const count = NEXT_ITEM_IDS.filter((i) => record.nextItems[i]).length;
     await ctx.sendActivity(t(done ? 'next.markedDone' : 'next.reopened', { item: title, done: count, total: NEXT_ITEM_IDS.length }));
     const v = this.viewOf(ctx, record);
-    if (!currentStep(record)) {
-      return this.loop(step, { render: false, shown: await this.sendCurrent(ctx, v) });
-    }
+    // the list shows the change, also when it was the last item (a later Reopen updates it again)
     const cardId = ctx.activity.replyToId ?? shown?.activityId;
-    if (cardId && currentStep(record) === 'next') await this.updateCard(ctx, cardId, nextCard(v));
+    if (cardId) await this.updateCard(ctx, cardId, nextCard(v));
+    if (!currentStep(record)) await this.sendCurrent(ctx, v);
     return this.loop(step, { render: false, shown: { step: 'next', rev: record.revision, ...(cardId ? { activityId: cardId } : {}) } });
   }
 
