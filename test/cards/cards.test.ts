@@ -33,6 +33,7 @@ async function collectCards(): Promise<Array<Record<string, unknown>>> {
   await ga.click("It's approved");
   await ga.click("I've accepted the agreement");
   for (let i = 0; i < 7; i++) await ga.click('Mark done');
+  await ga.click('Reopen'); // the list card, updated in place, offers Mark done again
   const agent = new TestChat(under, { userId: 'agent', userName: 'Alan', conversationId: 'c2', tenantId: 'tenant-b' });
   await agent.say('continue');
   await agent.click('Both are current');

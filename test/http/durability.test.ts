@@ -115,7 +115,8 @@ describe('reliability', function () {
     const proc = await startProcess(dataDir);
     const url = `${proc.url}/api/messages`;
     let acknowledged = 0;
-    const posts = Array.from({ length: 80 }, (_, i) =>
+    // enough turns that the kill lands mid-way even on a fast machine (80 were sometimes all acknowledged first)
+    const posts = Array.from({ length: 200 }, (_, i) =>
       channel.post(url, activity(`kill-${i}`, confirmPrepared)).then(
         (r) => {
           acknowledged++;
@@ -130,7 +131,7 @@ describe('reliability', function () {
     const results = await Promise.all(posts);
     const ok = results.filter((r) => r.status >= 200 && r.status < 300);
     expect(ok.length).to.be.at.least(20);
-    expect(ok.length, 'some turns were cut off by the kill').to.be.below(80);
+    expect(ok.length, 'some turns were cut off by the kill').to.be.below(200);
 
     expect(await storeFilesParse(path.join(dataDir, 'store'))).to.be.greaterThan(0);
     const restarted = await startProcess(dataDir);
