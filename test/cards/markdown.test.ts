@@ -5,6 +5,7 @@
  * Rendered with markdown-it configured as Web Chat configures it (linkify and typographer on), so
  * the assertions are about what a partner sees, not only about backslashes.
  */
+import { textBlocksOf } from '../support/chat.js';
 import { createRequire } from 'node:module';
 import { expect } from 'chai';
 import { escapeLeadingMarker, markdownLiteral } from '../../cards/markdown.js';
@@ -113,7 +114,7 @@ describe('markdown guards (cards/markdown.ts)', () => {
   describe('buildCard escapes every single-line TextBlock', () => {
     it('a step card whose title starts with a number keeps the number', () => {
       const card = buildCard('step', { title: '2. Who you are', paragraphs: ['1. first\n2. second'], bullets: [], bulletsTitle: '', actionRows: [], facts: [], lines: [], footer: '', note: { title: '', text: '', style: 'default' }, actions: [] });
-      const texts = textBlocks(card);
+      const texts = textBlocksOf(card);
       expect(texts).to.include('2\\. Who you are');
       expect(texts, 'a multi-line paragraph is a list on purpose').to.include('1. first\n2. second');
     });
@@ -149,7 +150,7 @@ describe('markdown guards (cards/markdown.ts)', () => {
       ];
       for (const [name, build] of cards) {
         it(`${name} card: no TextBlock starts with an unescaped "n." or "n)"; single lines render without lists`, () => {
-          const texts = textBlocks(build(view()).content);
+          const texts = textBlocksOf(build(view()).content);
           expect(texts.length).to.be.greaterThan(8);
           const numbered = texts.filter((t) => /^\s*\d+\\[.)]/.test(t));
           expect(numbered.length, 'the step numbers are there, escaped').to.be.at.least(8);
@@ -162,7 +163,7 @@ describe('markdown guards (cards/markdown.ts)', () => {
 
       if (locale === 'de-DE') {
         it('status card: the German dates of the latest activity keep their day ("21. Nov. 2026")', () => {
-          const texts = textBlocks(statusCard(view()).content);
+          const texts = textBlocksOf(statusCard(view()).content);
           const recent = texts.filter((t) => t.includes(' · Ada · '));
           expect(recent.length).to.be.at.least(1);
           for (const line of recent) {
@@ -175,16 +176,3 @@ describe('markdown guards (cards/markdown.ts)', () => {
   }
 });
 
-/** The text of every TextBlock anywhere in a card (body, columns, containers, actions, show cards). */
-function textBlocks(node: unknown): string[] {
-  const out: string[] = [];
-  const walk = (n: unknown) => {
-    if (Array.isArray(n)) return n.forEach(walk);
-    if (!n || typeof n !== 'object') return;
-    const o = n as Record<string, unknown>;
-    if (o.type === 'TextBlock' && typeof o.text === 'string') out.push(o.text);
-    Object.values(o).forEach(walk);
-  };
-  walk(node);
-  return out;
-}

@@ -11,7 +11,7 @@ import { expect } from 'chai';
 import type { Activity } from 'botbuilder';
 import { loadConfig } from '../../src/config.js';
 import { startApp, type RunningApp } from '../../src/index.js';
-import { actionsOf, GOOD_DETAILS } from '../support/chat.js';
+import { actionsOf, GOOD_DETAILS, textBlocksOf } from '../support/chat.js';
 import { LoopbackChannel } from '../support/loopbackChannel.js';
 
 const START = new Date('2026-11-20T10:00:00Z'); // a Friday
@@ -30,19 +30,7 @@ function activity(user: string, locale: string, extra: Partial<Activity>): Parti
 
 /** All text of a card attachment's TextBlocks, joined. */
 function cardText(replies: Partial<Activity>[]): string {
-  const out: string[] = [];
-  const walk = (n: unknown) => {
-    if (Array.isArray(n)) return n.forEach(walk);
-    if (!n || typeof n !== 'object') return;
-    const o = n as Record<string, unknown>;
-    if (o.type === 'TextBlock' && typeof o.text === 'string') out.push(o.text);
-    Object.values(o).forEach(walk);
-  };
-  for (const r of replies) {
-    if (r.text) out.push(r.text);
-    for (const a of r.attachments ?? []) walk(a.content);
-  }
-  return out.join('\n');
+  return replies.flatMap((r) => [...(r.text ? [r.text] : []), ...(r.attachments ?? []).flatMap((a) => textBlocksOf(a.content))]).join('\n');
 }
 
 describe('proactive reminders (real app, loopback channel)', function () {

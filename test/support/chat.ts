@@ -186,6 +186,20 @@ export function actionsOf(replies: Partial<Activity>[]): FoundAction[] {
   return out;
 }
 
+/** The text of every TextBlock anywhere under `node` (a card, its columns, containers, show cards), in order. */
+export function textBlocksOf(node: unknown): string[] {
+  const out: string[] = [];
+  const walk = (n: unknown) => {
+    if (Array.isArray(n)) return n.forEach(walk);
+    if (!n || typeof n !== 'object') return;
+    const o = n as Record<string, unknown>;
+    if (o.type === 'TextBlock' && typeof o.text === 'string') out.push(o.text);
+    Object.values(o).forEach(walk);
+  };
+  walk(node);
+  return out;
+}
+
 /** Flattens an activity into readable text: its text and every string in its cards. */
 export function describe(activity: Partial<Activity>): string {
   const parts: string[] = [];
