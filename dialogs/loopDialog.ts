@@ -1,10 +1,19 @@
-import { Dialog, WaterfallDialog, type DialogContext, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
-import { GuidedDialog } from './guidedDialog.js';
-import type { CommandId } from './recognizer.js';
-import { REROUTE, parseSubmit, type Submit } from './submits.js';
-import { turnInfo } from './turnInfo.js';
+/**
+ * The one loop engine every journey runs on: a two-step waterfall that replaces itself after each
+ * answer. `show` renders the journey's current stage and waits; `answer` reads the reply in this
+ * order: a word that works at any prompt (`help`, `status`, `back`, `cancel`, `start over`,
+ * `plan`; `menu` is caught by the main dialog), a malformed card submit (refused, nothing changed),
+ * a welcome-card button, a card of another journey or another journey's words (handed back to the
+ * main dialog, which starts that journey), this journey's verbs (its handler map), typed text.
+ */
+import { MessageFactory, type Activity, type Attachment, type TurnContext } from 'botbuilder';
+import { ComponentDialog, Dialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { dispatch, type HandlerMap, type JourneyId, type JourneyRouter, type MenuEntry, type VerbPayload } from './journey.js';
+import { commandOf, type CommandId } from './recognizer.js';
+import { REROUTE } from './submitFields.js';
+import { turnInfo, type TurnInfo } from './turnInfo.js';
 
-/** What every looping journey's options carry besides its own. */
+/** What every journey's loop options carry besides its own. */
 export interface LoopOptions {
   /** Send the stage's card when the loop (re)starts (default true). */
   render?: boolean;
@@ -12,17 +21,115 @@ export interface LoopOptions {
   handleCurrentActivity?: boolean;
 }
 
+/** A word that works at any prompt, handled by a journey (`menu` never reaches a journey). */
+export type LoopCommand = Exclude<CommandId, 'menu'>;
+
 /**
- * A journey as one two-step waterfall that replaces itself after every answer: `show` renders the
- * current stage (unless `render: false`) and waits; `answer` reads the reply. A malformed card
- * submit is refused politely with nothing changed; a valid one goes to {@link onSubmit}, typed text
- * to {@link onText}. The options (the stage and what it needs) live in the waterfall's values, so
- * a step can read them with {@link optionsOf} and change them with {@link setOptions}.
+ * Handlers for the words that work at any prompt; a journey overrides the ones it answers its own
+ * way. A handler that answers and keeps the journey where it was returns `turn.stay()`.
  */
-export abstract class LoopDialog<O extends LoopOptions> extends GuidedDialog {
+export type CommandMap<O extends LoopOptions> = Partial<Record<LoopCommand, (turn: JourneyTurn<O>) => Promise<DialogTurnResult>>>;
+
+/**
+ * One turn of a journey's loop, handed to its handlers: the turn's facts (tenant, user, translator,
+ * clock), the loop's options, and the ways a handler ends the turn.
+ */
+export class JourneyTurn<O extends LoopOptions> {
+  constructor(
+    /** The waterfall step this turn runs in (the loop engine's; handlers rarely need it). */
+    readonly waterfall: WaterfallStepContext,
+    private readonly loopId: string,
+  ) {}
+
+  get context(): TurnContext {
+    return this.waterfall.context;
+  }
+
+  get activity(): Activity {
+    return this.waterfall.context.activity;
+  }
+
+  /** Tenant, user, translator, clock and channel of the turn (resolved once by the bot). */
+  get info(): TurnInfo {
+    return turnInfo(this.waterfall.context);
+  }
+
+  get t(): TurnInfo['t'] {
+    return this.info.t;
+  }
+
+  get actor(): TurnInfo['actor'] {
+    return this.info.actor;
+  }
+
+  get now(): Date {
+    return this.info.now;
+  }
+
+  /**
+   * The partner tenant. Journeys only run for a turn with a tenant (the bot refuses others first).
+   * @throws Error when there is none (a wiring bug, not user input).
+   */
+  get tenantId(): string {
+    const id = this.info.tenantId;
+    if (!id) throw new Error('a journey ran without a tenant');
+    return id;
+  }
+
+  /** The options of the running loop (what the next answer is read against). */
+  get options(): O {
+    return ((this.waterfall.values as { options?: O }).options ?? {}) as O;
+  }
+
+  set options(options: O) {
+    (this.waterfall.values as { options?: O }).options = options;
+  }
+
+  /** Sends a line of text. */
+  async say(text: string): Promise<void> {
+    await this.waterfall.context.sendActivity(text);
+  }
+
+  /** Sends a card; returns the id the channel gave the activity, if any. */
+  async send(card: Attachment): Promise<string | undefined> {
+    return (await this.waterfall.context.sendActivity(MessageFactory.attachment(card)))?.id;
+  }
+
+  /** Restarts the loop with `options` (renders the stage unless `render: false`). */
+  loop(options: O): Promise<DialogTurnResult> {
+    return this.waterfall.replaceDialog(this.loopId, options);
+  }
+
+  /** Waits for the next answer at the same stage, without sending the stage's card again; `patch` changes options. */
+  stay(patch: Partial<O> = {}): Promise<DialogTurnResult> {
+    return this.loop({ ...this.options, ...patch, render: false });
+  }
+
+  /** Leaves the journey (its progress is in the tenant's records). */
+  end(): Promise<DialogTurnResult> {
+    return this.waterfall.endDialog();
+  }
+
+  /** Leaves the journey and asks the main dialog to route this same activity afresh. */
+  reroute(): Promise<DialogTurnResult> {
+    return this.waterfall.endDialog(REROUTE);
+  }
+}
+
+/**
+ * Base of every looping journey.
+ * @typeParam O the loop's options (stage and what it needs).
+ * @typeParam S the journey's slice of the submit union (its verbs).
+ */
+export abstract class LoopDialog<O extends LoopOptions, S extends VerbPayload> extends ComponentDialog {
   private readonly loopId: string;
 
-  constructor(id: string) {
+  constructor(
+    id: string,
+    private readonly journeyId: JourneyId,
+    private readonly menu: readonly MenuEntry<O>[],
+    protected readonly router: JourneyRouter,
+  ) {
     super(id);
     this.loopId = `${id}.loop`;
     this.addDialog(new WaterfallDialog(this.loopId, [this.show.bind(this), this.answer.bind(this)]));
@@ -32,100 +139,92 @@ export abstract class LoopDialog<O extends LoopOptions> extends GuidedDialog {
   /** Locale key of this journey's help text (the `help` command). */
   protected abstract readonly helpKey: string;
 
-  /** The journey's home stage: where `status`, `back` and `start over` go. */
+  /** One handler per verb of the journey's submit slice. */
+  protected abstract readonly handlers: HandlerMap<S, JourneyTurn<O>>;
+
+  /** The journey's home stage: where `status`, `back` and `start over` go unless overridden. */
   protected abstract home(): O;
 
-  /**
-   * Where the welcome card's `menu.open` button for `journey` leads in this journey, or undefined
-   * when the journey is another one (the turn is then handed back to the main dialog).
-   */
-  protected abstract openJourney(journey: Extract<Submit, { verb: 'menu.open' }>['journey']): O | undefined;
+  /** Sends the stage's card(s). May change the options (`turn.options = ...`). */
+  protected abstract render(turn: JourneyTurn<O>, options: O): Promise<void>;
 
-  /**
-   * The words that work at any prompt, for a looping journey: `help` (this journey's help, then the
-   * command list), `plan` (the checklist's plan: handed to the main dialog), `status` / `back` /
-   * `start over` (the home stage), `cancel` (leave; everything is saved in tenant records).
-   */
-  protected override async onCommand(dc: DialogContext, command: Exclude<CommandId, 'menu'>): Promise<DialogTurnResult | undefined> {
-    const ctx = dc.context;
-    const { t } = turnInfo(ctx);
-    switch (command) {
-      case 'help':
-        await ctx.sendActivity(t(this.helpKey));
-        await ctx.sendActivity(t('help.commands'));
-        return Dialog.EndOfTurn;
-      case 'plan':
-        await dc.cancelAllDialogs();
-        return dc.endDialog(REROUTE);
-      case 'status':
-      case 'back':
-      case 'startOver':
-        return dc.replaceDialog(this.loopId, this.home());
-      case 'cancel':
-        await ctx.sendActivity(t('cancel.done'));
-        return dc.cancelAllDialogs();
-    }
-  }
+  /** Handles typed text that no other journey claimed. */
+  protected abstract onText(turn: JourneyTurn<O>, text: string): Promise<DialogTurnResult>;
 
-  /** Fills in defaults the stage needs (e.g. which stage); `answering` is true when the current activity is the answer. */
+  /** Fills in defaults the stage needs; `answering` is true when the current activity is the answer. */
   protected normalize(options: O, _answering: boolean): O {
     return options;
   }
 
-  /** Sends the stage's card(s). May change the options with {@link setOptions}. */
-  protected abstract render(step: WaterfallStepContext, options: O): Promise<void>;
-
-  /** Handles a valid card submit (other than `menu.open`, see {@link openJourney}). */
-  protected abstract onSubmit(step: WaterfallStepContext, submit: Submit, options: O): Promise<DialogTurnResult>;
-
-  /** Handles typed text. */
-  protected abstract onText(step: WaterfallStepContext, text: string, options: O): Promise<DialogTurnResult>;
-
-  /** Restarts the loop with `options` (renders the stage unless `render: false`). */
-  protected loop(step: WaterfallStepContext, options: O): Promise<DialogTurnResult> {
-    return step.replaceDialog(this.loopId, options);
+  /**
+   * The words that work at any prompt. Defaults: `help` (this journey's help, then the command
+   * list), `plan` (the checklist's: handed to the main dialog), `status` / `back` / `start over`
+   * (the home stage), `cancel` (leave; everything is saved in tenant records). A journey overrides
+   * entries by returning them from here.
+   */
+  protected commands(): CommandMap<O> {
+    return {};
   }
 
-  /** Restarts the loop from outside a waterfall step (commands). */
-  protected get loopDialogId(): string {
-    return this.loopId;
+  private defaultCommands(): Required<CommandMap<O>> {
+    const home = (turn: JourneyTurn<O>) => turn.loop(this.home());
+    return {
+      help: async (turn) => {
+        await turn.say(turn.t(this.helpKey));
+        await turn.say(turn.t('help.commands'));
+        return turn.stay();
+      },
+      plan: async (turn) => {
+        await turn.waterfall.cancelAllDialogs();
+        return turn.reroute();
+      },
+      status: home,
+      back: home,
+      startOver: home,
+      cancel: async (turn) => {
+        await turn.say(turn.t('cancel.done'));
+        return turn.waterfall.cancelAllDialogs();
+      },
+    };
   }
 
-  /** The options of the running loop. */
-  protected optionsOf(step: WaterfallStepContext): O {
-    return ((step.values as { options?: O }).options ?? {}) as O;
-  }
-
-  /** Replaces the options of the running loop (what the next answer is read against). */
-  protected setOptions(step: WaterfallStepContext, options: O): void {
-    (step.values as { options?: O }).options = options;
+  private turnOf(step: WaterfallStepContext): JourneyTurn<O> {
+    return new JourneyTurn<O>(step, this.loopId);
   }
 
   private async show(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const turn = this.turnOf(step);
     const given = { ...((step.options ?? {}) as O) };
     if (given.handleCurrentActivity) {
-      this.setOptions(step, this.normalize({ ...given, handleCurrentActivity: false }, true));
+      turn.options = this.normalize({ ...given, handleCurrentActivity: false }, true);
       return step.next();
     }
     const { render, ...kept } = this.normalize(given, false);
-    this.setOptions(step, kept as O);
-    if (render !== false) await this.render(step, kept as O);
+    turn.options = kept as O;
+    if (render !== false) await this.render(turn, kept as O);
     return Dialog.EndOfTurn;
   }
 
   private async answer(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const ctx = step.context;
-    const o = this.optionsOf(step);
-    const parsed = parseSubmit(ctx.activity.value);
+    const turn = this.turnOf(step);
+    const { activity } = turn;
+    const command = commandOf(turn.t, activity);
+    if (command && command !== 'menu') return (this.commands()[command] ?? this.defaultCommands()[command])(turn);
+    const parsed = this.router.parse(activity.value);
     if (parsed && !parsed.ok) {
-      await ctx.sendActivity(turnInfo(ctx).t('errors.badSubmit'));
-      return this.loop(step, { ...o, render: false });
+      await turn.say(turn.t('errors.badSubmit'));
+      return turn.stay();
     }
-    if (parsed?.ok && parsed.submit.verb === 'menu.open') {
-      const opened = this.openJourney(parsed.submit.journey);
-      return opened ? this.loop(step, opened) : step.endDialog(REROUTE);
+    if (parsed?.ok) {
+      const { submit } = parsed;
+      if (submit.verb === 'menu.open') {
+        const opened = this.menu.find((m) => m.id === (submit as { journey?: string }).journey);
+        return opened ? turn.loop(opened.options) : turn.reroute();
+      }
+      if (!this.router.owns(this.journeyId, submit.verb)) return turn.reroute();
+      return dispatch(this.handlers, turn, submit as S);
     }
-    if (parsed?.ok) return this.onSubmit(step, parsed.submit, o);
-    return this.onText(step, ctx.activity.text ?? '', o);
+    if (this.router.claimedElsewhere(this.journeyId, turn.t, activity)) return turn.reroute();
+    return this.onText(turn, activity.text ?? '');
   }
 }

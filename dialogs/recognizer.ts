@@ -1,14 +1,14 @@
-import { findCountryInText } from '../src/domain/countries.js';
-import { findTokenInText } from '../src/domain/invitationToken.js';
-import { PROVIDER_SERVICES, type Priority } from '../src/domain/providers.js';
+/**
+ * Reading typed words: the phrases of a locale key (`commands.*`, `keywords.*`) matched whole or
+ * found as words, and the commands that work at any prompt. Each journey's own trigger words live
+ * in its folder (`dialogs/<journey>/triggers.ts`).
+ */
+import type { Activity } from 'botbuilder';
 import type { Translator } from '../src/i18n/index.js';
+import { COMMAND_IDS, type CommandId } from './commands.js';
+import { commandSubmit } from './submitFields.js';
 
-/** Words understood at any prompt (locale key `commands.<id>` lists the phrases). */
-export const COMMAND_IDS = ['help', 'menu', 'status', 'back', 'cancel', 'startOver', 'plan'] as const;
-export type CommandId = (typeof COMMAND_IDS)[number];
-
-/** Words that start or steer the transition journey. */
-export type IntentId = 'continue' | 'approved';
+export { COMMAND_IDS, type CommandId } from './commands.js';
 
 /** Lower-cases, trims, folds curly apostrophes and drops trailing punctuation: "It’s approved!" -> "it's approved". */
 export function normalize(text: string | undefined): string {
@@ -28,58 +28,26 @@ export function matches(t: Translator, key: string, text: string | undefined): b
   return t.list(key).some((phrase) => normalize(phrase) === n);
 }
 
-/** The command the whole text asks for, if any ("help", "start over", ...). */
-export function recognizeCommand(t: Translator, text: string | undefined): CommandId | undefined {
-  return COMMAND_IDS.find((id) => matches(t, `commands.${id}`, text));
-}
-
-/** The journey intent the text asks for, if any ("continue", "approved"). */
-export function recognizeIntent(t: Translator, text: string | undefined): IntentId | undefined {
-  if (matches(t, 'commands.approved', text)) return 'approved';
-  if (matches(t, 'commands.continue', text)) return 'continue';
-  return undefined;
-}
-
 /** True when one of the phrases under locale key `key` occurs in `text` as whole words. */
 export function mentions(t: Translator, key: string, text: string | undefined): boolean {
   const n = ` ${normalize(text).replace(/[^\p{L}\p{N}' ]+/gu, ' ')} `;
   return t.list(key).some((phrase) => n.includes(` ${normalize(phrase)} `));
 }
 
-/** A provider search typed as a sentence: "providers in Germany with financing". */
-export interface ProviderQueryText {
-  country?: string;
-  priorities: Priority[];
+/** The command the whole text asks for, if any ("help", "start over", ...). */
+export function recognizeCommand(t: Translator, text: string | undefined): CommandId | undefined {
+  return COMMAND_IDS.find((id) => matches(t, `commands.${id}`, text));
 }
 
 /**
- * Reads a typed provider search: it must mention a provider word (`keywords.providerWords`); the
- * country/region is found by name in any of the four languages (see findCountryInText), and
- * priorities by the words under `keywords.<service>`. Undefined when the text is not about providers.
+ * The command this activity asks for, typed or from a card button (`{ verb: 'command', command }`).
+ * Any other card submit asks for none.
  */
-export function recognizeProviderQuery(t: Translator, text: string | undefined): ProviderQueryText | undefined {
-  if (!text || !mentions(t, 'keywords.providerWords', text)) return undefined;
-  const country = findCountryInText(text);
-  const priorities = PROVIDER_SERVICES.filter((s) => mentions(t, `keywords.${s}`, text));
-  return { ...(country ? { country } : {}), priorities };
-}
-
-/**
- * True when typed text asks for the invitations journey: an invitation link or token, or the words
- * under `commands.invitations` / `commands.haveInvitation`. Other journeys hand such text back to
- * the main dialog.
- */
-export function asksForInvitations(t: Translator, text: string | undefined): boolean {
-  return findTokenInText(text) !== undefined || matches(t, 'commands.invitations', text) || matches(t, 'commands.haveInvitation', text);
-}
-
-/** True when typed text looks like CSV (a header line and at least one more line with a separator). */
-export function looksLikeCsv(text: string | undefined): boolean {
-  const lines = (text ?? '').trim().split(/\r?\n/);
-  return lines.length >= 2 && /[,;]/.test(lines[0]!) && /[,;]/.test(lines[1]!);
-}
-
-/** True when typed text asks for the customer classification journey: pasted CSV, or the words under `commands.customers`, add, import, export. */
-export function asksForCustomers(t: Translator, text: string | undefined): boolean {
-  return looksLikeCsv(text) || ['commands.customers', 'commands.addCustomer', 'commands.importCustomers', 'commands.exportCustomers'].some((key) => matches(t, key, text));
+export function commandOf(t: Translator, activity: Partial<Activity>): CommandId | undefined {
+  const value: unknown = activity.value;
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    const parsed = commandSubmit.safeParse(value);
+    return parsed.success ? parsed.data.command : undefined;
+  }
+  return recognizeCommand(t, activity.text);
 }

@@ -19,7 +19,8 @@ import {
 } from 'botbuilder';
 import type { Server } from 'restify';
 import { MainDialog } from '../dialogs/mainDialog.js';
-import { reminderMessageCard } from '../dialogs/reminderViews.js';
+import { reminderMessageCard } from '../dialogs/reminders/views.js';
+import { interimChecklist, interimProviders } from '../dialogs/interimServices.js';
 import { AssistantBot } from './bot/assistantBot.js';
 import { TurnGate } from './bot/turnGate.js';
 import type { AppConfig } from './config.js';
@@ -106,7 +107,8 @@ export async function startApp(config: AppConfig, overrides: AppOverrides = {}):
       });
     },
   });
-  const mainDialog = new MainDialog(journeys, directory, providerChoices, invitations, customers, reminders);
+  const checklist = interimChecklist(journeys, invitations, overrides.clock);
+  const mainDialog = new MainDialog({ checklist, providers: interimProviders(directory, providerChoices, journeys, overrides.clock), invitations, customers, reminders });
   const bot = new AssistantBot({
     conversationState,
     privateConversationState,

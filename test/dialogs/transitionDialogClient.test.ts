@@ -1,7 +1,11 @@
 import { expect } from 'chai';
 import { MemoryStorage, type Activity, type Middleware } from 'botbuilder';
 import { DialogTestClient } from 'botbuilder-testing';
-import { TransitionDialog } from '../../dialogs/transitionDialog.js';
+import { ChecklistDialog } from '../../dialogs/checklist/dialog.js';
+import { checklistJourney } from '../../dialogs/checklist/index.js';
+import { interimChecklist } from '../../dialogs/interimServices.js';
+import { router } from '../../dialogs/registry.js';
+import { InvitationService } from '../../src/invitations/invitationService.js';
 import { setTurnInfo } from '../../dialogs/turnInfo.js';
 import { translator } from '../../src/i18n/index.js';
 import { TransitionRepository } from '../../src/store/transitionRepository.js';
@@ -17,12 +21,14 @@ function turnInfoMiddleware(tenantId: string, now: Date): Middleware {
   };
 }
 
-describe('TransitionDialog alone (botbuilder-testing DialogTestClient)', () => {
+describe('ChecklistDialog alone (botbuilder-testing DialogTestClient)', () => {
   const now = new Date('2026-11-20T09:00:00Z');
 
   function client() {
-    const journeys = new TransitionRepository(new MemoryStorage(), () => now);
-    const dialog = new TransitionDialog(journeys);
+    const storage = new MemoryStorage();
+    const journeys = new TransitionRepository(storage, () => now);
+    const invitations = new InvitationService({ storage, journeys, secret: Buffer.alloc(32, 7), publicBaseUrl: () => 'https://assistant.test', clock: () => now });
+    const dialog = new ChecklistDialog(interimChecklist(journeys, invitations, () => now), checklistJourney.menu, router);
     return { journeys, client: new DialogTestClient('test', dialog, {}, [turnInfoMiddleware('tenant-x', now)]) };
   }
 

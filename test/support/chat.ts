@@ -4,6 +4,7 @@
  */
 import { ActivityTypes, ConversationState, MemoryStorage, PrivateConversationState, TestAdapter, UserState, type Activity, type Storage } from 'botbuilder';
 import { MainDialog } from '../../dialogs/mainDialog.js';
+import { interimChecklist, interimProviders } from '../../dialogs/interimServices.js';
 import { AssistantBot } from '../../src/bot/assistantBot.js';
 import { TurnGate } from '../../src/bot/turnGate.js';
 import { createLogger } from '../../src/logger.js';
@@ -44,7 +45,12 @@ export function createBot(storage: Storage = new MemoryStorage(), start = new Da
     conversationState: new ConversationState(storage),
     privateConversationState: new PrivateConversationState(storage),
     userState: new UserState(storage),
-    mainDialog: new MainDialog(journeys, directory, providerChoices, invitations, customers),
+    mainDialog: new MainDialog({
+      checklist: interimChecklist(journeys, invitations, () => clock.now),
+      providers: interimProviders(directory, providerChoices, journeys, () => clock.now),
+      invitations,
+      customers,
+    }),
     logger: createLogger('silent'),
     webChatTenantId: 'webchat-tenant',
     // dialog tests click fast; the rate limit has its own tests (test/bot/turnGate, test/http/durability)

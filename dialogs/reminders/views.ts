@@ -3,10 +3,10 @@
  * in the language of the person who planned it) and the list with Cancel / Turn back on buttons.
  */
 import type { Attachment } from 'botbuilder';
-import { PENDING_REMINDER_DAYS } from '../src/domain/invitations.js';
-import { listReminders, type Reminder, type ReminderRecord } from '../src/domain/reminders.js';
-import type { Translator } from '../src/i18n/index.js';
-import { chunk, infoCard, submit, type Action, type SubmitAction } from './cardKit.js';
+import { PENDING_REMINDER_DAYS } from '../../src/domain/invitations.js';
+import { listReminders, type Reminder, type ReminderRecord } from '../../src/domain/reminders.js';
+import type { Translator } from '../../src/i18n/index.js';
+import { chunk, infoCard, submit, type Action, type SubmitAction } from '../cardKit.js';
 
 /** The reminder's main button: where the partner acts on it. */
 function actOn(t: Translator, reminder: Reminder): SubmitAction {

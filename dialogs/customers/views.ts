@@ -4,9 +4,9 @@
  * the add and import forms, the import report and the identifying question. Pure presentation;
  * every word from the locale file (`customers.*`).
  */
-import { markdownLiteral } from '../cards/markdown.js';
+import { markdownLiteral } from '../../cards/markdown.js';
 import type { Attachment } from 'botbuilder';
-import { renderCard } from '../cards/render.js';
+import { renderCard } from '../../cards/render.js';
 import {
   CLASS_RULES,
   CUSTOMER_CLASSES,
@@ -17,12 +17,12 @@ import {
   type CustomerFieldError,
   type CsvRowError,
   type CustomerRecord,
-} from '../src/domain/customers.js';
-import type { Invitation } from '../src/domain/invitations.js';
-import type { PartnerLink } from '../src/domain/relationships.js';
-import type { Translator } from '../src/i18n/index.js';
-import type { ImportReport } from '../src/customers/customerService.js';
-import { entryCard, infoCard, link, submit, type Action, type SubmitAction } from './cardKit.js';
+} from '../../src/domain/customers.js';
+import type { Invitation } from '../../src/domain/invitations.js';
+import type { PartnerLink } from '../../src/domain/relationships.js';
+import type { Translator } from '../../src/i18n/index.js';
+import type { ImportReport } from '../../src/customers/customerService.js';
+import { entryCard, infoCard, link, submit, type Action, type SubmitAction } from '../cardKit.js';
 
 /** Customers one list card shows. */
 export const PAGE_SIZE = 8;

@@ -5,7 +5,7 @@
  * provider's follow-ups. Pure presentation; every word from the locale file (`invitations.*`).
  */
 import type { Attachment } from 'botbuilder';
-import { markdownLiteral } from '../cards/markdown.js';
+import { markdownLiteral } from '../../cards/markdown.js';
 import {
   INVITATION_STATES,
   PENDING_REMINDER_DAYS,
@@ -19,11 +19,11 @@ import {
   type InvitationPurpose,
   type InvitationRecord,
   type InvitationState,
-} from '../src/domain/invitations.js';
-import { ORGANIZATION_SIDES, type FollowUpType, type Organization, type PartnerLink, type RelationshipFieldError, type RelationshipsRecord } from '../src/domain/relationships.js';
-import { PARTNER_ROLES, ROLES_FOR_ACTION, type PartnerRole, type RoleAction } from '../src/domain/roles.js';
-import type { Translator } from '../src/i18n/index.js';
-import { chunk, command, entryCard, infoCard, link, submit, type Action, type EntryField, type SubmitAction } from './cardKit.js';
+} from '../../src/domain/invitations.js';
+import { ORGANIZATION_SIDES, type FollowUpType, type Organization, type PartnerLink, type RelationshipFieldError, type RelationshipsRecord } from '../../src/domain/relationships.js';
+import { PARTNER_ROLES, ROLES_FOR_ACTION, type PartnerRole, type RoleAction } from '../../src/domain/roles.js';
+import type { Translator } from '../../src/i18n/index.js';
+import { chunk, command, entryCard, infoCard, link, submit, type Action, type EntryField, type SubmitAction } from '../cardKit.js';
 
 /** Most invitations one list card shows (newest first); the rest are counted. */
 export const LIST_SHOWN = 8;

@@ -4,13 +4,13 @@
  * listing view. Pure presentation; every word from the locale file.
  */
 import type { Attachment } from 'botbuilder';
-import { renderCard } from '../cards/render.js';
-import { countryName, countryOptions } from '../src/domain/countries.js';
-import { SHORTLIST_LIMIT, type ProviderChoiceRecord } from '../src/domain/providerChoice.js';
-import { PRIORITIES, PROVIDER_SERVICES, type Priority, type Provider, type RankReason, type RankedProvider } from '../src/domain/providers.js';
-import type { Translator } from '../src/i18n/index.js';
-import { OFFICIAL_PROVIDER_LIST_URL } from './transitionViews.js';
-import { choiceFormCard, infoCard, link, submit, type Action } from './cardKit.js';
+import { renderCard } from '../../cards/render.js';
+import { countryName, countryOptions } from '../../src/domain/countries.js';
+import { SHORTLIST_LIMIT, type ProviderChoiceRecord } from '../../src/domain/providerChoice.js';
+import { PRIORITIES, PROVIDER_SERVICES, type Priority, type Provider, type RankReason, type RankedProvider } from '../../src/domain/providers.js';
+import type { Translator } from '../../src/i18n/index.js';
+import { OFFICIAL_PROVIDER_LIST_URL } from '../checklist/views.js';
+import { choiceFormCard, infoCard, link, submit, type Action } from '../cardKit.js';
 
 /** Name of an ISO 639-1 language in the user's locale ("de" -> "German"). */
 export function languageName(t: Translator, code: string): string {

@@ -3,13 +3,13 @@
  * presentation: no storage, no turn; every word comes from the locale file through `t`.
  */
 import type { Attachment } from 'botbuilder';
-import { markdownLiteral } from '../cards/markdown.js';
-import { renderCard, type ProgressHeaderData } from '../cards/render.js';
-import { swatchUrl } from '../cards/swatches.js';
-import { daysUntil } from '../src/domain/businessDays.js';
-import { countryName, countryOptions } from '../src/domain/countries.js';
-import type { EnrollmentDetails, FieldError } from '../src/domain/enrollmentDetails.js';
-import { PARTNER_ROLES } from '../src/domain/roles.js';
+import { markdownLiteral } from '../../cards/markdown.js';
+import { renderCard, type ProgressHeaderData } from '../../cards/render.js';
+import { swatchUrl } from '../../cards/swatches.js';
+import { daysUntil } from '../../src/domain/businessDays.js';
+import { countryName, countryOptions } from '../../src/domain/countries.js';
+import type { EnrollmentDetails, FieldError } from '../../src/domain/enrollmentDetails.js';
+import { PARTNER_ROLES } from '../../src/domain/roles.js';
 import {
   GLOBAL_ADMIN_STEPS,
   STEP_IDS,
@@ -19,9 +19,9 @@ import {
   type NextItemId,
   type StepId,
   type TransitionRecord,
-} from '../src/domain/transition.js';
-import type { Translator } from '../src/i18n/index.js';
-import { chunk, command, infoCard, submit, type StepCardData } from './cardKit.js';
+} from '../../src/domain/transition.js';
+import type { Translator } from '../../src/i18n/index.js';
+import { chunk, command, infoCard, submit, type StepCardData } from '../cardKit.js';
 
 /** Microsoft's official list of indirect providers (transition seed, "Find an indirect provider"). */
 export const OFFICIAL_PROVIDER_LIST_URL = 'https://partnercenter.microsoft.com/partner/find-a-provider';

@@ -1,0 +1,123 @@
+/**
+ * What the invitations journey's handlers share: its loop options, the services it calls, and the
+ * questions that put an answer on hold (the organization, the user's role) plus the refusal of a
+ * change the service did not allow.
+ */
+import type { DialogTurnResult } from 'botbuilder-dialogs';
+import type { Invitation } from '../../src/domain/invitations.js';
+import type { RelationshipsRecord } from '../../src/domain/relationships.js';
+import { mayDo, type RoleAction } from '../../src/domain/roles.js';
+import { globalAdminNames } from '../../src/domain/transition.js';
+import { draftBody, draftSubject, mailtoUrl } from '../../src/invitations/emailDraft.js';
+import type { InvitationService, ServiceError } from '../../src/invitations/invitationService.js';
+import type { JourneyTurn, LoopOptions } from '../loopDialog.js';
+import type { ChecklistOperations } from '../services.js';
+import type { InvitationSubmit } from './submits.js';
+import { draftCard, listCard, organizationCard, roleQuestionCard, roleRefusalCard, stateName } from './views.js';
+
+/** Where the journey stands and what it resumes after a question (organization or role) is answered. */
+export interface InvitationOptions extends LoopOptions {
+  /** `hub` (default), `paste` (waiting for a pasted link), `review` (a partnership request, `token`). */
+  stage?: 'hub' | 'paste' | 'review';
+  token?: string;
+  /** A card answer put on hold while the organization or role question is asked; replayed after. */
+  pending?: InvitationSubmit;
+  /** The action a role question or refusal was about. */
+  roleAction?: RoleAction;
+}
+
+/** One turn of the invitations journey. */
+export type Turn = JourneyTurn<InvitationOptions>;
+
+/** The services the invitations journey calls. */
+export interface InvitationKit {
+  service: InvitationService;
+  checklist: ChecklistOperations;
+}
+
+/** The tenant's relationships when its organization is known; else asks for it and keeps `submit` pending. */
+export async function requireOrganization(kit: InvitationKit, turn: Turn, submit: InvitationSubmit): Promise<RelationshipsRecord | undefined> {
+  const rel = await kit.service.relationships.get(turn.tenantId);
+  if (rel.organization) return rel;
+  await turn.send(organizationCard(turn.t, {}));
+  turn.options = { ...turn.options, pending: submit };
+  return undefined;
+}
+
+/** True when the user's declared role may do `action`; else asks for the role (keeping `submit` pending) or refuses. */
+export async function requireRole(kit: InvitationKit, turn: Turn, action: RoleAction, submit: InvitationSubmit): Promise<boolean> {
+  const checklist = await kit.checklist.get(turn.tenantId);
+  const role = checklist.people[turn.actor.id]?.role;
+  if (mayDo(role, action)) return true;
+  if (!role || role === 'notSure') {
+    await turn.send(roleQuestionCard(turn.t, action));
+    turn.options = { ...turn.options, pending: submit, roleAction: action };
+    return false;
+  }
+  await turn.send(roleRefusalCard(turn.t, action, role, globalAdminNames(checklist)));
+  turn.options = { ...turn.options, roleAction: action };
+  return false;
+}
+
+/** Shows an invitation's email draft (subject, body, link, mailto and copy page); `typedBody` keeps what the user typed. */
+export async function sendDraft(kit: InvitationKit, turn: Turn, inv: Invitation, errors: string[] = [], typedBody?: string): Promise<void> {
+  const { t, actor } = turn;
+  const link = kit.service.linkFor(inv);
+  const subject = draftSubject(t, inv);
+  const body = draftBody(t, inv, link, actor.name);
+  const view = { invitation: inv, link, subject, body: typedBody ?? body, mailto: mailtoUrl(inv.to.email, subject, body), copyPage: kit.service.draftPageUrl(inv) };
+  await turn.send(draftCard(t, view, errors));
+}
+
+/** Says the invitation asked for is not there (revoked and removed, or another tenant's). */
+export async function notFound(turn: Turn): Promise<DialogTurnResult> {
+  await turn.say(turn.t('invitations.refused.notFound'));
+  return turn.stay();
+}
+
+/**
+ * Explains a change the service refused; a missing role or organization asks for it and keeps
+ * `pending` (the answer; else the one already on hold) to replay once it is given.
+ */
+export async function refused(kit: InvitationKit, turn: Turn, e: ServiceError, pending?: InvitationSubmit): Promise<DialogTurnResult> {
+  const { t } = turn;
+  const { pending: held, ...rest } = turn.options;
+  const answer = pending ?? held;
+  const keep = answer ? { pending: answer } : {};
+  const stay = (patch: InvitationOptions = {}) => turn.loop({ ...rest, ...patch, render: false });
+  switch (e.code) {
+    case 'roleRequired':
+      if (!e.role || e.role === 'notSure') {
+        await turn.send(roleQuestionCard(t, e.action));
+        return stay({ ...keep, roleAction: e.action });
+      }
+      await turn.send(roleRefusalCard(t, e.action, e.role, e.globalAdmins));
+      return stay({ roleAction: e.action });
+    case 'organizationRequired':
+      await turn.send(organizationCard(t, {}));
+      return stay(keep);
+    case 'stale':
+      await turn.say(t('invitations.stale'));
+      await turn.send(listCard(t, await kit.service.invitations.get(turn.tenantId), turn.now, 'all'));
+      return stay();
+    case 'link':
+      await turn.say(t(`invitations.link.${e.problem}`, { from: e.invitation?.from.name ?? '' }));
+      return stay({ stage: 'hub' });
+    case 'notAllowedInState':
+      await turn.say(t('invitations.notPending', { state: stateName(t, e.state) }));
+      return stay();
+    case 'wrongSide':
+      await turn.say(t(`invitations.refused.wrongSide.${e.side}`));
+      return stay();
+    case 'ownInvitation':
+    case 'wrongKind':
+    case 'notFound':
+    case 'providerRequired':
+    case 'unknownReseller':
+      await turn.say(t(`invitations.refused.${e.code}`));
+      return stay();
+    default:
+      await turn.say(t('invitations.nothingChanged'));
+      return stay();
+  }
+}
