@@ -188,16 +188,16 @@ export abstract class LoopDialog<O extends LoopOptions, S extends VerbPayload> e
     };
   }
 
-  private turnOf(step: WaterfallStepContext): JourneyTurn<O> {
-    return new JourneyTurn<O>(step, this.loopId);
+  private turnOf(waterfall: WaterfallStepContext): JourneyTurn<O> {
+    return new JourneyTurn<O>(waterfall, this.loopId);
   }
 
-  private async show(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const turn = this.turnOf(step);
-    const given = { ...((step.options ?? {}) as O) };
+  private async show(waterfall: WaterfallStepContext): Promise<DialogTurnResult> {
+    const turn = this.turnOf(waterfall);
+    const given = { ...((waterfall.options ?? {}) as O) };
     if (given.handleCurrentActivity) {
       turn.options = this.normalize({ ...given, handleCurrentActivity: false }, true);
-      return step.next();
+      return waterfall.next();
     }
     const { render, ...kept } = this.normalize(given, false);
     turn.options = kept as O;
@@ -205,8 +205,8 @@ export abstract class LoopDialog<O extends LoopOptions, S extends VerbPayload> e
     return Dialog.EndOfTurn;
   }
 
-  private async answer(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const turn = this.turnOf(step);
+  private async answer(waterfall: WaterfallStepContext): Promise<DialogTurnResult> {
+    const turn = this.turnOf(waterfall);
     const { activity } = turn;
     const command = commandOf(turn.t, activity);
     if (command && command !== 'menu') return (this.commands()[command] ?? this.defaultCommands()[command])(turn);

@@ -56,58 +56,58 @@ export class MainDialog extends ComponentDialog {
   }
 
   /** A turn no journey is waiting on: a card goes to the journey that owns its verb, words to the journey that claims them. */
-  private async route(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const ctx = step.context;
+  private async route(waterfall: WaterfallStepContext): Promise<DialogTurnResult> {
+    const ctx = waterfall.context;
     const { t } = turnInfo(ctx);
     const parsed = parseSubmit(ctx.activity.value);
     if (parsed && !parsed.ok) {
       await ctx.sendActivity(t('errors.badSubmit'));
-      return step.endDialog();
+      return waterfall.endDialog();
     }
     if (parsed?.ok) {
       const { submit } = parsed;
       if (submit.verb === 'menu.open') {
         const entry = MENU.find((m) => m.id === submit.journey)!;
-        return step.beginDialog(entry.journey.dialogId, entry.options as object);
+        return waterfall.beginDialog(entry.journey.dialogId, entry.options as object);
       }
-      if (submit.verb === 'command') return this.onCommandOutsideJourney(step, submit.command);
+      if (submit.verb === 'command') return this.onCommandOutsideJourney(waterfall, submit.command);
       // a card clicked while no journey is waiting (new conversation, after "cancel"): the journey
       // that owns the verb gets the click, and checks the card's revision before acting
       const owner = ownerOf(submit.verb);
-      return owner ? step.beginDialog(owner.dialogId, owner.answerNow) : step.endDialog();
+      return owner ? waterfall.beginDialog(owner.dialogId, owner.answerNow) : waterfall.endDialog();
     }
     const command = commandOf(t, ctx.activity);
-    if (command) return this.onCommandOutsideJourney(step, command);
+    if (command) return this.onCommandOutsideJourney(waterfall, command);
     const claim = claimOf(t, ctx.activity);
-    if (claim) return step.beginDialog(claim.journey.dialogId, claim.options as object);
+    if (claim) return waterfall.beginDialog(claim.journey.dialogId, claim.options as object);
     await ctx.sendActivity(t('errors.notUnderstood'));
     await this.sendWelcome(ctx);
-    return step.endDialog();
+    return waterfall.endDialog();
   }
 
   /** `status` and `plan` open the journey that answers them (the checklist); `help` explains; the rest show the welcome card. */
-  private async onCommandOutsideJourney(step: WaterfallStepContext, command: CommandId): Promise<DialogTurnResult> {
-    const ctx = step.context;
+  private async onCommandOutsideJourney(waterfall: WaterfallStepContext, command: CommandId): Promise<DialogTurnResult> {
+    const ctx = waterfall.context;
     const { t } = turnInfo(ctx);
     if (command === 'status' || command === 'plan') {
       const journey = LOOP_JOURNEYS.find((j) => j.commands?.[command] !== undefined);
-      if (journey) return step.beginDialog(journey.dialogId, journey.commands![command]);
+      if (journey) return waterfall.beginDialog(journey.dialogId, journey.commands![command]);
     }
     if (command === 'help') {
       await ctx.sendActivity(t('help.outside'));
       await ctx.sendActivity(t('help.commands'));
-      return step.endDialog();
+      return waterfall.endDialog();
     }
     await this.sendWelcome(ctx);
-    return step.endDialog();
+    return waterfall.endDialog();
   }
 
-  private async finish(step: WaterfallStepContext): Promise<DialogTurnResult> {
+  private async finish(waterfall: WaterfallStepContext): Promise<DialogTurnResult> {
     // a journey got a card of another journey: route the same activity again (once per turn)
-    if (isReroute(step.result) && !step.context.turnState.get(REROUTED)) {
-      step.context.turnState.set(REROUTED, true);
-      return step.replaceDialog(ROUTE);
+    if (isReroute(waterfall.result) && !waterfall.context.turnState.get(REROUTED)) {
+      waterfall.context.turnState.set(REROUTED, true);
+      return waterfall.replaceDialog(ROUTE);
     }
-    return step.endDialog(step.result);
+    return waterfall.endDialog(waterfall.result);
   }
 }

@@ -15,7 +15,8 @@ import { recognizeIntent } from './triggers.js';
 import { typedAnswer } from './typedAnswers.js';
 import { refuse, retireAnsweredCard, sendCurrent, updateCard, viewOf } from './present.js';
 import type { ChecklistSubmit } from './submits.js';
-import { cardForStep, nextCard, planCard, startOverCard, statusCard, type ViewContext } from './views.js';
+import { planCard, statusCard } from './overviewViews.js';
+import { cardForStep, nextCard, startOverCard, type ViewContext } from './views.js';
 
 export const CHECKLIST_DIALOG = 'transitionDialog';
 

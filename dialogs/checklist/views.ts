@@ -11,7 +11,6 @@ import { countryName, countryOptions } from '../../src/domain/countries.js';
 import type { EnrollmentDetails, FieldError } from '../../src/domain/enrollmentDetails.js';
 import { PARTNER_ROLES } from '../../src/domain/roles.js';
 import {
-  GLOBAL_ADMIN_STEPS,
   STEP_IDS,
   nextItems,
   progress,
@@ -332,40 +331,6 @@ export function needsGlobalAdminCard(v: ViewContext, step: StepId, globalAdmins:
       submit(t('needsGlobalAdmin.iAmGlobalAdmin'), 'transition.role.set', { ...rev(v), role: 'globalAdmin' }),
     ],
   });
-}
-
-/** The whole plan, readable by anyone: every step, what it means and who does it. */
-export function planCard(v: ViewContext): Attachment {
-  const { t } = v;
-  return renderCard('plan', {
-    title: t('plan.title'),
-    intro: t('plan.intro'),
-    steps: STEP_IDS.map((id, i) => ({
-      number: i + 1,
-      title: t(`steps.${id}.title`),
-      summary: t(`steps.${id}.summary`),
-      who: t('plan.who', { who: t(`performer.${GLOBAL_ADMIN_STEPS.has(id) ? 'globalAdmin' : 'anyone'}`) }),
-    })),
-    actions: [{ title: t('journeys.transition.resume'), data: { verb: 'menu.open', journey: 'transition' } }],
-  });
-}
-
-/** Full progress: every step open with who did it and when, and the latest activity. */
-export function statusCard(v: ViewContext): Attachment {
-  const { t, record } = v;
-  const recent = record.history
-    .slice(-5)
-    .reverse()
-    .map((h) => {
-      const step = h.action.split('.')[0] ?? '';
-      const title = (STEP_IDS as readonly string[]).includes(step) ? t(`steps.${step}.title`) : t('progress.title');
-      return `${t.shortDate(h.at)} · ${h.by.name || t('progress.someone')} · ${title}`;
-    });
-  return renderCard(
-    'status',
-    { recentTitle: t('progress.recentTitle'), recent, actions: [{ title: t('journeys.transition.resume'), data: { verb: 'menu.open', journey: 'transition' } }] },
-    progressHeader(v, true),
-  );
 }
 
 /** Confirmation before clearing the tenant's answers. */

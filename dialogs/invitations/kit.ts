@@ -13,7 +13,8 @@ import type { InvitationService, ServiceError } from '../../src/invitations/invi
 import type { JourneyTurn, LoopOptions } from '../loopDialog.js';
 import type { ChecklistOperations } from '../services.js';
 import type { InvitationSubmit } from './submits.js';
-import { draftCard, listCard, organizationCard, roleQuestionCard, roleRefusalCard, stateName } from './views.js';
+import { listCard, stateName } from './listViews.js';
+import { draftCard, organizationCard, roleQuestionCard, roleRefusalCard } from './views.js';
 
 /** Where the journey stands and what it resumes after a question (organization or role) is answered. */
 export interface InvitationOptions extends LoopOptions {

@@ -11,18 +11,8 @@ import type { RoleAction } from '../../src/domain/roles.js';
 import type { HandlerMap } from '../journey.js';
 import { refused, requireOrganization, requireRole, sendDraft, type InvitationKit, type Turn } from './kit.js';
 import type { InvitationSubmit } from './submits.js';
-import {
-  alreadyPartnerCard,
-  composeCard,
-  customerKindsCard,
-  fieldErrorTexts,
-  followUpCard,
-  moveCard,
-  noResellersCard,
-  organizationCard,
-  relationshipsCard,
-  roleQuestionCard,
-} from './views.js';
+import { alreadyPartnerCard, followUpCard, moveCard, noResellersCard, relationshipsCard } from './relationshipViews.js';
+import { composeCard, customerKindsCard, fieldErrorTexts, organizationCard, roleQuestionCard } from './views.js';
 
 type Verb = 'invitations.org' | 'invitations.changeOrg' | 'invitations.role' | 'invitations.roleChange' | 'invitations.customerKinds' | 'invitations.start';
 type Submit<V extends InvitationSubmit['verb']> = Extract<InvitationSubmit, { verb: V }>;

@@ -11,7 +11,8 @@ import { infoCard, submit as submitAction } from '../cardKit.js';
 import type { HandlerMap } from '../journey.js';
 import { notFound, refused, sendDraft, type InvitationKit, type Turn } from './kit.js';
 import type { InvitationSubmit } from './submits.js';
-import { fieldErrorTexts, listCard, pasteCard, revokeConfirmCard, stateName, type ListFilter } from './views.js';
+import { listCard, revokeConfirmCard, stateName, type ListFilter } from './listViews.js';
+import { fieldErrorTexts, pasteCard } from './views.js';
 
 type Verb =
   | 'invitations.hub'

@@ -5,39 +5,28 @@
  * provider's follow-ups. Pure presentation; every word from the locale file (`invitations.*`).
  */
 import type { Attachment } from 'botbuilder';
-import { markdownLiteral } from '../../cards/markdown.js';
 import {
   INVITATION_STATES,
   PENDING_REMINDER_DAYS,
-  invitationState,
-  needsReminder,
-  pendingDays,
   summarizeInvitations,
   type Invitation,
   type InvitationFieldError,
   type InvitationKind,
   type InvitationPurpose,
   type InvitationRecord,
-  type InvitationState,
 } from '../../src/domain/invitations.js';
-import { ORGANIZATION_SIDES, type FollowUpType, type Organization, type PartnerLink, type RelationshipFieldError, type RelationshipsRecord } from '../../src/domain/relationships.js';
+import { ORGANIZATION_SIDES, type Organization, type PartnerLink, type RelationshipFieldError, type RelationshipsRecord } from '../../src/domain/relationships.js';
 import { PARTNER_ROLES, ROLES_FOR_ACTION, type PartnerRole, type RoleAction } from '../../src/domain/roles.js';
 import type { Translator } from '../../src/i18n/index.js';
-import { chunk, command, entryCard, infoCard, link, submit, type Action, type EntryField, type SubmitAction } from '../cardKit.js';
-
-/** Most invitations one list card shows (newest first); the rest are counted. */
-export const LIST_SHOWN = 8;
-
-/** Filters of the invitations list. */
-export const LIST_FILTERS = ['all', ...INVITATION_STATES] as const;
-export type ListFilter = (typeof LIST_FILTERS)[number];
+import { chunk, entryCard, infoCard, link, submit, type Action, type EntryField, type SubmitAction } from '../cardKit.js';
 
 /** Localized field errors ("Work email: enter a valid address"). */
 export function fieldErrorTexts(t: Translator, errors: Array<InvitationFieldError | RelationshipFieldError>): string[] {
   return errors.map((e) => `${t(`invitations.fields.${e.field}`)}: ${t(`invitations.validation.${e.code}`)}`);
 }
 
-function partyLine(t: Translator, p: { name: string; partnerId?: string }): string {
+/** A party as the cards name it: "Contoso (PartnerID 1234567)", or the name alone. */
+export function partyLine(t: Translator, p: { name: string; partnerId?: string }): string {
   return p.partnerId ? t('invitations.partyWithId', { name: p.name, partnerId: p.partnerId }) : p.name;
 }
 
@@ -111,23 +100,6 @@ export function organizationCard(t: Translator, current: { name?: string; partne
       { kind: 'text', id: 'partnerId', label: t('invitations.fields.partnerId'), value: current.partnerId ?? '', maxLength: 10, hint: t('invitations.org.partnerIdHint') },
     ],
     actions: [submit(t('invitations.org.save'), 'invitations.org', {}, 'positive')],
-  });
-}
-
-/**
- * A partnership request to a reseller that is already the provider's indirect reseller: says so
- * (since when) and offers the existing relationship and its follow-ups instead of a second request.
- */
-export function alreadyPartnerCard(t: Translator, reseller: PartnerLink): Attachment {
-  const name = markdownLiteral(reseller.name);
-  return infoCard({
-    title: t('invitations.alreadyPartner.title', { reseller: name }),
-    paragraphs: [t('invitations.alreadyPartner.body', { reseller: name, date: t.shortDate(reseller.since) }), t('invitations.alreadyPartner.instead', { reseller: name })],
-    actions: [
-      submit(t('invitations.actions.relationships'), 'invitations.relationships', {}, 'positive'),
-      submit(t('invitations.alreadyPartner.followUp'), 'invitations.followUp', { type: 'newCustomer' }),
-      submit(t('invitations.actions.hub'), 'invitations.hub'),
-    ],
   });
 }
 
@@ -287,164 +259,4 @@ export function reviewCard(t: Translator, inv: Invitation, token: string, pageUr
       submit(t('invitations.review.decline'), 'invitations.decline', { token }, 'destructive'),
     ],
   });
-}
-
-function stateText(t: Translator, inv: Invitation, now: Date): string {
-  const state = invitationState(inv, now);
-  switch (state) {
-    case 'pending':
-      return t('invitations.list.pending', { date: t.shortDate(inv.expiresAt), days: pendingDays(inv, now) });
-    case 'accepted':
-      return t('invitations.list.accepted', { by: inv.accepted?.company ?? '', date: t.shortDate(inv.accepted?.at ?? inv.created.at) });
-    case 'declined':
-      return t('invitations.list.declined', { date: t.shortDate(inv.declined?.at ?? inv.created.at) });
-    case 'revoked':
-      return t('invitations.list.revoked', { date: t.shortDate(inv.revoked?.at ?? inv.created.at) });
-    case 'expired':
-      return t('invitations.list.expired', { date: t.shortDate(inv.expiresAt) });
-  }
-}
-
-/** Short description of what an invitation is ("Reseller + provider (Alpha) · moving a direct bill customer"). */
-export function kindText(t: Translator, inv: Invitation): string {
-  const base = t(`invitations.kind.${inv.kind}`, { provider: inv.provider?.name ?? '' });
-  return inv.purpose === 'moveDirect' ? `${base} · ${t('invitations.kind.moveDirect')}` : base;
-}
-
-/** The tenant's invitations, newest first, filtered; each with its state and what can be done. */
-export function listCard(t: Translator, record: InvitationRecord, now: Date, filter: ListFilter): Attachment {
-  const all = record.invitations;
-  const matching = filter === 'all' ? all : all.filter((i) => invitationState(i, now) === filter);
-  const shown = matching.slice(0, LIST_SHOWN);
-  const lines: string[] = [];
-  const rows: Array<{ actions: SubmitAction[] }> = [];
-  shown.forEach((inv, index) => {
-    const n = index + 1;
-    const who = inv.to.company ? `${inv.to.company} (${inv.to.email})` : inv.to.email;
-    lines.push(`**${n}. ${who}**: ${kindText(t, inv)}. ${stateText(t, inv, now)}${needsReminder(inv, now) ? ` ${t('invitations.list.remind', { days: pendingDays(inv, now) })}` : ''}`);
-    const state = invitationState(inv, now);
-    const actions: SubmitAction[] = [];
-    if (state === 'pending' || state === 'expired') {
-      actions.push(submit(t('invitations.list.resend', { n }), 'invitations.resend', { rev: record.revision, invitationId: inv.id }, state === 'expired' || needsReminder(inv, now) ? 'positive' : 'default'));
-      actions.push(submit(t('invitations.list.revoke', { n }), 'invitations.revoke', { rev: record.revision, invitationId: inv.id }, 'destructive'));
-    }
-    if (state === 'pending') actions.push(submit(t('invitations.list.showDraft', { n }), 'invitations.draft.show', { invitationId: inv.id }));
-    if (actions.length > 0) rows.push({ actions });
-  });
-  const paragraphs = [
-    matching.length === 0
-      ? t(filter === 'all' ? 'invitations.list.empty' : 'invitations.list.emptyFilter', { state: t(`invitations.state.${filter === 'all' ? 'pending' : filter}`) })
-      : t('invitations.list.showing', { shown: shown.length, count: matching.length, filter: filter === 'all' ? t('invitations.list.allStates') : t(`invitations.state.${filter}`) }),
-  ];
-  const filters = (['all', 'pending', 'accepted', 'expired'] as const).filter((f) => f !== filter);
-  return infoCard({
-    title: t('invitations.list.title'),
-    paragraphs,
-    lines,
-    note: { text: t('invitations.list.rules', { days: PENDING_REMINDER_DAYS }), style: 'emphasis' },
-    actionRows: rows,
-    actions: [
-      ...filters.map((f) => submit(t(`invitations.list.filter.${f}`), 'invitations.list', { filter: f })),
-      submit(t('invitations.actions.hub'), 'invitations.hub'),
-    ],
-  });
-}
-
-/** "Revoke this invitation?" with what it means. */
-export function revokeConfirmCard(t: Translator, inv: Invitation, rev: number): Attachment {
-  return infoCard({
-    title: t('invitations.revoke.title'),
-    paragraphs: [t('invitations.revoke.body', { email: inv.to.email })],
-    actions: [
-      submit(t('invitations.revoke.confirm'), 'invitations.revoke', { rev, invitationId: inv.id, confirm: true }, 'destructive'),
-      submit(t('invitations.revoke.keep'), 'invitations.list', { filter: 'pending' }),
-    ],
-  });
-}
-
-/** The tenant's partnerships and customers. */
-export function relationshipsCard(t: Translator, rel: RelationshipsRecord): Attachment {
-  const side = rel.organization?.side ?? 'reseller';
-  const partners = side === 'reseller' ? rel.indirectProviders : rel.indirectResellers;
-  const lines = [`**${t(`invitations.relationships.partners.${side}`)}**`];
-  if (partners.length === 0) lines.push(t(`invitations.relationships.noPartners.${side}`));
-  for (const p of partners) lines.push(`• ${partyLine(t, p)}: ${t('invitations.relationships.since', { date: t.shortDate(p.since) })}`);
-  lines.push(`**${t('invitations.relationships.customersTitle', { count: rel.customers.length })}**`);
-  if (rel.customers.length === 0) lines.push(t('invitations.relationships.noCustomers'));
-  for (const c of rel.customers.slice(0, 20)) {
-    const via = side === 'reseller' ? (c.provider ? t('invitations.relationships.withProvider', { provider: c.provider.name }) : t('invitations.relationships.resellerOnly')) : t('invitations.relationships.forReseller', { reseller: c.reseller?.name ?? '' });
-    const moved = c.movedFromDirectBill ? ` ${t('invitations.relationships.moved')}` : '';
-    lines.push(`• ${c.name} (${c.domain}): ${via}${moved}`);
-  }
-  if (rel.customers.length > 20) lines.push(t('invitations.relationships.more', { count: rel.customers.length - 20 }));
-  return infoCard({
-    title: t('invitations.relationships.title'),
-    paragraphs: [t(`invitations.relationships.intro.${side}`)],
-    lines,
-    actions: [submit(t('invitations.actions.list'), 'invitations.list', { filter: 'all' }), submit(t('invitations.actions.hub'), 'invitations.hub')],
-  });
-}
-
-/** Moving a direct bill customer: what changes, the caveats, and the button to write the invitation. */
-export function moveCard(t: Translator, providers: PartnerLink[]): Attachment {
-  const provider = providers[0]?.name;
-  return infoCard({
-    title: t('invitations.move.title'),
-    paragraphs: [t('invitations.move.body')],
-    bulletsTitle: t('invitations.move.changesTitle'),
-    bullets: [t('invitations.move.changeOrders'), t('invitations.move.changeManage'), t('invitations.move.changeUntil')],
-    lines: [t('invitations.move.caveatsTitle'), `• ${t('invitations.move.caveatStore')}`, `• ${t('invitations.move.caveatGdap')}`],
-    note: provider ? { text: t('invitations.move.withProvider', { provider }), style: 'accent' } : { text: t('invitations.move.noProvider'), style: 'warning' },
-    actions: provider
-      ? [submit(t('invitations.move.start'), 'invitations.start', { kind: 'resellerAndProvider', purpose: 'moveDirect' }, 'positive'), submit(t('invitations.actions.hub'), 'invitations.hub')]
-      : [submit(t('invitations.actions.have'), 'invitations.have', {}, 'positive'), command(t('invitations.move.findProvider'), 'menu'), submit(t('invitations.actions.hub'), 'invitations.hub')],
-  });
-}
-
-/** A provider's follow-up for a reseller: the Partner Center steps, then what to record. */
-export function followUpCard(t: Translator, type: FollowUpType, resellers: PartnerLink[], rev: number, values: Record<string, string> = {}, errors: string[] = []): Attachment {
-  const required = t('invitations.validation.required');
-  const fields: EntryField[] = [
-    {
-      kind: 'choice',
-      id: 'resellerTenantId',
-      label: t('invitations.fields.reseller'),
-      value: values.resellerTenantId ?? resellers[0]?.tenantId ?? '',
-      isRequired: true,
-      errorMessage: required,
-      choices: resellers.map((r) => ({ title: partyLine(t, r), value: r.tenantId })),
-    },
-    { kind: 'text', id: 'customer', label: t('invitations.fields.customer'), value: values.customer ?? '', maxLength: 200, isRequired: true, errorMessage: required },
-  ];
-  if (type === 'newCustomer') {
-    fields.push({ kind: 'text', id: 'domain', label: t('invitations.fields.domain'), value: values.domain ?? '', placeholder: t('invitations.compose.domainPlaceholder'), maxLength: 253, isRequired: true, errorMessage: required });
-  } else {
-    fields.push({ kind: 'text', id: 'subscription', label: t('invitations.fields.subscription'), value: values.subscription ?? '', maxLength: 200, isRequired: true, errorMessage: required });
-  }
-  return entryCard({
-    title: t(`invitations.followUp.${type}.title`),
-    paragraphs: [t(`invitations.followUp.${type}.body`)],
-    bulletsTitle: t('invitations.followUp.stepsTitle'),
-    bullets: t.list(`invitations.followUp.${type}.steps`),
-    errors,
-    errorIntro: t('invitations.fixThese'),
-    fields,
-    note: { text: t(`invitations.followUp.${type}.note`), style: type === 'newCustomer' ? 'warning' : 'accent' },
-    footer: t('invitations.followUp.footer'),
-    actions: [submit(t('invitations.followUp.record'), 'invitations.followUp.submit', { type, rev }, 'positive'), submit(t('invitations.actions.hub'), 'invitations.hub')],
-  });
-}
-
-/** When a provider has no indirect reseller yet, follow-ups can't be recorded: say what comes first. */
-export function noResellersCard(t: Translator): Attachment {
-  return infoCard({
-    title: t('invitations.followUp.noResellersTitle'),
-    paragraphs: [t('invitations.followUp.noResellers')],
-    actions: [submit(t('invitations.actions.requestPartnership'), 'invitations.start', { kind: 'partnership', purpose: 'new' }, 'positive'), submit(t('invitations.actions.hub'), 'invitations.hub')],
-  });
-}
-
-/** State names for messages. */
-export function stateName(t: Translator, state: InvitationState): string {
-  return t(`invitations.state.${state}`);
 }

@@ -10,7 +10,8 @@ import { createRequire } from 'node:module';
 import { expect } from 'chai';
 import { escapeLeadingMarker, markdownLiteral } from '../../cards/markdown.js';
 import { buildCard } from '../../cards/render.js';
-import { planCard, statusCard, type ViewContext } from '../../dialogs/checklist/views.js';
+import { planCard, statusCard } from '../../dialogs/checklist/overviewViews.js';
+import { type ViewContext } from '../../dialogs/checklist/views.js';
 import { SUPPORTED_LOCALES, translator } from '../../src/i18n/index.js';
 import { applyCommand, newTransitionRecord, type Actor, type TransitionCommand, type TransitionRecord } from '../../src/domain/transition.js';
 

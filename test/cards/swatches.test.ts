@@ -7,7 +7,8 @@ import { expect } from 'chai';
 import { PNG } from 'pngjs';
 import { buildCard } from '../../cards/render.js';
 import { SWATCHES, swatchUrl, type SwatchName } from '../../cards/swatches.js';
-import { progressHeader, statusCard, type ViewContext } from '../../dialogs/checklist/views.js';
+import { statusCard } from '../../dialogs/checklist/overviewViews.js';
+import { progressHeader, type ViewContext } from '../../dialogs/checklist/views.js';
 import { applyCommand, newTransitionRecord, progress, type Actor, type TransitionCommand, type TransitionRecord } from '../../src/domain/transition.js';
 import { translator } from '../../src/i18n/index.js';
 
