@@ -94,6 +94,7 @@ export function classifyFromRelationships(record: CustomerRecord, links: Custome
 
 /** Answers to "Open the customer in Partner Center: can you add or view products and see their subscriptions?" */
 export const IDENTIFYING_ANSWERS = ['canAddProducts', 'cannotAddProducts', 'notSure'] as const;
+/** One of {@link IDENTIFYING_ANSWERS}. */
 export type IdentifyingAnswer = (typeof IDENTIFYING_ANSWERS)[number];
 
 /**

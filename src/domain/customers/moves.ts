@@ -8,6 +8,7 @@ import type { Customer } from './record.js';
 
 /** Where moving a direct bill customer to the indirect provider stands. */
 export const MOVE_STATES = ['notStarted', 'invited', 'expired', 'declined', 'revoked', 'moved'] as const;
+/** One of {@link MOVE_STATES}. */
 export type MoveState = (typeof MOVE_STATES)[number];
 
 /** `resellerAndProvider` invitations by recipient domain, newest (by `created.at`) first. */

@@ -10,6 +10,7 @@ import type { Actor, Mark } from '../transition.js';
 
 /** The customer classes: direct bill, indirect reseller, or not known yet. */
 export const CUSTOMER_CLASSES = ['directBill', 'indirectReseller', 'unknown'] as const;
+/** One of {@link CUSTOMER_CLASSES}. */
 export type CustomerClass = (typeof CUSTOMER_CLASSES)[number];
 
 /** Why a customer has its class: an accepted indirect reseller invitation, a provider created it for the reseller, a moved direct bill customer, or the partner's answer to the identifying question. */

@@ -8,14 +8,17 @@ import type { Mark } from '../transition.js';
 
 /** The three invitation kinds (see the module comment). */
 export const INVITATION_KINDS = ['partnership', 'reseller', 'resellerAndProvider'] as const;
+/** One of {@link INVITATION_KINDS}. */
 export type InvitationKind = (typeof INVITATION_KINDS)[number];
 
 /** Why a reseller sends a customer invitation: a new customer, or moving a direct bill customer to the provider. */
 export const INVITATION_PURPOSES = ['new', 'moveDirect'] as const;
+/** One of {@link INVITATION_PURPOSES}. */
 export type InvitationPurpose = (typeof INVITATION_PURPOSES)[number];
 
 /** Stored states; `expired` is derived from `expiresAt` (see {@link invitationState}). */
 export const INVITATION_STATES = ['pending', 'accepted', 'declined', 'revoked', 'expired'] as const;
+/** One of {@link INVITATION_STATES}. */
 export type InvitationState = (typeof INVITATION_STATES)[number];
 
 /**
@@ -115,6 +118,7 @@ export type InvitationError =
   | { code: 'tooMany'; limit: number }
   | { code: 'notAllowedInState'; state: InvitationState };
 
+/** The new record and the changed invitation, or why the change was refused. */
 export type InvitationResult = { ok: true; record: InvitationRecord; invitation: Invitation } | { ok: false; error: InvitationError };
 
 /** Why a link cannot be used (shown to the person who opened it). */

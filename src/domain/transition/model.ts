@@ -9,6 +9,7 @@ import type { PartnerRole } from '../roles.js';
 
 /** The eight checklist steps, in order. */
 export const STEP_IDS = ['prepare', 'role', 'eligibility', 'details', 'enroll', 'approval', 'agreement', 'next'] as const;
+/** One of {@link STEP_IDS}. */
 export type StepId = (typeof STEP_IDS)[number];
 
 /**
@@ -24,6 +25,7 @@ export const NEXT_ITEM_IDS = [
   'identifyCustomers',
   'incentives',
 ] as const;
+/** One of {@link NEXT_ITEM_IDS}. */
 export type NextItemId = (typeof NEXT_ITEM_IDS)[number];
 
 /** Who must do a step or item in Partner Center. */
@@ -131,6 +133,7 @@ export type TransitionError =
   | { code: 'mustConfirmNoRollback' }
   | { code: 'cannotStartOverAfterEnrollment' };
 
+/** The new record (revision + 1), or why the command was refused. */
 export type TransitionResult = { ok: true; record: TransitionRecord } | { ok: false; error: TransitionError };
 
 /** Creates an empty journey for `tenantId` at `now`. */
