@@ -194,6 +194,96 @@ async function withApp<T>(dataDir: string, fn: (app: RunningApp) => Promise<T>):
   }
 }
 
+/** What every phase drives: the loopback channel, the two baseline bots' endpoints, and a temp-dir maker (removed at the end). */
+interface Harness {
+  channel: LoopbackChannel;
+  echoUrl: string;
+  baselineUrl: string;
+  temp: () => Promise<string>;
+}
+
+/** Phase 1: the stock echo bot, one conversation at a time (after warming up it and the dialogs baseline). */
+async function echoPhase({ channel, echoUrl, baselineUrl }: Harness): Promise<Row> {
+  for (let i = 0; i < 5; i++) await echoWalk(channel, echoUrl, `warm-${i}`, []); // JIT warm-up
+  for (let i = 0; i < 5; i++) await echoWalk(channel, baselineUrl, `warm-${i}`, []);
+  return phase('echo bot: 1 conversation at a time', WALKS, false, (n, lat) => echoWalk(channel, echoUrl, n, lat));
+}
+
+/**
+ * Phases 2 and 3 on a fresh store: the assistant's walks one at a time, then the three bots at
+ * CONCURRENT conversations, interleaved. Returns the single row and the echo, baseline and assistant rows.
+ */
+async function assistantPhases({ channel, echoUrl, baselineUrl, temp }: Harness): Promise<{ assistantSingle: Row; concurrent: [Row, Row, Row] }> {
+  return withApp(await temp(), async (app) => {
+    const url = `${app.url}/api/messages`;
+    for (let i = 0; i < 5; i++) await walk(channel, url, `warm-${i}`, []); // JIT warm-up
+    const assistantSingle = await phase(`assistant: ${WALKS} walks, 1 at a time`, WALKS, false, (n, lat) => walk(channel, url, `s${n}`, lat));
+    const contender = (name: string, walker: Contender['walker']): Contender => ({ name, walker, latencies: [], rates: [] });
+    const concurrent = await interleaved(
+      [
+        contender(`echo bot: ${CONCURRENT} conversations at once`, (n, lat) => echoWalk(channel, echoUrl, `c${n}`, lat)),
+        contender(`dialogs baseline: ${CONCURRENT} at once`, (n, lat) => echoWalk(channel, baselineUrl, `c${n}`, lat)),
+        contender(`assistant: ${CONCURRENT} walks at once`, (n, lat) => walk(channel, url, `c${n}`, lat)),
+      ],
+      ROUNDS,
+      CONCURRENT,
+    );
+    return { assistantSingle, concurrent: concurrent as [Row, Row, Row] };
+  });
+}
+
+/** Phase 4: sequential walks with 10 stored tenants, then with TENANTS (journeys and customers); also how long seeding took. */
+async function storePhases({ channel, temp }: Harness): Promise<{ smallRow: Row; bigRow: Row; seedSeconds: number }> {
+  const small = await temp();
+  await seedTenants(small, 10);
+  const smallRow = await withApp(small, async (app) => {
+    const url = `${app.url}/api/messages`;
+    for (let i = 0; i < 5; i++) await walk(channel, url, `warm-${i}`, []);
+    return phase('assistant, 10 stored tenants: walks 1 at a time', WALKS, false, (n, lat) => walk(channel, url, `small-${n}`, lat));
+  });
+  const big = await temp();
+  const seedStart = performance.now();
+  await seedTenants(big, TENANTS);
+  const seedSeconds = (performance.now() - seedStart) / 1000;
+  const bigRow = await withApp(big, async (app) => {
+    const url = `${app.url}/api/messages`;
+    for (let i = 0; i < 5; i++) await walk(channel, url, `warm-${i}`, []);
+    return phase(`assistant, ${TENANTS.toLocaleString('en-US')} stored tenants: walks 1 at a time`, WALKS, false, (n, lat) => walk(channel, url, `big-${n}`, lat));
+  });
+  return { smallRow, bigRow, seedSeconds };
+}
+
+/** Every phase's row, by role in the report. */
+interface Results {
+  echoSingle: Row;
+  assistantSingle: Row;
+  echoConc: Row;
+  baselineConc: Row;
+  assistantConc: Row;
+  smallRow: Row;
+  bigRow: Row;
+  seedSeconds: number;
+}
+
+/** Prints the rows and the targets (met or not); with BENCH_STRICT=1 a missed target sets exit code 1. */
+function report({ echoSingle, assistantSingle, echoConc, baselineConc, assistantConc, smallRow, bigRow, seedSeconds }: Results): void {
+  const rows = [echoSingle, assistantSingle, echoConc, baselineConc, assistantConc, smallRow, bigRow];
+  const ratio = assistantConc['turns/s'] / echoConc['turns/s'];
+  const baselineRatio = baselineConc['turns/s'] / echoConc['turns/s'];
+  const storeRatio = bigRow['p99 ms'] / smallRow['p99 ms'];
+  console.log(`Turns through POST /api/messages with replies to a loopback channel; ${TURNS_PER_WALK} turns per walk; ${CONCURRENT}-at-once rows: median turns/s of ${ROUNDS} interleaved rounds; Node ${process.version}; ${os.cpus().length} CPUs`);
+  console.table(rows);
+  const checks = [
+    { target: `single conversation p99 <= ${TARGET.singleP99Ms} ms`, value: `${assistantSingle['p99 ms']} ms`, met: assistantSingle['p99 ms'] <= TARGET.singleP99Ms },
+    { target: `turns/s at ${CONCURRENT} >= ${TARGET.echoRatio}x echo bot`, value: `${ratio.toFixed(2)}x (${assistantConc['turns/s']} vs ${echoConc['turns/s']})`, met: ratio >= TARGET.echoRatio },
+    { target: `(reference) dialogs baseline at ${CONCURRENT} vs echo bot`, value: `${baselineRatio.toFixed(2)}x (${baselineConc['turns/s']} vs ${echoConc['turns/s']}); assistant = ${(assistantConc['turns/s'] / baselineConc['turns/s']).toFixed(2)}x the baseline`, met: '-' },
+    { target: `p99 with ${TENANTS.toLocaleString('en-US')} tenants <= ${TARGET.storeRatio}x p99 with 10`, value: `${storeRatio.toFixed(2)}x (${bigRow['p99 ms']} vs ${smallRow['p99 ms']} ms; seeding took ${seedSeconds.toFixed(1)} s)`, met: storeRatio <= TARGET.storeRatio },
+  ];
+  console.table(checks);
+  if (process.env.BENCH_STRICT === '1' && checks.some((c) => !c.met)) process.exitCode = 1;
+}
+
+/** Starts the channel and the two baseline bots, runs phases 1-4, reports, and cleans up (bots, channel, temp dirs). */
 async function main() {
   const dirs: string[] = [];
   const temp = async () => {
@@ -205,66 +295,14 @@ async function main() {
   await channel.start();
   const echo = await startEchoBot();
   const baseline = await startDialogsBaselineBot();
-  const rows: Row[] = [];
   try {
-    // 1. the stock echo bot (and a warm dialogs baseline)
-    for (let i = 0; i < 5; i++) await echoWalk(channel, echo.url, `warm-${i}`, []); // JIT warm-up
-    for (let i = 0; i < 5; i++) await echoWalk(channel, baseline.url, `warm-${i}`, []);
-    const echoSingle = await phase('echo bot: 1 conversation at a time', WALKS, false, (n, lat) => echoWalk(channel, echo.url, n, lat));
-
-    // 2. + 3. the assistant, fresh store; then the three bots at CONCURRENT conversations, interleaved
-    let assistantSingle!: Row;
-    let concurrent!: Row[];
-    await withApp(await temp(), async (app) => {
-      const url = `${app.url}/api/messages`;
-      for (let i = 0; i < 5; i++) await walk(channel, url, `warm-${i}`, []); // JIT warm-up
-      assistantSingle = await phase(`assistant: ${WALKS} walks, 1 at a time`, WALKS, false, (n, lat) => walk(channel, url, `s${n}`, lat));
-      const contender = (name: string, walker: Contender['walker']): Contender => ({ name, walker, latencies: [], rates: [] });
-      concurrent = await interleaved(
-        [
-          contender(`echo bot: ${CONCURRENT} conversations at once`, (n, lat) => echoWalk(channel, echo.url, `c${n}`, lat)),
-          contender(`dialogs baseline: ${CONCURRENT} at once`, (n, lat) => echoWalk(channel, baseline.url, `c${n}`, lat)),
-          contender(`assistant: ${CONCURRENT} walks at once`, (n, lat) => walk(channel, url, `c${n}`, lat)),
-        ],
-        ROUNDS,
-        CONCURRENT,
-      );
-    });
-    const [echoConc, baselineConc, assistantConc] = concurrent as [Row, Row, Row];
-    rows.push(echoSingle, assistantSingle, echoConc, baselineConc, assistantConc);
-
-    // 4. store size: 10 tenants against TENANTS tenants (journeys and customers)
-    const small = await temp();
-    await seedTenants(small, 10);
-    const smallRow = await withApp(small, async (app) => {
-      const url = `${app.url}/api/messages`;
-      for (let i = 0; i < 5; i++) await walk(channel, url, `warm-${i}`, []);
-      return phase('assistant, 10 stored tenants: walks 1 at a time', WALKS, false, (n, lat) => walk(channel, url, `small-${n}`, lat));
-    });
-    const big = await temp();
-    const seedStart = performance.now();
-    await seedTenants(big, TENANTS);
-    const seedSeconds = (performance.now() - seedStart) / 1000;
-    const bigRow = await withApp(big, async (app) => {
-      const url = `${app.url}/api/messages`;
-      for (let i = 0; i < 5; i++) await walk(channel, url, `warm-${i}`, []);
-      return phase(`assistant, ${TENANTS.toLocaleString('en-US')} stored tenants: walks 1 at a time`, WALKS, false, (n, lat) => walk(channel, url, `big-${n}`, lat));
-    });
-    rows.push(smallRow, bigRow);
-
-    const ratio = assistantConc['turns/s'] / echoConc['turns/s'];
-    const baselineRatio = baselineConc['turns/s'] / echoConc['turns/s'];
-    const storeRatio = bigRow['p99 ms'] / smallRow['p99 ms'];
-    console.log(`Turns through POST /api/messages with replies to a loopback channel; ${TURNS_PER_WALK} turns per walk; ${CONCURRENT}-at-once rows: median turns/s of ${ROUNDS} interleaved rounds; Node ${process.version}; ${os.cpus().length} CPUs`);
-    console.table(rows);
-    const checks = [
-      { target: `single conversation p99 <= ${TARGET.singleP99Ms} ms`, value: `${assistantSingle['p99 ms']} ms`, met: assistantSingle['p99 ms'] <= TARGET.singleP99Ms },
-      { target: `turns/s at ${CONCURRENT} >= ${TARGET.echoRatio}x echo bot`, value: `${ratio.toFixed(2)}x (${assistantConc['turns/s']} vs ${echoConc['turns/s']})`, met: ratio >= TARGET.echoRatio },
-      { target: `(reference) dialogs baseline at ${CONCURRENT} vs echo bot`, value: `${baselineRatio.toFixed(2)}x (${baselineConc['turns/s']} vs ${echoConc['turns/s']}); assistant = ${(assistantConc['turns/s'] / baselineConc['turns/s']).toFixed(2)}x the baseline`, met: '-' },
-      { target: `p99 with ${TENANTS.toLocaleString('en-US')} tenants <= ${TARGET.storeRatio}x p99 with 10`, value: `${storeRatio.toFixed(2)}x (${bigRow['p99 ms']} vs ${smallRow['p99 ms']} ms; seeding took ${seedSeconds.toFixed(1)} s)`, met: storeRatio <= TARGET.storeRatio },
-    ];
-    console.table(checks);
-    if (process.env.BENCH_STRICT === '1' && checks.some((c) => !c.met)) process.exitCode = 1;
+    const harness: Harness = { channel, echoUrl: echo.url, baselineUrl: baseline.url, temp };
+    // 1. the stock echo bot; 2. + 3. the assistant, then the three bots at once; 4. store size
+    const echoSingle = await echoPhase(harness);
+    const { assistantSingle, concurrent } = await assistantPhases(harness);
+    const [echoConc, baselineConc, assistantConc] = concurrent;
+    const store = await storePhases(harness);
+    report({ echoSingle, assistantSingle, echoConc, baselineConc, assistantConc, ...store });
   } finally {
     await echo.close();
     await baseline.close();

@@ -23,6 +23,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  *   `t` is the tenant, `k` what is exported (`customers`), `i` and `n` random.
  */
 export const TOKEN_PURPOSES = ['invite', 'accept', 'draft', 'export'] as const;
+/** One of {@link TOKEN_PURPOSES}. */
 export type TokenPurpose = (typeof TOKEN_PURPOSES)[number];
 
 /** Claims inside a token (short keys keep links short). */

@@ -24,14 +24,17 @@ export interface ProviderChoiceRecord {
   chosen?: Mark & { providerId: string };
 }
 
+/** A change to the provider search, from a card submit: a search, add to/remove from the shortlist, mark contacted, choose. */
 export type ProviderChoiceCommand =
   | { type: 'search'; country: string; priorities: Priority[] }
   | { type: 'shortlist'; providerId: string; add: boolean }
   | { type: 'contacted'; providerId: string }
   | { type: 'choose'; providerId: string };
 
+/** Why a provider-search command was refused: a stale card, a full shortlist ({@link SHORTLIST_LIMIT}), or a provider id not in the directory. */
 export type ProviderChoiceError = { code: 'stale' } | { code: 'shortlistFull'; limit: number } | { code: 'unknownProvider' };
 
+/** The new record, or why the command was refused. */
 export type ProviderChoiceResult = { ok: true; record: ProviderChoiceRecord } | { ok: false; error: ProviderChoiceError };
 
 /** An empty record for `tenantId`. */

@@ -20,6 +20,7 @@ import type { Actor, Mark } from './transition.js';
 
 /** Which side of the two-tier model a tenant is on. */
 export const ORGANIZATION_SIDES = ['provider', 'reseller'] as const;
+/** One of {@link ORGANIZATION_SIDES}. */
 export type OrganizationSide = (typeof ORGANIZATION_SIDES)[number];
 
 /** The tenant's organization as it presents itself in invitations. */
@@ -62,6 +63,7 @@ export interface CustomerLink {
 
 /** A provider's follow-ups for a reseller (indirect-provider-tasks seed, the follow-ups table). */
 export const FOLLOW_UP_TYPES = ['newCustomer', 'partnerIdOnSubscription', 'supportContact'] as const;
+/** One of {@link FOLLOW_UP_TYPES}. */
 export type FollowUpType = (typeof FOLLOW_UP_TYPES)[number];
 
 /** A follow-up the provider recorded as done in Partner Center. */
@@ -99,8 +101,10 @@ export interface RelationshipFieldError {
   code: 'required' | 'tooLong' | 'partnerIdDigits' | 'domainInvalid' | 'unknownReseller';
 }
 
+/** Why a relationships change was refused: a stale card, invalid fields, or a reseller the provider has no partnership with. */
 export type RelationshipsError = { code: 'stale' } | { code: 'invalid'; errors: RelationshipFieldError[] } | { code: 'unknownReseller' };
 
+/** The new record, or why the change was refused. */
 export type RelationshipsResult = { ok: true; record: RelationshipsRecord } | { ok: false; error: RelationshipsError };
 
 /** An empty record for `tenantId`. */

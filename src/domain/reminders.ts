@@ -23,12 +23,15 @@
 import { invitationState, PENDING_REMINDER_DAYS, type InvitationRecord } from './invitations.js';
 import type { Actor, Mark, TransitionRecord } from './transition.js';
 
+/** The three reminder kinds (see the module comment for the dated fact each follows). */
 export const REMINDER_KINDS = ['approvalOverdue', 'incentivesInvitation', 'invitationPending'] as const;
+/** One of {@link REMINDER_KINDS}. */
 export type ReminderKind = (typeof REMINDER_KINDS)[number];
 
 /** Where a kind's facts live: the record whose change re-plans it. */
 export type ReminderSource = 'transition' | 'invitations';
 
+/** The record each reminder kind is planned from. */
 export const REMINDER_SOURCE: Record<ReminderKind, ReminderSource> = {
   approvalOverdue: 'transition',
   incentivesInvitation: 'transition',
@@ -41,6 +44,7 @@ export const REMINDER_SOURCE: Record<ReminderKind, ReminderSource> = {
  * resent...), `failed` (delivery failed {@link MAX_DELIVERY_ATTEMPTS} times).
  */
 export const REMINDER_STATUSES = ['scheduled', 'sending', 'sent', 'cancelled', 'obsolete', 'failed'] as const;
+/** One of {@link REMINDER_STATUSES}. */
 export type ReminderStatus = (typeof REMINDER_STATUSES)[number];
 
 /** Hour of day (UTC) at which date-based reminders fall due: 09:00 UTC is working hours in Europe and early morning in the Americas. */

@@ -30,6 +30,7 @@ export function isGlobalAdmin(role: PartnerRole | undefined): boolean {
  *   a subscription, or makes the reseller the designated support contact.
  */
 export const ROLE_ACTIONS = ['requestPartnership', 'acceptPartnership', 'inviteCustomer', 'providerFollowUp'] as const;
+/** One of {@link ROLE_ACTIONS}. */
 export type RoleAction = (typeof ROLE_ACTIONS)[number];
 
 /**

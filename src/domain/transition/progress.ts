@@ -1,0 +1,101 @@
+/**
+ * Reading a transition record: the current step, what a given user should see next (their role
+ * may block them), progress for the card, the step "back" reopens and the what's-next list.
+ */
+import { isGlobalAdmin, type PartnerRole } from '../roles.js';
+import { GLOBAL_ADMIN_STEPS, NEXT_ITEM_IDS, NEXT_ITEM_PERFORMER, STEP_IDS, type Mark, type NextItemId, type Performer, type StepId, type TransitionRecord } from './model.js';
+
+/** The first step not yet done, or `undefined` when the whole checklist is done. */
+export function currentStep(record: TransitionRecord): StepId | undefined {
+  return STEP_IDS.find((s) => !record.done[s]);
+}
+
+/** True once enrollment is confirmed: steps up to and including `enroll` can no longer change. */
+export function isEnrolled(record: TransitionRecord): boolean {
+  return record.enrollment !== undefined;
+}
+
+/**
+ * What the given user should see next. `view` is the step to show, possibly different from the
+ * tenant's current step:
+ * - `ineligible`: the tenant answered that its direct-bill enrollment is not Restricted; the
+ *   existing-tenant road is closed (show the new-tenant road).
+ * - `needsRole`: the step needs a global admin and this user has not said who they are.
+ * - `needsGlobalAdmin`: the step needs a global admin and this user is not one; `globalAdmins` lists
+ *   the tenant's known global admins so the user knows whom to ask.
+ */
+export type NextAction =
+  | { kind: 'step'; step: StepId }
+  | { kind: 'ineligible' }
+  | { kind: 'needsRole'; step: StepId }
+  | { kind: 'needsGlobalAdmin'; step: StepId; globalAdmins: string[] }
+  | { kind: 'complete' };
+
+/** Decides {@link NextAction} for user `userId` on `record`. */
+export function nextAction(record: TransitionRecord, userId: string): NextAction {
+  const step = currentStep(record);
+  if (!step) return { kind: 'complete' };
+  if (step === 'eligibility' && record.eligibility?.answer === 'notRestricted') return { kind: 'ineligible' };
+  if (GLOBAL_ADMIN_STEPS.has(step)) {
+    const role = record.people[userId]?.role;
+    if (!role) return { kind: 'needsRole', step };
+    if (!isGlobalAdmin(role)) return { kind: 'needsGlobalAdmin', step, globalAdmins: globalAdminNames(record) };
+  }
+  return { kind: 'step', step };
+}
+
+/** Display names (or "someone") of users who declared themselves global admin of this tenant. */
+export function globalAdminNames(record: TransitionRecord): string[] {
+  return Object.values(record.people)
+    .filter((p) => isGlobalAdmin(p.role))
+    .map((p) => p.name ?? '')
+    .filter((n) => n.length > 0);
+}
+
+/** Per-step state for the progress card. `blocked`: waiting on eligibility or on a global admin. */
+export type StepState = 'done' | 'current' | 'upcoming' | 'blocked';
+
+/** Progress as shown on the progress card; `percent` is whole steps done out of 8, 0-100. */
+export interface Progress {
+  steps: Array<{ id: StepId; state: StepState; mark?: Mark }>;
+  doneCount: number;
+  total: number;
+  percent: number;
+  current?: StepId;
+}
+
+/** Computes {@link Progress} for `userId` (blocked when this user cannot act on the current step). */
+export function progress(record: TransitionRecord, userId: string): Progress {
+  const current = currentStep(record);
+  const action = nextAction(record, userId);
+  const blocked = action.kind === 'ineligible' || action.kind === 'needsGlobalAdmin';
+  const steps = STEP_IDS.map((id) => {
+    const mark = record.done[id];
+    const state: StepState = mark ? 'done' : id === current ? (blocked ? 'blocked' : 'current') : 'upcoming';
+    return { id, state, ...(mark ? { mark } : {}) };
+  });
+  const doneCount = steps.filter((s) => s.state === 'done').length;
+  return { steps, doneCount, total: STEP_IDS.length, percent: Math.round((doneCount / STEP_IDS.length) * 100), current };
+}
+
+/** The role this user declared, if any. */
+export function roleOf(record: TransitionRecord, userId: string): PartnerRole | undefined {
+  return record.people[userId]?.role;
+}
+
+/**
+ * The step before `step` that the user may reopen with "back", or why not:
+ * `atStart` on the first step, `locked` when it is at or before `enroll` after enrollment.
+ */
+export function previousStep(record: TransitionRecord, step: StepId): { ok: true; step: StepId } | { ok: false; reason: 'atStart' | 'locked' } {
+  const i = STEP_IDS.indexOf(step);
+  if (i <= 0) return { ok: false, reason: 'atStart' };
+  const prev = STEP_IDS[i - 1]!;
+  if (isEnrolled(record) && STEP_IDS.indexOf(prev) <= STEP_IDS.indexOf('enroll')) return { ok: false, reason: 'locked' };
+  return { ok: true, step: prev };
+}
+
+/** The what's-next list with done marks, for the tracked list card. */
+export function nextItems(record: TransitionRecord): Array<{ id: NextItemId; performer: Performer; mark?: Mark }> {
+  return NEXT_ITEM_IDS.map((id) => ({ id, performer: NEXT_ITEM_PERFORMER[id], ...(record.nextItems[id] ? { mark: record.nextItems[id] } : {}) }));
+}
