@@ -4,7 +4,7 @@
  * `<entry>-<content hash>.<ext>` so a file's URL changes whenever its bytes do.
  *
  * - `npm run build` writes them to `dist/public/assets/` with `dist/public/manifest.json`
- *   (`node dist/src/server/assets/build.js dist/public`, see {@link writeWebAssets}).
+ *   (`npm run build:web` = `tsx src/server/assets/build.ts dist/public`, see {@link writeWebAssets}).
  * - Running from source (tsx: tests, `npm run dev`) builds them in memory at start-up instead
  *   (see serve.ts), so a test always serves the browser code it sits next to.
  */
