@@ -12,6 +12,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type * as Esbuild from 'esbuild';
 
 /** The entries: logical name (what pages ask for) -> source file under src/server/browser/. */
 export const WEB_ENTRIES = {
@@ -46,8 +47,8 @@ export function browserSourceDir(): string {
 }
 
 /** esbuild's synchronous API, loaded only when a build runs (esbuild is a dev dependency). */
-function esbuild(): typeof import('esbuild') {
-  return createRequire(import.meta.url)('esbuild') as typeof import('esbuild');
+function esbuild(): typeof Esbuild {
+  return createRequire(import.meta.url)('esbuild') as typeof Esbuild;
 }
 
 /**

@@ -17,7 +17,7 @@ function setUp(): void {
     area.focus();
     area.select();
     area.setSelectionRange(0, area.value.length);
-    let ok = false;
+    let ok: boolean;
     try {
       ok = document.execCommand('copy');
     } catch {
