@@ -4,6 +4,9 @@
  */
 import type { ComponentChildren, VNode } from 'preact';
 import type { Translator } from '../../i18n/index.js';
+import type { AssetUrls } from '../assets/serve.js';
+import { renderDocument } from '../http/html.js';
+import type { Page } from './types.js';
 
 /** Props of {@link InvitationDocument}. */
 export interface InvitationDocumentProps {
@@ -46,5 +49,17 @@ export function InvitationDocument({ t, title, nonce, stylesheet, script, childr
         {script ? <script src={script} nonce={nonce} defer></script> : null}
       </body>
     </html>
+  );
+}
+
+/**
+ * The full HTML of an invitation page: `page` inside {@link InvitationDocument}, with the pages
+ * stylesheet and the page's script from `assets`, both carrying `nonce`.
+ */
+export function renderInvitationPage(t: Translator, page: Page, nonce: string, assets: AssetUrls): string {
+  return renderDocument(
+    <InvitationDocument t={t} title={page.title} nonce={nonce} stylesheet={assets.url('pages.css')} {...(page.script ? { script: assets.url(page.script) } : {})}>
+      {page.body}
+    </InvitationDocument>,
   );
 }

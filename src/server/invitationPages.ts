@@ -25,14 +25,14 @@ import { translator } from '../i18n/index.js';
 import type { InvitationService } from '../invitations/invitationService.js';
 import type { Logger } from '../logger.js';
 import type { AssetUrls } from './assets/serve.js';
-import { renderDocument, sendHtml } from './http/html.js';
+import { sendHtml } from './http/html.js';
 import { localeFrom } from './http/locale.js';
 import { queryParam, sessionQuerySchema, tokenParam } from './http/params.js';
 import { invitationPageHeaders, newNonce } from './http/securityHeaders.js';
 import { invitationFormSchema, postCustomer, postPartnership, reopenButton, signedInFor, type PageLog } from './invitationActions.js';
 import { customerPage, customerPrefill } from './pages/customerPage.js';
 import { draftPage } from './pages/draftPage.js';
-import { InvitationDocument } from './pages/layout.js';
+import { renderInvitationPage } from './pages/layout.js';
 import { linkInvitation, linkProblemPage, messagePage, problemOf } from './pages/messagePages.js';
 import { partnershipPage } from './pages/partnershipPage.js';
 import type { AssistantLinks, Page, PageContext } from './pages/types.js';
@@ -91,11 +91,7 @@ function contextFor(req: Request, now: Date, links?: (locale: SupportedLocale) =
 function renderPage(ctx: RequestContext, page: Page, assets: AssetUrls): { status: number; html: string; headers: Record<string, string> } {
   const nonce = newNonce();
   // rendered before the headers are made: rendering a form is what issues the CSRF token
-  const html = renderDocument(
-    <InvitationDocument t={ctx.t} title={page.title} nonce={nonce} stylesheet={assets.url('pages.css')} {...(page.script ? { script: assets.url(page.script) } : {})}>
-      {page.body}
-    </InvitationDocument>,
-  );
+  const html = renderInvitationPage(ctx.t, page, nonce, assets);
   const headers = invitationPageHeaders(nonce);
   if (ctx.csrf.fresh && ctx.formIssued) {
     headers['Set-Cookie'] = stringifySetCookie(CSRF_COOKIE, ctx.csrf.secret, { httpOnly: true, sameSite: 'strict', path: '/invitations', secure: ctx.secure });
