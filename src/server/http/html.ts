@@ -9,7 +9,7 @@ import { renderToString } from 'preact-render-to-string';
 import type { Headers } from './securityHeaders.js';
 
 /** `<!doctype html>` plus the rendered document element (`<html>...</html>`) and a final newline. */
-export function renderDocument(document: VNode): string {
+export function renderDocument<P>(document: VNode<P>): string {
   return `<!doctype html>\n${renderToString(document)}\n`;
 }
 
