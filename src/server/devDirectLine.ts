@@ -67,8 +67,10 @@ export interface DevDirectLine {
  */
 export function registerDevDirectLine(server: Server, options: DevDirectLineOptions): DevDirectLine {
   const log = options.logger.child({ component: 'devDirectLine' });
-  const conversations = new Conversations(Math.max(1, options.maxConversations ?? 500), Math.max(1, options.maxActivitiesPerConversation ?? 1000), (conversationId) =>
-    log.info({ conversationId }, 'dev direct line conversation evicted'),
+  const conversations = new Conversations(
+    Math.max(1, options.maxConversations ?? 500),
+    Math.max(1, options.maxActivitiesPerConversation ?? 1000),
+    (conversationId) => log.info({ conversationId }, 'dev direct line conversation evicted'),
   );
   const ctx = { conversations, log, botMessagesUrl: options.botMessagesUrl, selfBaseUrl: options.selfBaseUrl, handle: handlerWrapper(log) };
   registerClientRoutes(server, ctx);

@@ -83,7 +83,8 @@ async function refusal(ctx: PageContext, service: InvitationService, token: stri
   }
   log(invitationId, `post.${error.code}`);
   if (error.code === 'roleRequired') {
-    const names = error.globalAdmins.length > 0 ? t('pages.roleRequired.named', { names: joinList(t.locale, error.globalAdmins) }) : t('pages.roleRequired.unnamed');
+    const names =
+      error.globalAdmins.length > 0 ? t('pages.roleRequired.named', { names: joinList(t.locale, error.globalAdmins) }) : t('pages.roleRequired.unnamed');
     return messagePage(ctx, 403, 'pages.roleRequired.title', [t('pages.roleRequired.text'), names]);
   }
   if (error.code === 'ownInvitation') return messagePage(ctx, 403, 'pages.ownInvitation.title', [t('pages.ownInvitation.text')]);
@@ -145,7 +146,14 @@ export async function postCustomer(ctx: PageContext, service: InvitationService,
     log(inv.id, 'post.declined');
     return declinedPage(ctx, inv);
   }
-  const accepted = await service.acceptCustomer(opened.token, { company: form.company, domain: form.domain, name: form.name, email: form.email, globalAdmin: form.globalAdmin, consent: form.consent });
+  const accepted = await service.acceptCustomer(opened.token, {
+    company: form.company,
+    domain: form.domain,
+    name: form.name,
+    email: form.email,
+    globalAdmin: form.globalAdmin,
+    consent: form.consent,
+  });
   if (!accepted.ok) {
     const errors = fieldErrorsOf(accepted.error);
     if (errors.length > 0) {

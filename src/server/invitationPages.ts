@@ -71,7 +71,10 @@ function contextFor(req: Request, now: Date, links?: (locale: SupportedLocale) =
   const t = translator(localeFrom(req.headers['accept-language']));
   const existing = parseCookie(String(req.headers.cookie ?? ''))[CSRF_COOKIE];
   const valid = typeof existing === 'string' && /^[A-Za-z0-9_-]{16,64}$/.test(existing);
-  const forwarded = String(req.headers['x-forwarded-proto'] ?? '').split(',')[0]?.trim().toLowerCase();
+  const forwarded = String(req.headers['x-forwarded-proto'] ?? '')
+    .split(',')[0]
+    ?.trim()
+    .toLowerCase();
   const ctx: RequestContext = {
     t,
     now,

@@ -93,7 +93,11 @@ export function registerWebChatPage(server: Server, options: WebChatPageOptions)
   server.get('/', async (req: Request, res: Response) => {
     const nonce = newNonce();
     const locale = pageLocale(req, { queryParam: 'lang' });
-    const query = { brand: queryParam(req, 'brand', z.string()), avatar: queryParam(req, 'avatar', z.string()), initials: queryParam(req, 'initials', z.string()) };
+    const query = {
+      brand: queryParam(req, 'brand', z.string()),
+      avatar: queryParam(req, 'avatar', z.string()),
+      initials: queryParam(req, 'initials', z.string()),
+    };
     const html = renderDocument(
       <WebChatDocument
         t={translator(locale)}

@@ -35,8 +35,14 @@ async function domReport(page: Page): Promise<DomReport> {
     const all = Array.from(document.querySelectorAll('*'));
     return {
       // Web Chat's own rendering (icons are <svg>) is inside #webchat; nothing of it comes from the server
-      foreignElements: all.filter((el) => /^(img|iframe|object|embed|svg|math|frame|video|audio|base)$/i.test(el.tagName) && !el.closest('#webchat')).map((el) => el.outerHTML),
-      handlerAttributes: all.flatMap((el) => Array.from(el.attributes).filter((a) => /^on/i.test(a.name)).map((a) => `${el.tagName} ${a.name}`)),
+      foreignElements: all
+        .filter((el) => /^(img|iframe|object|embed|svg|math|frame|video|audio|base)$/i.test(el.tagName) && !el.closest('#webchat'))
+        .map((el) => el.outerHTML),
+      handlerAttributes: all.flatMap((el) =>
+        Array.from(el.attributes)
+          .filter((a) => /^on/i.test(a.name))
+          .map((a) => `${el.tagName} ${a.name}`),
+      ),
       scripts: Array.from(document.scripts).map((s) => (s.src ? new URL(s.src).pathname : `inline: ${s.textContent}`)),
       text: document.body.innerText,
       values: Array.from(document.querySelectorAll<HTMLInputElement | HTMLTextAreaElement>('input, textarea')).map((el) => el.value),
@@ -78,7 +84,11 @@ describe('names and emails carrying markup stay text in real Chromium, in every 
     const report = await domReport(page);
     expect(report.foreignElements, `${label}: injected elements`).to.deep.equal([]);
     expect(report.handlerAttributes, `${label}: event handler attributes`).to.deep.equal([]);
-    for (const script of report.scripts) expect(scriptPrefixes.some((p) => script.startsWith(p)), `${label}: script ${script}`).to.equal(true);
+    for (const script of report.scripts)
+      expect(
+        scriptPrefixes.some((p) => script.startsWith(p)),
+        `${label}: script ${script}`,
+      ).to.equal(true);
     for (const s of shown) expect(report.text.includes(s) || report.values.some((v) => v.includes(s)), `${label}: "${s}" shown literally`).to.equal(true);
     expect(dialogs, `${label}: dialogs opened`).to.deep.equal([]);
     expect(seen.pageErrors, `${label}: page errors`).to.deep.equal([]);
@@ -95,14 +105,21 @@ describe('names and emails carrying markup stay text in real Chromium, in every 
       const reseller = `esc-reseller-${locale}`;
       const provAdmin: Actor = { id: `esc-prov-${locale}`, name: `Pat ${email}` };
       const resAdmin: Actor = { id: `esc-res-${locale}`, name: `Rita ${email}` };
-      for (const [tenant, actor] of [[provider, provAdmin], [reseller, resAdmin]] as const) {
+      for (const [tenant, actor] of [
+        [provider, provAdmin],
+        [reseller, resAdmin],
+      ] as const) {
         await app.journeys.update(tenant, (r) => applyCommand(r, { type: 'setRole', role: 'globalAdmin' }, actor, new Date()));
       }
       expect((await app.invitations.setOrganization(provider, provAdmin, { name: names.provider, side: 'provider' })).ok).to.equal(true);
       expect((await app.invitations.setOrganization(reseller, resAdmin, { name: names.reseller, side: 'reseller' })).ok).to.equal(true);
 
       // partnership: public page, then signed in
-      const partnership = await app.invitations.create(provider, provAdmin, { kind: 'partnership', purpose: 'new', to: { email: `admin@${locale}.example`, name: names.contact, company: names.company } });
+      const partnership = await app.invitations.create(provider, provAdmin, {
+        kind: 'partnership',
+        purpose: 'new',
+        to: { email: `admin@${locale}.example`, name: names.contact, company: names.company },
+      });
       if (!partnership.ok) throw new Error(JSON.stringify(partnership.error));
       expect((await page.goto(partnership.link))?.status()).to.equal(200);
       await expectInertPage(`${locale} partnership public`, [names.provider, names.contact, names.company]);
@@ -112,7 +129,11 @@ describe('names and emails carrying markup stay text in real Chromium, in every 
       await expectInertPage(`${locale} partnership signed in`, [names.provider, names.reseller]);
 
       // customer: public page, then the form sent with the payloads typed in (422 keeps them)
-      const customer = await app.invitations.create(reseller, resAdmin, { kind: 'reseller', purpose: 'new', to: { email: `it@${locale}.example`, name: names.contact, company: names.company, domain: `${locale}.example` } });
+      const customer = await app.invitations.create(reseller, resAdmin, {
+        kind: 'reseller',
+        purpose: 'new',
+        to: { email: `it@${locale}.example`, name: names.contact, company: names.company, domain: `${locale}.example` },
+      });
       if (!customer.ok) throw new Error(JSON.stringify(customer.error));
       expect((await page.goto(customer.link))?.status()).to.equal(200);
       await expectInertPage(`${locale} customer public`, [names.reseller, names.contact, names.company]);
@@ -128,7 +149,14 @@ describe('names and emails carrying markup stay text in real Chromium, in every 
       expect((await page.goto(app.invitations.draftPageUrl(customer.invitation)))?.status()).to.equal(200);
       await expectInertPage(`${locale} copy page`, [names.reseller, names.contact]);
       const token = new URL(customer.link).pathname.split('/').pop()!;
-      const accepted = await app.invitations.acceptCustomer(token, { company: names.company, domain: `${locale}.example`, name: names.contact, email: `ada@${locale}.example`, globalAdmin: 'on', consent: 'on' });
+      const accepted = await app.invitations.acceptCustomer(token, {
+        company: names.company,
+        domain: `${locale}.example`,
+        name: names.contact,
+        email: `ada@${locale}.example`,
+        globalAdmin: 'on',
+        consent: 'on',
+      });
       expect(accepted.ok).to.equal(true);
       expect((await page.goto(customer.link))?.status()).to.equal(410);
       await expectInertPage(`${locale} used link (410)`, [names.contact, names.company]);

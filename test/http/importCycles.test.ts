@@ -26,7 +26,12 @@ function importsOf(file: string): string[] {
     .map((i) => i.fileName)
     .filter((spec) => spec.startsWith('.'))
     .map((spec) => path.resolve(path.dirname(file), spec).replace(/\.js$/, ''))
-    .flatMap((base) => ['.ts', '.tsx'].map((ext) => base + ext).filter((f) => existsSync(f)).slice(0, 1));
+    .flatMap((base) =>
+      ['.ts', '.tsx']
+        .map((ext) => base + ext)
+        .filter((f) => existsSync(f))
+        .slice(0, 1),
+    );
 }
 
 /** Strongly connected components with more than one module, or a module importing itself (Tarjan). */

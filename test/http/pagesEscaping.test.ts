@@ -31,7 +31,15 @@ const noLog = () => undefined;
 
 /** The tainted values of one payload. */
 function taint(p: string) {
-  return { company: `Contoso ${p}`, name: `Ada ${p}`, email: `${p}@contoso.example`, sender: `Fabrikam ${p}`, provider: `Litware ${p}`, actor: `Pat ${p}`, organization: `Northwind ${p}` };
+  return {
+    company: `Contoso ${p}`,
+    name: `Ada ${p}`,
+    email: `${p}@contoso.example`,
+    sender: `Fabrikam ${p}`,
+    provider: `Litware ${p}`,
+    actor: `Pat ${p}`,
+    organization: `Northwind ${p}`,
+  };
 }
 type Tainted = ReturnType<typeof taint>;
 
@@ -54,7 +62,12 @@ function invitation(kind: InvitationKind, v: Tainted, extra: Partial<Invitation>
 const opened = (inv: Invitation): OpenedLink => ({ invitation: inv, token: TOKEN, claims: {} as OpenedLink['claims'] });
 
 function context(locale: SupportedLocale): PageContext {
-  return { t: translator(locale), now: NOW, links: { webChat: 'https://assistant.contoso.example/?lang=en-US', teams: 'https://teams.microsoft.com/l/app/x' }, csrfToken: () => 'csrf-token' };
+  return {
+    t: translator(locale),
+    now: NOW,
+    links: { webChat: 'https://assistant.contoso.example/?lang=en-US', teams: 'https://teams.microsoft.com/l/app/x' },
+    csrfToken: () => 'csrf-token',
+  };
 }
 
 /** An InvitationService stand-in answering the calls the POST handlers make, with tainted data. */
@@ -64,14 +77,33 @@ function service(v: Tainted, answers: { accept?: ServiceError; session?: boolean
     openSession: () => (answers.session === false ? undefined : { tenantId: 'tenant-reseller', userId: 'u2' }),
     organizationName: async () => v.organization,
     decline: async () => ({ ok: true }),
-    acceptPartnership: async () => (answers.accept ? fail(answers.accept) : { ok: true, invitation: invitation('partnership', v, { status: 'accepted', accepted: { by: { id: 'u2', name: v.name }, at: AT, company: v.company } }) }),
-    acceptCustomer: async () => (answers.accept ? fail(answers.accept) : { ok: true, invitation: invitation('resellerAndProvider', v, { status: 'accepted' }) }),
-    open: async () => fail({ code: 'link', problem: 'used', invitation: invitation('reseller', v, { accepted: { by: { id: 'c', name: v.name }, at: AT, company: v.company } }) }),
+    acceptPartnership: async () =>
+      answers.accept
+        ? fail(answers.accept)
+        : {
+            ok: true,
+            invitation: invitation('partnership', v, { status: 'accepted', accepted: { by: { id: 'u2', name: v.name }, at: AT, company: v.company } }),
+          },
+    acceptCustomer: async () =>
+      answers.accept ? fail(answers.accept) : { ok: true, invitation: invitation('resellerAndProvider', v, { status: 'accepted' }) },
+    open: async () =>
+      fail({
+        code: 'link',
+        problem: 'used',
+        invitation: invitation('reseller', v, { accepted: { by: { id: 'c', name: v.name }, at: AT, company: v.company } }),
+      }),
   };
   return stub as unknown as InvitationService;
 }
 
-const form = (v: Tainted, extra: Partial<InvitationForm>): InvitationForm => ({ action: 'accept', company: v.company, name: v.name, email: v.email, domain: 'not a domain', ...extra });
+const form = (v: Tainted, extra: Partial<InvitationForm>): InvitationForm => ({
+  action: 'accept',
+  company: v.company,
+  name: v.name,
+  email: v.email,
+  domain: 'not a domain',
+  ...extra,
+});
 
 /** Every invitation page, by name, for one locale and payload. */
 async function invitationPages(ctx: PageContext, v: Tainted): Promise<Array<[string, Page]>> {
@@ -84,13 +116,48 @@ async function invitationPages(ctx: PageContext, v: Tainted): Promise<Array<[str
     ['partnership, stale session', partnershipPage(ctx, partnership, { sessionGiven: true, signedIn: undefined })],
     ['partnership, signed in', partnershipPage(ctx, partnership, { sessionGiven: true, signedIn })],
     ['partnership, 422', await postPartnership(ctx, service(v), partnership, form(v, { session: TOKEN }), noLog)],
-    ['partnership, 403 session required', await postPartnership(ctx, service(v, { session: false }), partnership, form(v, { session: TOKEN, understood: 'on' }), noLog)],
-    ['partnership, 403 role required', await postPartnership(ctx, service(v, { accept: { code: 'roleRequired', action: 'acceptPartnership' as never, globalAdmins: [v.name, v.actor] } }), partnership, form(v, { session: TOKEN, understood: 'on' }), noLog)],
-    ['partnership, 409', await postPartnership(ctx, service(v, { accept: { code: 'stale' } }), partnership, form(v, { session: TOKEN, understood: 'on' }), noLog)],
-    ['partnership, accepted', partnershipAcceptedPage(ctx, invitation('partnership', v, { accepted: { by: { id: 'u2', name: v.name }, at: AT, company: v.company } }))],
+    [
+      'partnership, 403 session required',
+      await postPartnership(ctx, service(v, { session: false }), partnership, form(v, { session: TOKEN, understood: 'on' }), noLog),
+    ],
+    [
+      'partnership, 403 role required',
+      await postPartnership(
+        ctx,
+        service(v, { accept: { code: 'roleRequired', action: 'acceptPartnership' as never, globalAdmins: [v.name, v.actor] } }),
+        partnership,
+        form(v, { session: TOKEN, understood: 'on' }),
+        noLog,
+      ),
+    ],
+    [
+      'partnership, 409',
+      await postPartnership(ctx, service(v, { accept: { code: 'stale' } }), partnership, form(v, { session: TOKEN, understood: 'on' }), noLog),
+    ],
+    [
+      'partnership, accepted',
+      partnershipAcceptedPage(ctx, invitation('partnership', v, { accepted: { by: { id: 'u2', name: v.name }, at: AT, company: v.company } })),
+    ],
     ['customer, public', customerPage(ctx, customer, customerPrefill(customer.invitation))],
     ['customer, moving, with provider', customerPage(ctx, moving, customerPrefill(moving.invitation))],
-    ['customer, 422 with the typed values', await postCustomer(ctx, service(v, { accept: { code: 'invalid', errors: [{ field: 'domain', code: 'domainInvalid' }, { field: 'email', code: 'emailInvalid' }] } }), customer, form(v, {}), noLog)],
+    [
+      'customer, 422 with the typed values',
+      await postCustomer(
+        ctx,
+        service(v, {
+          accept: {
+            code: 'invalid',
+            errors: [
+              { field: 'domain', code: 'domainInvalid' },
+              { field: 'email', code: 'emailInvalid' },
+            ],
+          },
+        }),
+        customer,
+        form(v, {}),
+        noLog,
+      ),
+    ],
     ['customer, accepted', customerAcceptedPage(ctx, invitation('resellerAndProvider', v))],
     ['customer, declined', await postCustomer(ctx, service(v), customer, form(v, { action: 'decline' }), noLog)],
     ['declined', declinedPage(ctx, customer.invitation)],
@@ -100,7 +167,11 @@ async function invitationPages(ctx: PageContext, v: Tainted): Promise<Array<[str
     ['500', messagePage(ctx, 500, 'pages.failure.title', [ctx.t('pages.failure.text')])],
   ];
   for (const problem of ['expired', 'replaced', 'revoked', 'used', 'declined', 'badSignature'] as const) {
-    const inv = invitation('reseller', v, { accepted: { by: { id: 'c', name: v.name }, at: AT, company: v.company }, declined: { by: { id: 'c', name: v.name }, at: AT }, revoked: { by: { id: 'u1', name: v.actor }, at: AT } });
+    const inv = invitation('reseller', v, {
+      accepted: { by: { id: 'c', name: v.name }, at: AT, company: v.company },
+      declined: { by: { id: 'c', name: v.name }, at: AT },
+      revoked: { by: { id: 'u1', name: v.actor }, at: AT },
+    });
     const error: ServiceError = { code: 'link', problem, invitation: inv };
     pages.push([`410/404 ${problem}`, linkProblemPage(ctx, error, 'invite')], [`410/404 ${problem}, copy page`, linkProblemPage(ctx, error, 'draft')]);
   }
@@ -148,7 +219,13 @@ describe('pages render names and emails inert in every language (HTML matrix)', 
             }),
           );
           expectInert(html, `${locale} Web Chat ${payload}`, { shown: [payload], scriptPrefixes: ['/assets/', '/webchat/'] });
-          const config = JSON.parse(/ data-config="([^"]*)"/.exec(html)![1]!.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&amp;/g, '&')) as { theme: { avatarInitials: string } };
+          const config = JSON.parse(
+            / data-config="([^"]*)"/
+              .exec(html)![1]!
+              .replace(/&quot;/g, '"')
+              .replace(/&lt;/g, '<')
+              .replace(/&amp;/g, '&'),
+          ) as { theme: { avatarInitials: string } };
           expect(config.theme.avatarInitials).to.equal(payload);
         }
       });
@@ -159,9 +236,15 @@ describe('pages render names and emails inert in every language (HTML matrix)', 
 describe('the HTML inertness check itself', () => {
   const page = (body: string) => `<!doctype html>\n<html lang="en-US"><head><title>t</title></head><body><main>${body}</main></body></html>`;
   it('passes escaped payloads and fails each way markup can get in', () => {
-    expectInert(page('<p>&lt;script>alert(1)&lt;/script></p><input value="&quot;onload=&quot;alert(1)"/><textarea>&lt;/textarea>&lt;img src=x onerror=alert(1)></textarea>'), 'escaped', {
-      shown: [...XSS_PAYLOADS],
-    });
+    expectInert(
+      page(
+        '<p>&lt;script>alert(1)&lt;/script></p><input value="&quot;onload=&quot;alert(1)"/><textarea>&lt;/textarea>&lt;img src=x onerror=alert(1)></textarea>',
+      ),
+      'escaped',
+      {
+        shown: [...XSS_PAYLOADS],
+      },
+    );
     const injected = [
       '<p><script>alert(1)</script></p>',
       '<input value="" onload="alert(1)"/>',

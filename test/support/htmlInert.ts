@@ -20,7 +20,9 @@ export interface Tag {
 
 /** Elements the pages use; anything else in a page means markup got in. */
 const ALLOWED_ELEMENTS = new Set(
-  'html head meta title link style body header div span main section h1 h2 p dl dt dd ul ol li a form input label button textarea br noscript script'.split(' '),
+  'html head meta title link style body header div span main section h1 h2 p dl dt dd ul ol li a form input label button textarea br noscript script'.split(
+    ' ',
+  ),
 );
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
@@ -44,7 +46,10 @@ export function scanTags(html: string): Tag[] {
     tagPattern.lastIndex = i;
     const match = tagPattern.exec(html);
     expect(match, `a "<" that starts no well-formed tag at ${i}: ${html.slice(i, i + 80)}`).to.not.equal(null);
-    const attrs = [...match![3]!.matchAll(/\s+([^\s"'=<>`/]+)(?:="([^"]*)")?/g)].map((m): [string, string] => [m[1]!.toLowerCase(), decodeEntities(m[2] ?? '')]);
+    const attrs = [...match![3]!.matchAll(/\s+([^\s"'=<>`/]+)(?:="([^"]*)")?/g)].map((m): [string, string] => [
+      m[1]!.toLowerCase(),
+      decodeEntities(m[2] ?? ''),
+    ]);
     tags.push({ name: match![2]!.toLowerCase(), closing: match![1] === '/', attrs, start: i, end: i + match![0].length });
   }
   return tags;

@@ -46,7 +46,12 @@ function staticFile(fileName: string, contents: Uint8Array): StaticFile {
   const body = Buffer.from(contents);
   const gzipped = gzipSync(body);
   const hash = /-([A-Z0-9]+)\.[a-z]+$/.exec(fileName)?.[1] ?? fileName;
-  return { body, contentType: CONTENT_TYPES[fileName.split('.').pop() ?? ''] ?? 'application/octet-stream', etag: `"${hash}"`, ...(gzipped.length < body.length ? { gzipped } : {}) };
+  return {
+    body,
+    contentType: CONTENT_TYPES[fileName.split('.').pop() ?? ''] ?? 'application/octet-stream',
+    etag: `"${hash}"`,
+    ...(gzipped.length < body.length ? { gzipped } : {}),
+  };
 }
 
 function readBuiltAssets(publicDir: string): LoadedAssets {
@@ -87,7 +92,12 @@ export function loadWebAssets(): LoadedAssets {
  */
 export function sendStatic(req: Request, res: Response, file: StaticFile, cacheControl: string): void {
   const headers: Record<string, string> = { ...staticAssetHeaders(cacheControl), Vary: 'Accept-Encoding', ...(file.etag ? { ETag: file.etag } : {}) };
-  if (file.etag && String(req.headers['if-none-match'] ?? '').split(/\s*,\s*/).includes(file.etag)) {
+  if (
+    file.etag &&
+    String(req.headers['if-none-match'] ?? '')
+      .split(/\s*,\s*/)
+      .includes(file.etag)
+  ) {
     res.writeHead(304, headers);
     res.end();
     return;

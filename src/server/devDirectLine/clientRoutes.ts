@@ -1,7 +1,17 @@
 /** The client side of the development Direct Line (Direct Line 3.0, what Web Chat's DirectLineJS calls). */
 import type { Request, Response, Server } from 'restify';
 import type { DevActivity } from './conversations.js';
-import { TOKEN_TTL_SECONDS, BOT_TIMEOUT_MS, bearerToken, bodyOf, clientActivitySchema, describeZodError, sendError, startBodySchema, watermarkSchema } from './protocol.js';
+import {
+  TOKEN_TTL_SECONDS,
+  BOT_TIMEOUT_MS,
+  bearerToken,
+  bodyOf,
+  clientActivitySchema,
+  describeZodError,
+  sendError,
+  startBodySchema,
+  watermarkSchema,
+} from './protocol.js';
 import { authorize, sessionBody, type RouteContext } from './routeContext.js';
 
 function registerTokenRoutes(server: Server, ctx: RouteContext): void {

@@ -78,7 +78,13 @@ export class Conversations {
       this.onEvict(oldest.id);
     }
     const token = randomBytes(32).toString('base64url');
-    const conversation: Conversation = { id: randomBytes(16).toString('base64url'), tokenHash: sha256(token), expiresAt: Date.now() + TOKEN_TTL_SECONDS * 1000, lastSeq: 0, entries: [] };
+    const conversation: Conversation = {
+      id: randomBytes(16).toString('base64url'),
+      tokenHash: sha256(token),
+      expiresAt: Date.now() + TOKEN_TTL_SECONDS * 1000,
+      lastSeq: 0,
+      entries: [],
+    };
     this.byId.set(conversation.id, conversation);
     this.tokenIndex.set(conversation.tokenHash.toString('hex'), conversation.id);
     return { conversation, token };

@@ -55,7 +55,10 @@ export const clientActivitySchema = z
 export const botActivitySchema = z.looseObject({
   type: z.string().min(1).max(64),
   id: z.string().max(ID_MAX).optional(),
-  text: z.string().max(MAX_TEXT_CHARS * 4).optional(),
+  text: z
+    .string()
+    .max(MAX_TEXT_CHARS * 4)
+    .optional(),
   from: z.looseObject({ id: z.string().min(1).max(ID_MAX) }).optional(),
   replyToId: z.string().max(ID_MAX).optional(),
   attachments: z.array(attachmentSchema).max(64).optional(),

@@ -18,11 +18,7 @@ export function Card({ tone, status, children }: { tone?: 'problem' | 'done'; st
 
 /** A definition list of label/value rows (the grey "facts" box). */
 export function Facts({ rows }: { rows: Array<[string, ComponentChildren]> }): VNode {
-  return (
-    <dl class="facts">
-      {rows.map(([label, value]) => [<dt>{label}</dt>, <dd>{value}</dd>])}
-    </dl>
-  );
+  return <dl class="facts">{rows.map(([label, value]) => [<dt>{label}</dt>, <dd>{value}</dd>])}</dl>;
 }
 
 /** A bulleted (or, with `ordered`, numbered) list of plain strings. */
@@ -148,7 +144,16 @@ export function CheckField({ t, name, label, checked, errors }: { t: Translator;
   return (
     <>
       <div class={error ? 'check invalid' : 'check'}>
-        <input type="checkbox" id={id} name={name} value="on" checked={checked} required aria-invalid={error ? 'true' : undefined} aria-describedby={error ? `${id}-error` : undefined} />
+        <input
+          type="checkbox"
+          id={id}
+          name={name}
+          value="on"
+          checked={checked}
+          required
+          aria-invalid={error ? 'true' : undefined}
+          aria-describedby={error ? `${id}-error` : undefined}
+        />
         <label for={id}>{label}</label>
       </div>
       {error ? (

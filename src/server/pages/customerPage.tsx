@@ -1,8 +1,22 @@
 /** The customer invitation page (reseller, or reseller and provider; new or moving) and its accepted page. */
 import type { ComponentChildren } from 'preact';
 import type { Invitation } from '../../domain/invitations.js';
+import type { Translator } from '../../i18n/index.js';
 import type { OpenedLink } from '../../invitations/invitationService.js';
-import { Card, CheckField, CsrfInput, ErrorSummary, Facts, FormActions, invitationPath, List, PartyName, Recipient, TextField, validUntilText } from './components.js';
+import {
+  Card,
+  CheckField,
+  CsrfInput,
+  ErrorSummary,
+  Facts,
+  FormActions,
+  invitationPath,
+  List,
+  PartyName,
+  Recipient,
+  TextField,
+  validUntilText,
+} from './components.js';
 import type { FieldError, Page, PageContext } from './types.js';
 
 /** The customer form's values: prefilled from the invitation, or as typed in a refused POST. */
@@ -26,7 +40,47 @@ function customerVariant(inv: Invitation): 'reseller' | 'resellerAndProvider' | 
   return inv.provider ? 'resellerAndProvider' : 'reseller';
 }
 
-function AcceptForm({ ctx, opened, values, errors, consentWho }: { ctx: PageContext; opened: OpenedLink; values: CustomerValues; errors: FieldError[]; consentWho: string }) {
+/** The four text fields of the accept form, with the values given and their errors. */
+function CustomerFields({ t, values, errors }: { t: Translator; values: CustomerValues; errors: FieldError[] }) {
+  const common = { t, errors, type: 'text' as const };
+  return (
+    <>
+      <TextField {...common} name="company" label={t('pages.customer.form.company')} value={values.company} autocomplete="organization" maxLength={200} />
+      <TextField
+        {...common}
+        name="domain"
+        label={t('pages.customer.form.domain')}
+        hint={t('pages.customer.form.domainHint')}
+        value={values.domain}
+        autocomplete="off"
+        maxLength={253}
+        inputmode="url"
+      />
+      <TextField {...common} name="name" label={t('pages.customer.form.name')} value={values.name} autocomplete="name" maxLength={100} />
+      <TextField
+        {...common}
+        type="email"
+        name="email"
+        label={t('pages.customer.form.email')}
+        value={values.email}
+        autocomplete="email"
+        maxLength={254}
+        inputmode="email"
+      />
+    </>
+  );
+}
+
+interface AcceptFormProps {
+  ctx: PageContext;
+  opened: OpenedLink;
+  values: CustomerValues;
+  errors: FieldError[];
+  /** Whom the consent box authorizes (the reseller, or the reseller and the provider). */
+  consentWho: string;
+}
+
+function AcceptForm({ ctx, opened, values, errors, consentWho }: AcceptFormProps) {
   const { t } = ctx;
   return (
     <Card>
@@ -35,21 +89,7 @@ function AcceptForm({ ctx, opened, values, errors, consentWho }: { ctx: PageCont
       <ErrorSummary t={t} errors={errors} />
       <form method="post" action={invitationPath(opened.token)} novalidate>
         <CsrfInput ctx={ctx} />
-        <TextField t={t} errors={errors} name="company" label={t('pages.customer.form.company')} value={values.company} type="text" autocomplete="organization" maxLength={200} />
-        <TextField
-          t={t}
-          errors={errors}
-          name="domain"
-          label={t('pages.customer.form.domain')}
-          hint={t('pages.customer.form.domainHint')}
-          value={values.domain}
-          type="text"
-          autocomplete="off"
-          maxLength={253}
-          inputmode="url"
-        />
-        <TextField t={t} errors={errors} name="name" label={t('pages.customer.form.name')} value={values.name} type="text" autocomplete="name" maxLength={100} />
-        <TextField t={t} errors={errors} name="email" label={t('pages.customer.form.email')} value={values.email} type="email" autocomplete="email" maxLength={254} inputmode="email" />
+        <CustomerFields t={t} values={values} errors={errors} />
         <CheckField t={t} errors={errors} name="globalAdmin" label={t('pages.customer.form.globalAdmin')} checked={values.globalAdmin} />
         <CheckField t={t} errors={errors} name="consent" label={t('pages.customer.form.consent', { who: consentWho })} checked={values.consent} />
         <FormActions t={t} primaryKey="pages.customer.form.accept" />
@@ -77,7 +117,9 @@ export function customerPage(ctx: PageContext, opened: OpenedLink, values: Custo
         <Facts rows={rows} />
         <h2>{t('pages.customer.grants.title')}</h2>
         <List items={grants} />
-        {inv.purpose === 'moveDirect' ? <p class="note">{t(inv.provider ? 'pages.customer.moveDirect.stays' : 'pages.customer.moveDirectReseller.stays', params)}</p> : null}
+        {inv.purpose === 'moveDirect' ? (
+          <p class="note">{t(inv.provider ? 'pages.customer.moveDirect.stays' : 'pages.customer.moveDirectReseller.stays', params)}</p>
+        ) : null}
         <p class="note">{t('pages.customer.grants.gdap', params)}</p>
       </Card>
       <AcceptForm ctx={ctx} opened={opened} values={values} errors={errors} consentWho={inv.provider ? t('pages.customer.form.both', params) : inv.from.name} />

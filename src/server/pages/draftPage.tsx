@@ -38,7 +38,14 @@ export function draftPage(ctx: PageContext, inv: Invitation, link: string): Page
           {t('pages.draft.openEmail')}
         </a>
       </div>
-      <p id="copy-status" class="copy-status" role="status" aria-live="polite" data-copied={t('pages.draft.copied')} data-failed={t('pages.draft.copyFailed')}></p>
+      <p
+        id="copy-status"
+        class="copy-status"
+        role="status"
+        aria-live="polite"
+        data-copied={t('pages.draft.copied')}
+        data-failed={t('pages.draft.copyFailed')}
+      ></p>
       <p class="note">{t('pages.draft.keepLink')}</p>
       <p class="muted">{t('pages.draft.done')}</p>
     </Card>

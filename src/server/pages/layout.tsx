@@ -58,7 +58,13 @@ export function InvitationDocument({ t, title, nonce, stylesheet, script, childr
  */
 export function renderInvitationPage(t: Translator, page: Page, nonce: string, assets: AssetUrls): string {
   return renderDocument(
-    <InvitationDocument t={t} title={page.title} nonce={nonce} stylesheet={assets.url('pages.css')} {...(page.script ? { script: assets.url(page.script) } : {})}>
+    <InvitationDocument
+      t={t}
+      title={page.title}
+      nonce={nonce}
+      stylesheet={assets.url('pages.css')}
+      {...(page.script ? { script: assets.url(page.script) } : {})}
+    >
       {page.body}
     </InvitationDocument>,
   );

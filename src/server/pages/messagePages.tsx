@@ -103,5 +103,11 @@ export function declinedPage(ctx: PageContext, inv: Invitation): Page {
 
 /** The 409 page: the invitation changed meanwhile; a button opens it again. */
 export function conflictPage(ctx: PageContext, token: string): Page {
-  return messagePage(ctx, 409, 'pages.conflict.title', [ctx.t('pages.conflict.text')], <ReopenButton href={invitationPath(token)} label={ctx.t('pages.conflict.reopen')} />);
+  return messagePage(
+    ctx,
+    409,
+    'pages.conflict.title',
+    [ctx.t('pages.conflict.text')],
+    <ReopenButton href={invitationPath(token)} label={ctx.t('pages.conflict.reopen')} />,
+  );
 }

@@ -2,7 +2,20 @@
 import type { VNode } from 'preact';
 import type { Invitation } from '../../domain/invitations.js';
 import type { OpenedLink } from '../../invitations/invitationService.js';
-import { Card, CheckField, CsrfInput, ErrorSummary, Facts, FormActions, HowToAccept, invitationPath, List, PartyName, Recipient, validUntilText } from './components.js';
+import {
+  Card,
+  CheckField,
+  CsrfInput,
+  ErrorSummary,
+  Facts,
+  FormActions,
+  HowToAccept,
+  invitationPath,
+  List,
+  PartyName,
+  Recipient,
+  validUntilText,
+} from './components.js';
 import type { FieldError, Page, PageContext, SignedIn } from './types.js';
 
 /** What the partnership page shows besides the invitation. */

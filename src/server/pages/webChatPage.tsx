@@ -35,7 +35,12 @@ export function webChatConfig(m: WebChatPageModel): WebChatPageConfig {
     mode: m.mode,
     locale: t.locale,
     directLineDomain: m.directLineDomain,
-    theme: { accent: m.theme.accent, avatarInitials: m.theme.avatarInitials, userInitials: t('pages.webchat.userInitials'), ...(m.theme.avatarImage ? { avatarImage: m.theme.avatarImage } : {}) },
+    theme: {
+      accent: m.theme.accent,
+      avatarInitials: m.theme.avatarInitials,
+      userInitials: t('pages.webchat.userInitials'),
+      ...(m.theme.avatarImage ? { avatarImage: m.theme.avatarImage } : {}),
+    },
     strings: {
       languageAnnounce: t('pages.webchat.languageAnnounce', { language: languageName(t.locale) }),
       needsPortal: t('pages.webchat.needsPortal'),
@@ -89,7 +94,14 @@ export function WebChatDocument(m: WebChatPageModel): VNode {
             <div id="status" class="status" role="status" aria-live="polite">
               {t('pages.webchat.connecting')}
             </div>
-            <div id="webchat" class="webchat" role="region" aria-label={t('pages.webchat.chatLabel', { title })} data-mode={m.mode} data-config={JSON.stringify(webChatConfig(m))}></div>
+            <div
+              id="webchat"
+              class="webchat"
+              role="region"
+              aria-label={t('pages.webchat.chatLabel', { title })}
+              data-mode={m.mode}
+              data-config={JSON.stringify(webChatConfig(m))}
+            ></div>
             <noscript>
               <p class="status status--error">{t('pages.webchat.noscript')}</p>
             </noscript>
