@@ -2,7 +2,9 @@ import type { Request, Response, Server } from 'restify';
 import type { CustomerService } from '../customers/customerService.js';
 import { translator } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
-import { localeFrom, tokenParam } from './invitationPages.js';
+import { localeFrom } from './http/locale.js';
+import { tokenParam } from './http/params.js';
+import { privateDownloadHeaders } from './http/securityHeaders.js';
 
 /**
  * `GET /exports/customers/<token>`: the tenant's classified customer list as a CSV download. The
@@ -16,7 +18,7 @@ export function registerExportRoutes(server: Server, deps: { customers: Customer
   server.get('/exports/customers/*', async (req: Request, res: Response) => {
     const t = translator(localeFrom(req.headers['accept-language']));
     const token = tokenParam(req);
-    const headers = { 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer', 'X-Content-Type-Options': 'nosniff' };
+    const headers = privateDownloadHeaders();
     try {
       const result = await deps.customers.exportCsv(token, (key) => t(key));
       if (!result.ok) {

@@ -7,6 +7,7 @@ import type { Logger } from '../logger.js';
 import { registerDevDirectLine, type DevDirectLine } from './devDirectLine.js';
 import { registerDirectLineToken } from './directLineToken.js';
 import { registerExportRoutes } from './exportRoutes.js';
+import { registerWebAssets } from './assets/serve.js';
 import { registerInvitationPages, type AssistantLinks } from './invitationPages.js';
 import { registerWebChatPage } from './webChatPage.js';
 
@@ -37,6 +38,8 @@ export interface HttpServerDeps {
  * - `POST /api/directline/token`: a Direct Line token for production Web Chat (directLineToken.ts).
  * - `GET /`: the Web Chat page; with auth off it talks to the development Direct Line surface
  *   (`/v3/directline/...`, `/devconnector/...`), which is never registered when auth is on.
+ * - `GET /assets/<name>-<hash>.(js|css)`: the pages' built scripts and stylesheets (assets/serve.ts),
+ *   `GET /webchat/webchat.js`: the Web Chat bundle.
  */
 export function createHttpServer(deps: HttpServerDeps): { server: Server; devDirectLine?: DevDirectLine; inFlight: InFlight } {
   const { config, adapter, bot, logger } = deps;
@@ -62,12 +65,13 @@ export function createHttpServer(deps: HttpServerDeps): { server: Server; devDir
       logger,
     });
   }
-  registerWebChatPage(server, { devDirectLine: !config.authEnabled, directLineEndpoint: config.directLineEndpoint, frameAncestors: config.webChatFrameAncestors });
+  const assets = registerWebAssets(server);
+  registerWebChatPage(server, { devDirectLine: !config.authEnabled, directLineEndpoint: config.directLineEndpoint, frameAncestors: config.webChatFrameAncestors, assets });
   const assistantLinks = (locale: string): AssistantLinks => ({
     webChat: config.assistantChatUrl ?? `${config.publicBaseUrl ?? deps.baseUrl()}/?lang=${locale}`,
     ...(config.teamsAppId ? { teams: `https://teams.microsoft.com/l/app/${config.teamsAppId}` } : {}),
   });
-  registerInvitationPages(server, { invitations: deps.invitations, logger, assistantLinks, ...(deps.clock ? { clock: deps.clock } : {}) });
+  registerInvitationPages(server, { invitations: deps.invitations, logger, assets, assistantLinks, ...(deps.clock ? { clock: deps.clock } : {}) });
   registerExportRoutes(server, { customers: deps.customers, logger });
   registerDirectLineToken(server, {
     ...(config.directLineSecret ? { directLineSecret: config.directLineSecret } : {}),

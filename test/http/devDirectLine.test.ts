@@ -315,18 +315,25 @@ describe('development Direct Line + Web Chat page (real restify server and bot)'
     expect(html).to.match(/<html lang="en-US">/);
     expect(html).to.contain('<title>CSP partner assistant</title>');
     expect(html).to.match(/<script src="\/webchat\/webchat\.js\?v=[^"]+" nonce="[^"]+" defer><\/script>/);
-    expect(html).to.match(/<script src="\/webchat\/app\.js\?v=[0-9a-f]+"/);
-    // no inline script: the only script element with content is the JSON settings block, which never runs
-    expect(html.replace(/<script type="application\/json" id="webchat-config">[^<]*<\/script>/, '')).to.not.match(/<script>|<script[^>]*>[^<]+<\/script>/);
+    const appSrc = /<script src="(\/assets\/webchat-[A-Z0-9]+\.js)" nonce="[^"]+" defer><\/script>/.exec(html)?.[1];
+    expect(appSrc, 'the page script, a built asset with a content-hashed name').to.be.a('string');
+    // no inline script at all: settings travel in the data-config attribute
+    expect(html).to.not.match(/<script(?![^>]*\bsrc=)[^>]*>/);
     expect(html).to.not.match(/(src|href)="(https?:)?\/\//); // nothing external
 
-    const app = await fetch(`${baseUrl}/webchat/app.js`);
+    const app = await fetch(`${baseUrl}${appSrc}`);
     expect(app.status).to.equal(200);
+    expect(app.headers.get('cache-control')).to.equal('public, max-age=31536000, immutable');
+    const etag = app.headers.get('etag')!;
+    expect(etag).to.match(/^"[A-Z0-9]+"$/);
+    expect((await fetch(`${baseUrl}${appSrc}`, { headers: { 'if-none-match': etag } })).status).to.equal(304);
+    expect((await fetch(`${baseUrl}/assets/webchat-NOSUCHHASH.js`)).status).to.equal(404);
     const appJs = await app.text();
     for (const needle of ['/v3/directline/tokens/generate', 'createDirectLine', 'webSocket: false', 'DIRECT_LINE/CONNECT_FULFILLED', 'webchat/join', 'csp-assistant-user-id', 'session.userName']) {
       expect(appJs, needle).to.contain(needle);
     }
-    const css = await fetch(`${baseUrl}/webchat/app.css`);
+    const cssHref = /<link rel="stylesheet" href="(\/assets\/webchat-[A-Z0-9]+\.css)"/.exec(html)?.[1];
+    const css = await fetch(`${baseUrl}${cssHref}`);
     expect(css.headers.get('content-type')).to.match(/^text\/css/);
     expect(await css.text()).to.not.match(/url\(|@import/);
   });
@@ -412,7 +419,9 @@ describe('development Direct Line limits and the page without Direct Line', func
     expect(html).to.contain('<html lang="de-DE">');
     expect(html).to.contain('data-mode="portal"');
     expect(html).to.contain(':root{--brand:#A0522D}');
-    const config = JSON.parse(/<script type="application\/json" id="webchat-config">(.*?)<\/script>/s.exec(html)![1]!) as { mode: string; locale: string; theme: Record<string, string> };
+    const attribute = /<div id="webchat"[^>]* data-config="([^"]*)"/.exec(html)![1]!;
+    const decoded = attribute.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&amp;/g, '&');
+    const config = JSON.parse(decoded) as { mode: string; locale: string; theme: Record<string, string> };
     expect(config).to.deep.include({ mode: 'portal', locale: 'de-DE' });
     expect(config.theme).to.deep.include({ accent: '#A0522D', avatarInitials: 'NW' });
     expect(config.theme.avatarImage, 'a non-https avatar is ignored').to.equal(undefined);
@@ -420,7 +429,8 @@ describe('development Direct Line limits and the page without Direct Line', func
     expect(csp).to.contain('frame-ancestors https://portal.contoso.example');
     expect(csp).to.contain('connect-src \'self\' https://directline.botframework.com wss://directline.botframework.com');
     expect(response.headers.get('x-frame-options')).to.equal(null);
-    const appJs = await (await fetch(`${baseUrl}/webchat/app.js`)).text();
+    const appSrc = /<script src="(\/assets\/webchat-[A-Z0-9]+\.js)"/.exec(html)![1]!;
+    const appJs = await (await fetch(`${baseUrl}${appSrc}`)).text();
     expect(appJs).to.contain('/api/directline/token');
     const bad = await (await fetch(`${baseUrl}/?brand=red;}body{display:none&lang=xx`)).text();
     expect(bad).to.contain(':root{--brand:#0B5CAD}');
