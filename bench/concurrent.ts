@@ -1,0 +1,167 @@
+/**
+ * Perf driver (not part of `npm run bench`): phase 3 of bench/run.ts only, i.e. the dialogs
+ * baseline and the assistant, 50 walks at once, interleaved for CONC_ROUNDS rounds, plus (unless
+ * CONC_SINGLE=0) the assistant's single-conversation p99 (CONC_WALKS sequential walks).
+ * CONC_ONLY=assistant|baseline runs only that bot's rounds; CONC_PROFILE=<file> profiles the rounds.
+ * Prints one JSON line per measurement so runs can be compared by a script.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Activity } from 'botbuilder';
+import { loadConfig } from '../src/config.js';
+import { startApp } from '../src/index.js';
+import { actionsOf } from '../test/support/chat.js';
+import { LoopbackChannel } from '../test/support/loopbackChannel.js';
+import { startDialogsBaselineBot } from './dialogsBaselineBot.js';
+import { percentile } from './stats.js';
+
+const ROUNDS = Number(process.env.CONC_ROUNDS ?? 5);
+const CONCURRENT = Number(process.env.CONC_CONCURRENT ?? 50);
+const WALKS = Number(process.env.CONC_WALKS ?? 40);
+const ONLY = process.env.CONC_ONLY ?? '';
+const SINGLE = process.env.CONC_SINGLE !== '0';
+/** CONC_PROFILE=<file>: a CPU profile of the at-once rounds only (not start-up, warm-up or the single phase). */
+const PROFILE = process.env.CONC_PROFILE;
+
+const DETAILS = { legalName: 'Contoso Ltd.', partnerId: '1234567', country: 'DE', primaryContactEmail: 'ops@contoso.com' };
+const CLICKS: Array<[string, Record<string, unknown>]> = [
+  ['Start the checklist', {}],
+  ['Both are current', {}],
+  ['Global admin', {}],
+  ["Yes, it's Restricted", {}],
+  ['Check my details', DETAILS],
+  ["I've selected Enroll now", { understood: 'true' }],
+  ["It's approved", {}],
+  ["I've accepted the agreement", {}],
+  ...Array.from({ length: 7 }, () => ['Mark done', {}] as [string, Record<string, unknown>]),
+];
+const TURNS_PER_WALK = CLICKS.length + 1;
+
+function base(n: number | string): Partial<Activity> {
+  return {
+    type: 'message',
+    channelId: 'msteams',
+    from: { id: `29:user-${n}`, name: `User ${n}`, aadObjectId: `aad-${n}` },
+    conversation: { id: `a:bench-${n}`, conversationType: 'personal', isGroup: false, name: '' },
+    channelData: { tenant: { id: `bench-tenant-${n}` } },
+    locale: 'en-US',
+  };
+}
+
+async function walk(channel: LoopbackChannel, botUrl: string, n: string, latencies: number[]): Promise<void> {
+  const turn = async (extra: Partial<Activity>) => {
+    const t0 = performance.now();
+    const { status, replies } = await channel.post(botUrl, { ...base(n), ...extra });
+    latencies.push(performance.now() - t0);
+    if (status >= 300) throw new Error(`HTTP ${status}`);
+    return replies;
+  };
+  let replies = await turn({ text: 'hi' });
+  for (const [title, inputs] of CLICKS) {
+    const action = actionsOf(replies).find((a) => a.title === title);
+    if (!action) throw new Error(`walk ${n}: no "${title}" button`);
+    replies = await turn({ value: { ...action.data, ...inputs } });
+  }
+}
+
+async function echoWalk(channel: LoopbackChannel, botUrl: string, n: string, latencies: number[]): Promise<void> {
+  for (let i = 0; i < TURNS_PER_WALK; i++) {
+    const t0 = performance.now();
+    const { status } = await channel.post(botUrl, { ...base(`echo-${n}`), text: `message ${i}` });
+    latencies.push(performance.now() - t0);
+    if (status >= 300) throw new Error(`HTTP ${status}`);
+  }
+}
+
+/** CPU time (ms) used so far by the main thread alone (Linux: /proc/self/task/<pid>/stat utime+stime). */
+function mainThreadCpuMs(): number {
+  const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // clock ticks (USER_HZ 100)
+}
+
+/** One at-once round: turns/s, and CPU ms per turn of the main thread and of the whole process. */
+async function atOnce(walker: (n: string, lat: number[]) => Promise<void>, tag: string): Promise<{ rate: number; mainCpu: number; procCpu: number }> {
+  const lat: number[] = [];
+  const t0 = performance.now();
+  const m0 = mainThreadCpuMs();
+  const c0 = process.cpuUsage();
+  await Promise.all(Array.from({ length: CONCURRENT }, (_, i) => walker(`${tag}-${i}`, lat)));
+  const c = process.cpuUsage(c0);
+  return { rate: lat.length / ((performance.now() - t0) / 1000), mainCpu: (mainThreadCpuMs() - m0) / lat.length, procCpu: (c.user + c.system) / 1000 / lat.length };
+}
+
+const median = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 50);
+
+async function main() {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'csp-conc-'));
+  const channel = new LoopbackChannel();
+  await channel.start();
+  const baseline = await startDialogsBaselineBot();
+  const app = await startApp(loadConfig({ PORT: '0', DATA_DIR: dir, LOG_LEVEL: 'silent' }));
+  const url = `${app.url}/api/messages`;
+  try {
+    for (let i = 0; i < 5; i++) await echoWalk(channel, baseline.url, `warm-${i}`, []);
+    for (let i = 0; i < 5; i++) await walk(channel, url, `warm-${i}`, []);
+    if (SINGLE && !ONLY) {
+      const lat: number[] = [];
+      for (let i = 0; i < WALKS; i++) await walk(channel, url, `s${i}`, lat);
+      const s = lat.sort((a, b) => a - b);
+      console.log(JSON.stringify({ single: { p50: +percentile(s, 50).toFixed(2), p99: +percentile(s, 99).toFixed(2) } }));
+    }
+    const session = PROFILE ? new Session() : undefined;
+    if (session) {
+      session.connect();
+      await session.post('Profiler.enable');
+      await session.post('Profiler.setSamplingInterval', { interval: 200 });
+      await session.post('Profiler.start');
+    }
+    const b: number[] = [];
+    const a: number[] = [];
+    const ratios: number[] = [];
+    const cpu = { b: [] as number[], a: [] as number[], bp: [] as number[], ap: [] as number[] };
+    for (let r = 0; r < ROUNDS; r++) {
+      if (ONLY !== 'assistant') {
+        const x = await atOnce((n, lat) => echoWalk(channel, baseline.url, n, lat), `b${r}`);
+        b.push(x.rate);
+        cpu.b.push(x.mainCpu);
+        cpu.bp.push(x.procCpu);
+      }
+      if (ONLY !== 'baseline') {
+        const x = await atOnce((n, lat) => walk(channel, url, n, lat), `a${r}`);
+        a.push(x.rate);
+        cpu.a.push(x.mainCpu);
+        cpu.ap.push(x.procCpu);
+      }
+      if (!ONLY) ratios.push(a[r]! / b[r]!);
+      const f = (x?: number) => (x === undefined ? null : +x.toFixed(2));
+      console.log(
+        JSON.stringify({ round: r, baseline: Math.round(b[r] ?? 0), assistant: Math.round(a[r] ?? 0), ratio: f(ratios[r]), cpuMsPerTurn: { baselineMain: f(cpu.b[r]), assistantMain: f(cpu.a[r]), baselineProc: f(cpu.bp[r]), assistantProc: f(cpu.ap[r]) } }),
+      );
+    }
+    if (session) {
+      const { profile } = await session.post('Profiler.stop');
+      await writeFile(PROFILE!, JSON.stringify(profile));
+      session.disconnect();
+    }
+    console.log(
+      JSON.stringify({
+        median: { baseline: Math.round(b.length ? median(b) : 0), assistant: Math.round(a.length ? median(a) : 0), ratioOfMedians: a.length && b.length ? +(median(a) / median(b)).toFixed(3) : null, medianRatio: ratios.length ? +median(ratios).toFixed(3) : null },
+        cpuMsPerTurn: Object.fromEntries(Object.entries(cpu).filter(([, v]) => v.length).map(([k, v]) => [{ b: 'baselineMain', a: 'assistantMain', bp: 'baselineProc', ap: 'assistantProc' }[k], +median(v).toFixed(2)])),
+      }),
+    );
+  } finally {
+    await app.close();
+    await baseline.close();
+    await channel.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
