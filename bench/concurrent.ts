@@ -7,7 +7,7 @@
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Activity } from 'botbuilder';
@@ -83,14 +83,36 @@ function mainThreadCpuMs(): number {
   return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // clock ticks (USER_HZ 100)
 }
 
+/** CPU ms so far per thread name (/proc/self/task/<tid>/comm), for CONC_THREADS=1. */
+function cpuByThread(): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const tid of readdirSync('/proc/self/task')) {
+    try {
+      const name = `${readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim()}:${tid === String(process.pid) ? 'main' : tid}`;
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(name, (out.get(name) ?? 0) + ((Number(f[11]) + Number(f[12])) * 1000) / 100);
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return out;
+}
+
 /** One at-once round: turns/s, and CPU ms per turn of the main thread and of the whole process. */
 async function atOnce(walker: (n: string, lat: number[]) => Promise<void>, tag: string): Promise<{ rate: number; mainCpu: number; procCpu: number }> {
   const lat: number[] = [];
   const t0 = performance.now();
   const m0 = mainThreadCpuMs();
   const c0 = process.cpuUsage();
+  const t0s = process.env.CONC_THREADS === '1' ? cpuByThread() : undefined;
   await Promise.all(Array.from({ length: CONCURRENT }, (_, i) => walker(`${tag}-${i}`, lat)));
   const c = process.cpuUsage(c0);
+  if (t0s) {
+    const per: Record<string, number> = {};
+    for (const [k, v] of cpuByThread()) if (v - (t0s.get(k) ?? 0) > 0) per[k] = +((v - (t0s.get(k) ?? 0)) / lat.length).toFixed(3);
+    console.log(JSON.stringify({ tag, cpuMsPerTurnByThread: per }));
+  }
   return { rate: lat.length / ((performance.now() - t0) / 1000), mainCpu: (mainThreadCpuMs() - m0) / lat.length, procCpu: (c.user + c.system) / 1000 / lat.length };
 }
 
