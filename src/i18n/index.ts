@@ -138,13 +138,26 @@ export function translator(locale: string | undefined): Translator {
   };
   const longDate = new Intl.DateTimeFormat(lng, { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' });
   const shortDate = new Intl.DateTimeFormat(lng, { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' });
+  // formatted dates memoized per input too: a checklist header formats up to eight "done on" dates,
+  // and Intl.DateTimeFormat.format is the costliest call of a translated card
+  const dates = new BoundedMemo<string>(MEMO_SIZE);
   t.date = (isoDate) => {
+    const memoKey = `d\u0000${isoDate}`;
+    const hit = dates.get(memoKey);
+    if (hit !== undefined) return hit;
     const d = new Date(`${isoDate}T00:00:00Z`);
-    return Number.isNaN(d.getTime()) ? fixed('dates.unknown') : longDate.format(d);
+    const value = Number.isNaN(d.getTime()) ? fixed('dates.unknown') : longDate.format(d);
+    dates.set(memoKey, value);
+    return value;
   };
   t.shortDate = (iso) => {
+    const memoKey = `s\u0000${iso}`;
+    const hit = dates.get(memoKey);
+    if (hit !== undefined) return hit;
     const d = new Date(iso);
-    return Number.isNaN(d.getTime()) ? fixed('dates.unknown') : shortDate.format(d);
+    const value = Number.isNaN(d.getTime()) ? fixed('dates.unknown') : shortDate.format(d);
+    dates.set(memoKey, value);
+    return value;
   };
   Object.defineProperty(t, 'locale', { value: lng });
   translators.set(lng, t);
