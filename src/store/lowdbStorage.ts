@@ -100,6 +100,20 @@ const PREFIX_MAX = 64;
  * separators. Never throws for string input.
  */
 export function keyToFileName(key: string): string {
+  let name = fileNames.get(key);
+  if (name === undefined) {
+    name = computeFileName(key);
+    if (fileNames.size >= FILE_NAME_MEMO_SIZE) fileNames.delete(fileNames.keys().next().value as string);
+    fileNames.set(key, name);
+  }
+  return name;
+}
+
+/** File names by key (a SHA-256 per write costs more than the rest of the name): the oldest are dropped beyond this. */
+const FILE_NAME_MEMO_SIZE = 10_000;
+const fileNames = new Map<string, string>();
+
+function computeFileName(key: string): string {
   const prefix = key.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, PREFIX_MAX);
   const hash = createHash('sha256').update(key, 'utf8').digest('hex');
   return `${prefix}-${hash}.json`;
