@@ -53,6 +53,18 @@ export const MENU: readonly OpenableEntry[] = LOOP_JOURNEYS.flatMap((journey) =>
  */
 export function parseSubmit(value: unknown): { ok: true; submit: Submit } | { ok: false } | undefined {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  let read = parsedValues.get(value);
+  if (!read) parsedValues.set(value, (read = readSubmit(value)));
+  return read;
+}
+
+/**
+ * What each `activity.value` object read as: the bot, the main dialog and the journey's loop all
+ * ask during one turn, and zod runs once (nothing changes a value after it arrived).
+ */
+const parsedValues = new WeakMap<object, { ok: true; submit: Submit } | { ok: false }>();
+
+function readSubmit(value: object): { ok: true; submit: Submit } | { ok: false } {
   const parsed = submitSchema.safeParse(value);
   if (!parsed.success) return { ok: false };
   const submit = parsed.data as Submit;
