@@ -17,16 +17,16 @@ import {
 } from '../../src/domain/reminders.js';
 import { applyCommand, type Actor, type TransitionCommand } from '../../src/domain/transition.js';
 import { ReminderService, SCHEDULE_KEY, type ReminderSchedule, type TickReport } from '../../src/reminders/reminderService.js';
-import { beginChanges, endChanges, type RecordChange } from '../../src/store/changeCapture.js';
+import { ChangeLog, type RecordChange } from '../../src/store/changeLog.js';
 
-/** Runs `work` inside a change window on `tenantId` (as the bot does for a turn) and returns the changes noted. */
-async function captureChanges(tenantId: string, work: () => Promise<unknown>): Promise<{ changes: RecordChange[] }> {
-  const mark = beginChanges(tenantId);
+/** Runs `work` inside a change window of `log` on `tenantId` (as the bot does for a turn) and returns the changes noted. */
+async function captureChanges(log: ChangeLog, tenantId: string, work: () => Promise<unknown>): Promise<{ changes: RecordChange[] }> {
+  const mark = log.begin(tenantId);
   let changes: RecordChange[] = [];
   try {
     await work();
   } finally {
-    changes = endChanges(tenantId, mark);
+    changes = log.end(tenantId, mark);
   }
   return { changes };
 }
@@ -113,8 +113,9 @@ function deployment(seed = 1) {
   const storage = new ObservedStorage(memory);
   let t = START.getTime();
   const clock = () => new Date(t);
-  const journeys = new TransitionRepository(memory, clock);
-  const invitations = new TenantRecords<InvitationRecord>(memory, 'invitations', newInvitationRecord, 1, clock);
+  const changeLog = new ChangeLog();
+  const transitions = new TransitionRepository(memory, clock, changeLog);
+  const invitations = new TenantRecords<InvitationRecord>(memory, 'invitations', newInvitationRecord, 1, clock, { changeLog });
   const deliveries: Delivery[] = [];
   /** Reminder ids whose next N deliveries fail. */
   const failing = new Map<string, number>();
@@ -126,7 +127,7 @@ function deployment(seed = 1) {
   const service = (instanceId: string, store: Storage = storage) =>
     new ReminderService({
       storage: store,
-      journeys,
+      transitions,
       invitations,
       instanceId,
       clock,
@@ -146,12 +147,12 @@ function deployment(seed = 1) {
 
   /** A bot turn: runs `work`, then re-plans with the captured changes (as the bot does). */
   async function turn(svc: ReminderService, tenantId: string, work: () => Promise<unknown>): Promise<void> {
-    const { changes } = await captureChanges(tenantId, work);
+    const { changes } = await captureChanges(changeLog, tenantId, work);
     await svc.afterTurn(changes, target(tenantId));
   }
 
   async function command(tenantId: string, cmd: TransitionCommand): Promise<void> {
-    const res = await journeys.update(tenantId, (r) => applyCommand(r, cmd, ga, clock()));
+    const res = await transitions.update(tenantId, (r) => applyCommand(r, cmd, ga, clock()));
     if (!res.ok) throw new Error(`${cmd.type} refused: ${JSON.stringify(res.error)}`);
   }
 
@@ -176,7 +177,8 @@ function deployment(seed = 1) {
   return {
     memory,
     storage,
-    journeys,
+    changeLog,
+    transitions,
     invitations,
     deliveries,
     failing,
@@ -216,7 +218,7 @@ describe('ReminderService (two instances, one MemoryStorage)', () => {
     it('plans from the changes a real turn captured, once per record, delivering to the turn target', async () => {
       const d = deployment();
       const a = d.service('A');
-      const { changes } = await captureChanges('t1', async () => {
+      const { changes } = await captureChanges(d.changeLog, 't1', async () => {
         for (const cmd of ENROLL) await d.command('t1', cmd);
       });
       expect(changes.map((c) => c.kind)).to.deep.equal(Array(ENROLL.length).fill('transition'));
@@ -265,7 +267,7 @@ describe('ReminderService (two instances, one MemoryStorage)', () => {
       const broken: Storage = { read: (k) => d.memory.read(k), write: async () => Promise.reject(new Error('store down')), delete: (k) => d.memory.delete(k) };
       const a = d.service('A', broken);
       await d.enroll(a, 't1');
-      expect((await d.journeys.get('t1')).enrollment, 'the turn’s write stands').to.not.equal(undefined);
+      expect((await d.transitions.get('t1')).enrollment, 'the turn’s write stands').to.not.equal(undefined);
       expect((await a.list('t1')).revision).to.equal(0);
       expect(d.errors()).to.deep.equal(['reminders: planning failed']);
     });
@@ -534,7 +536,7 @@ describe('ReminderService (two instances, one MemoryStorage)', () => {
       let a2Sent = 0;
       const a2 = new ReminderService({
         storage: d.memory,
-        journeys: d.journeys,
+        transitions: d.transitions,
         invitations: d.invitations,
         instanceId: 'A2',
         clock: d.now,
