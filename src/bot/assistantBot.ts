@@ -1,12 +1,12 @@
 import {
   ActivityTypes,
-  ConversationState,
   MessageFactory,
-  PrivateConversationState,
   TeamsActivityHandler,
   TurnContext,
-  UserState,
+  type ConversationState,
+  type PrivateConversationState,
   type StatePropertyAccessor,
+  type UserState,
 } from 'botbuilder';
 import type { DialogState } from 'botbuilder-dialogs';
 import type { MainDialog } from '../../dialogs/mainDialog.js';

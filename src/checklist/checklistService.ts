@@ -160,7 +160,10 @@ export class ChecklistService {
     return this.write(tenantId, (r) => tickFromFact(r, PARTNERSHIP_ITEMS, { ...mark, action: PARTNERSHIP_ACCEPTED_ACTION }));
   }
 
-  private write<X extends { ok: true; record: TransitionRecord } | { ok: false; error: unknown }>(tenantId: string, change: (r: TransitionRecord) => X): Promise<X & { retried: number }> {
+  private write<X extends { ok: true; record: TransitionRecord } | { ok: false; error: unknown }>(
+    tenantId: string,
+    change: (r: TransitionRecord) => X,
+  ): Promise<X & { retried: number }> {
     return inUnitOfWork(this.deps.changeLog, () => this.deps.transitions.update(tenantId, change));
   }
 }

@@ -137,12 +137,29 @@ export class InvitationAcceptance {
     const { relationships } = this.deps.records;
     await relationships.update(accepted.from.tenantId, (r) => ({
       ok: true,
-      record: addCustomer(r, { domain, name: company, email, relationship, ...(accepted.provider ? { provider: accepted.provider } : {}), source: 'invitation', invitationId: accepted.id, ...moved }, now),
+      record: addCustomer(
+        r,
+        {
+          domain,
+          name: company,
+          email,
+          relationship,
+          ...(accepted.provider ? { provider: accepted.provider } : {}),
+          source: 'invitation',
+          invitationId: accepted.id,
+          ...moved,
+        },
+        now,
+      ),
     }));
     if (accepted.provider) {
       await relationships.update(accepted.provider.tenantId, (r) => ({
         ok: true,
-        record: addCustomer(r, { domain, name: company, email, relationship, reseller: accepted.from, source: 'invitation', invitationId: accepted.id, ...moved }, now),
+        record: addCustomer(
+          r,
+          { domain, name: company, email, relationship, reseller: accepted.from, source: 'invitation', invitationId: accepted.id, ...moved },
+          now,
+        ),
       }));
     }
     return { ok: true, invitation: accepted };
@@ -158,7 +175,9 @@ export class InvitationAcceptance {
     if (!opened.ok) return opened;
     if (opened.invitation.kind === 'partnership') {
       if (tenantId === opened.invitation.from.tenantId) return { ok: false, error: { code: 'ownInvitation' } };
-      const denied = tenantId ? await roleRefusal(this.deps.checklist, tenantId, by, 'acceptPartnership') : { code: 'roleRequired' as const, action: 'acceptPartnership' as const, globalAdmins: [] };
+      const denied = tenantId
+        ? await roleRefusal(this.deps.checklist, tenantId, by, 'acceptPartnership')
+        : { code: 'roleRequired' as const, action: 'acceptPartnership' as const, globalAdmins: [] };
       if (denied) return { ok: false, error: denied };
     }
     const link = { id: opened.claims.i, nonce: opened.claims.n, kind: opened.claims.k };

@@ -45,9 +45,7 @@ export interface ProviderSearch {
  * `choose`, `ticked` tells whether "Find an indirect provider" is now ticked in the checklist
  * (false when the checklist refused it, e.g. a stale or locked record).
  */
-export type ProviderChange =
-  | { ok: true; record: ProviderChoiceRecord; provider?: Provider; ticked?: boolean }
-  | { ok: false; error: ProviderChoiceError };
+export type ProviderChange = { ok: true; record: ProviderChoiceRecord; provider?: Provider; ticked?: boolean } | { ok: false; error: ProviderChoiceError };
 
 /** What {@link ProviderService} needs. */
 export interface ProviderServiceDeps {
@@ -87,10 +85,20 @@ export class ProviderService {
    * @param options `language`: the reader's ISO 639-1 code (for the `language` priority);
    *   `limit`: how many to return, default {@link SEARCH_RESULTS}
    */
-  async search(tenantId: string, actor: Actor, country: string, priorities: Priority[], options: { language?: string; limit?: number } = {}): Promise<ProviderSearch> {
+  async search(
+    tenantId: string,
+    actor: Actor,
+    country: string,
+    priorities: Priority[],
+    options: { language?: string; limit?: number } = {},
+  ): Promise<ProviderSearch> {
     const saved = await this.apply(tenantId, actor, { type: 'search', country, priorities });
     const choice = saved.ok ? saved.record : await this.choices.get(tenantId);
-    const ranked = rankProviders(this.directory, { country, priorities, ...(options.language ? { language: options.language } : {}) }, options.limit ?? SEARCH_RESULTS);
+    const ranked = rankProviders(
+      this.directory,
+      { country, priorities, ...(options.language ? { language: options.language } : {}) },
+      options.limit ?? SEARCH_RESULTS,
+    );
     return { choice, ranked, total: this.directory.servingCountry(country).length };
   }
 

@@ -20,7 +20,7 @@
  *   write conflicts, re-reads, sees the claim and leaves the reminder alone. Before sending, the
  *   facts are checked again (approved meanwhile? accepted on the web page?) and a reminder no longer
  *   wanted is marked obsolete instead. An instance that stops between claiming and recording the
- *   outcome leaves a lapsed claim, which another instance takes over after {@link CLAIM_LEASE_MS}.
+ *   outcome leaves a lapsed claim, which another instance takes over after `CLAIM_LEASE_MS`.
  * - **Ticks.** {@link ReminderService.start} checks every `intervalMs`; tests call
  *   {@link ReminderService.tick} with a fake clock.
  */
@@ -28,7 +28,6 @@ import { randomBytes } from 'node:crypto';
 import type { Storage } from 'botbuilder';
 import type { InvitationRecord } from '../domain/invitations.js';
 import {
-  CLAIM_LEASE_MS,
   REMINDER_SOURCE,
   mayHaveReminders,
   cancelReminder,
@@ -96,7 +95,7 @@ export interface ReminderServiceDeps {
   instanceId?: string;
   clock?: () => Date;
   logger?: Logger;
-  /** Claim lease (ms), default {@link CLAIM_LEASE_MS}. */
+  /** Claim lease (ms), default `CLAIM_LEASE_MS` (`src/domain/reminders.ts`). */
   leaseMs?: number;
 }
 

@@ -60,7 +60,12 @@ describe('accept page vs chat: same checklist ticks, same reminders (real app)',
   };
   const click = async (user: string, tenantId: string, replies: Partial<Activity>[], title: string, inputs: Record<string, unknown> = {}) => {
     const action = actionsOf(replies).find((a) => a.title === title);
-    expect(action, `button "${title}" among ${actionsOf(replies).map((a) => a.title).join(' | ')}`).to.not.equal(undefined);
+    expect(
+      action,
+      `button "${title}" among ${actionsOf(replies)
+        .map((a) => a.title)
+        .join(' | ')}`,
+    ).to.not.equal(undefined);
     return say(user, tenantId, { value: { ...action!.data, ...inputs } });
   };
   const text = (replies: Partial<Activity>[]) => replies.map(describeActivity).join('\n');
@@ -82,7 +87,8 @@ describe('accept page vs chat: same checklist ticks, same reminders (real app)',
   /** Pat (Northwind's global admin) sends a partnership request to `email` in the chat; returns the personalized link. */
   const request = async (email: string, company: string): Promise<string> => {
     let r = await say('pat', PROVIDER, { text: 'invitations' });
-    if (actionsOf(r).some((a) => a.title === 'Save')) r = await click('pat', PROVIDER, r, 'Save', { side: 'provider', name: 'Northwind Distribution', partnerId: '7654321' });
+    if (actionsOf(r).some((a) => a.title === 'Save'))
+      r = await click('pat', PROVIDER, r, 'Save', { side: 'provider', name: 'Northwind Distribution', partnerId: '7654321' });
     r = await click('pat', PROVIDER, r, 'Request a partnership');
     if (actionsOf(r).some((a) => a.title === 'Global admin')) r = await click('pat', PROVIDER, r, 'Global admin');
     r = await click('pat', PROVIDER, r, 'Write the email', { email, company });
@@ -95,7 +101,9 @@ describe('accept page vs chat: same checklist ticks, same reminders (real app)',
     channel = new LoopbackChannel();
     await channel.start();
     dir = await mkdtemp(path.join(os.tmpdir(), 'csp-accept-page-'));
-    app = await startApp(loadConfig({ PORT: '0', DATA_DIR: dir, LOG_LEVEL: 'silent', REMINDER_CHECK_SECONDS: '0', RATE_LIMIT_TURNS: '100000' }), { clock: () => clock.now });
+    app = await startApp(loadConfig({ PORT: '0', DATA_DIR: dir, LOG_LEVEL: 'silent', REMINDER_CHECK_SECONDS: '0', RATE_LIMIT_TURNS: '100000' }), {
+      clock: () => clock.now,
+    });
     url = `${app.url}/api/messages`;
   });
   after(async () => {
@@ -135,7 +143,10 @@ describe('accept page vs chat: same checklist ticks, same reminders (real app)',
     const pageUrl = /https?:\/\/[^"\s)]+\?session=[A-Za-z0-9_.-]+/.exec(JSON.stringify(r.flatMap((a) => a.attachments ?? [])))?.[0];
     expect(pageUrl, 'the review card links the accept page with a session').to.be.a('string');
     const page = await fetch(pageUrl!);
-    const cookie = page.headers.getSetCookie().find((c) => c.startsWith(`${CSRF_COOKIE}=`))!.split(';')[0]!;
+    const cookie = page.headers
+      .getSetCookie()
+      .find((c) => c.startsWith(`${CSRF_COOKIE}=`))!
+      .split(';')[0]!;
     const csrf = /name="csrf" value="([^"]+)"/.exec(await page.text())![1]!;
     const session = new URL(pageUrl!).searchParams.get('session')!;
     const posted = await fetch(`${app.url}/invitations/${findTokenInText(toPage)}`, {
@@ -176,7 +187,10 @@ describe('accept page vs chat: same checklist ticks, same reminders (real app)',
     const review = await say('lee', 'tenant-litware', { text: `Please check ${toDecline}` });
     const pageUrl = /https?:\/\/[^"\s)]+\?session=[A-Za-z0-9_.-]+/.exec(JSON.stringify(review.flatMap((a) => a.attachments ?? [])))![0];
     const page = await fetch(pageUrl);
-    const cookie = page.headers.getSetCookie().find((c) => c.startsWith(`${CSRF_COOKIE}=`))!.split(';')[0]!;
+    const cookie = page.headers
+      .getSetCookie()
+      .find((c) => c.startsWith(`${CSRF_COOKIE}=`))!
+      .split(';')[0]!;
     const csrf = /name="csrf" value="([^"]+)"/.exec(await page.text())![1]!;
     const session = new URL(pageUrl).searchParams.get('session')!;
     const posted = await fetch(`${app.url}/invitations/${findTokenInText(toDecline)}`, {

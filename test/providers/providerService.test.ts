@@ -53,8 +53,14 @@ describe('ProviderService (lowdb store, composed as in the app)', () => {
       expect(contacted.ok && contacted.record.contacted).to.deep.equal([{ by: ada, at: under.clock.now.toISOString(), providerId: 'alpha-distribution' }]);
       expect(contacted.ok && contacted.ticked, 'only choose touches the checklist').to.equal(undefined);
       const before = await under.services.providers.choice(T);
-      expect(await under.services.providers.apply(T, ada, { type: 'shortlist', providerId: 'gamma-nordic', add: true }, 0)).to.deep.equal({ ok: false, error: { code: 'stale' } });
-      expect(await under.services.providers.apply(T, ada, { type: 'choose', providerId: 'nobody' })).to.deep.equal({ ok: false, error: { code: 'unknownProvider' } });
+      expect(await under.services.providers.apply(T, ada, { type: 'shortlist', providerId: 'gamma-nordic', add: true }, 0)).to.deep.equal({
+        ok: false,
+        error: { code: 'stale' },
+      });
+      expect(await under.services.providers.apply(T, ada, { type: 'choose', providerId: 'nobody' })).to.deep.equal({
+        ok: false,
+        error: { code: 'unknownProvider' },
+      });
       expect(await under.services.providers.choice(T)).to.deep.equal(before);
       expect((await under.services.checklist.read(T)).nextItems).to.deep.equal({});
     });
@@ -64,8 +70,12 @@ describe('ProviderService (lowdb store, composed as in the app)', () => {
         Array.from({ length: SHORTLIST_LIMIT + 1 }, (_, i) => ({ ...under.directory.get('alpha-distribution')!, id: `p${i}`, name: `Provider ${i}` })),
       );
       const big = createBot(new LowdbStorage({ dir: path.join(dir, 'big') }), under.clock.now, many);
-      for (let i = 0; i < SHORTLIST_LIMIT; i++) expect((await big.services.providers.apply(T, ada, { type: 'shortlist', providerId: `p${i}`, add: true })).ok).to.equal(true);
-      expect(await big.services.providers.apply(T, ada, { type: 'choose', providerId: `p${SHORTLIST_LIMIT}` })).to.deep.equal({ ok: false, error: { code: 'shortlistFull', limit: SHORTLIST_LIMIT } });
+      for (let i = 0; i < SHORTLIST_LIMIT; i++)
+        expect((await big.services.providers.apply(T, ada, { type: 'shortlist', providerId: `p${i}`, add: true })).ok).to.equal(true);
+      expect(await big.services.providers.apply(T, ada, { type: 'choose', providerId: `p${SHORTLIST_LIMIT}` })).to.deep.equal({
+        ok: false,
+        error: { code: 'shortlistFull', limit: SHORTLIST_LIMIT },
+      });
     });
 
     it('choose records the choice and ticks "Find an indirect provider" for the actor at the service clock, at any step', async () => {

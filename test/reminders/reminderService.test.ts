@@ -22,13 +22,13 @@ import { ChangeLog, type RecordChange } from '../../src/store/changeLog.js';
 /** Runs `work` inside a change window of `log` on `tenantId` (as the bot does for a turn) and returns the changes noted. */
 async function captureChanges(log: ChangeLog, tenantId: string, work: () => Promise<unknown>): Promise<{ changes: RecordChange[] }> {
   const mark = log.begin(tenantId);
-  let changes: RecordChange[] = [];
   try {
     await work();
-  } finally {
-    changes = log.end(tenantId, mark);
+  } catch (err) {
+    log.end(tenantId, mark);
+    throw err;
   }
-  return { changes };
+  return { changes: log.end(tenantId, mark) };
 }
 import { createLogger } from '../../src/logger.js';
 import { isETagConflict } from '../../src/store/lowdbStorage.js';
