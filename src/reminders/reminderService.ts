@@ -182,14 +182,17 @@ export class ReminderService {
     }
   }
 
-  /** Stores `target` as the tenant's last known one, unless this instance knows it is already stored. Never throws. */
+  /**
+   * Stores `target` as the tenant's last known one, unless this instance knows it is already
+   * stored: one unconditional write, no read (last writer wins: two turns of the tenant at once on
+   * two instances both name a conversation the tenant just used). Never throws.
+   */
   private async rememberTarget(tenantId: string, target: ReminderTarget): Promise<void> {
     const json = JSON.stringify(target);
     if (this.knownTargets.get(tenantId) === json) return;
     try {
-      await this.targets.update(tenantId, (r): RecordResult<ReminderTargetRecord, 'unchanged'> =>
-        r.target && JSON.stringify(r.target) === json ? { ok: false, error: 'unchanged' } : { ok: true, record: { ...r, target, updatedAt: this.clock().toISOString() } },
-      );
+      const record: ReminderTargetRecord = { schemaVersion: 1, tenantId, updatedAt: this.clock().toISOString(), target };
+      await this.deps.storage.write({ [this.targets.key(tenantId)]: { record, eTag: '*' } });
       this.knownTargets.set(tenantId, json);
     } catch (err) {
       this.deps.logger?.warn({ err: (err as Error).message }, 'reminders: storing the last target failed');

@@ -31,12 +31,6 @@ export interface VersionedRecord {
   schemaVersion: number;
 }
 
-/**
- * Tenant-scoped records of one kind over any botbuilder `Storage` (lowdb, Azure Blob or Cosmos DB):
- * one storage item per tenant under `tenants/<tenantId>/<kind>`. Every method names its tenant, so
- * one tenant's turn never reads or writes another tenant's record. Each successful update is noted
- * in the injected {@link ChangeLog} when there is one (reminders are re-planned from it).
- */
 /** Optional parts of a {@link TenantRecords}. */
 export interface TenantRecordsOptions {
   /**
@@ -48,6 +42,12 @@ export interface TenantRecordsOptions {
   changeLog?: ChangeLog;
 }
 
+/**
+ * Tenant-scoped records of one kind over any botbuilder `Storage` (lowdb, Azure Blob or Cosmos DB):
+ * one storage item per tenant under `tenants/<tenantId>/<kind>`. Every method names its tenant, so
+ * one tenant's turn never reads or writes another tenant's record. Each successful update is noted
+ * in the injected {@link ChangeLog} when there is one (reminders are re-planned from it).
+ */
 export class TenantRecords<R extends VersionedRecord> {
   private readonly keyOf: (id: string) => string;
   private readonly changeLog?: ChangeLog;

@@ -83,7 +83,11 @@ class ObservedStorage implements Storage {
     return this.inner.read(keys);
   }
 
+  /** Every key written (successful or not), in order. */
+  readonly writes: string[] = [];
+
   async write(changes: StoreItems): Promise<void> {
+    this.writes.push(...Object.keys(changes));
     try {
       await this.inner.write(changes);
     } catch (err) {
@@ -270,6 +274,49 @@ describe('ReminderService (two instances, one MemoryStorage)', () => {
       expect((await d.transitions.get('t1')).enrollment, 'the turn’s write stands').to.not.equal(undefined);
       expect((await a.list('t1')).revision).to.equal(0);
       expect(d.errors()).to.deep.equal(['reminders: planning failed']);
+    });
+  });
+
+  describe('planning after writes no turn watched (accept pages, other tenants)', () => {
+    it('uses the target the tenant’s last planning turn stored; another instance reads it too', async () => {
+      const d = deployment();
+      const [a, b] = [d.service('A'), d.service('B')];
+      d.changeLog.onUnwatchedChanges((changes) => b.afterWrites(changes));
+      await d.enroll(a, 't1');
+      expect(await b.lastTarget('t1')).to.deep.equal(d.target('t1'));
+      // approval confirmed outside any turn (a unit of work): the approval reminder is cancelled, no target needed
+      await d.changeLog.work(() => d.command('t1', { type: 'confirmApproved' }));
+      expect((await reminder(a, 't1', approvalId)).status).to.equal('obsolete');
+      // an invitation created outside any turn: its reminder goes to the tenant's last known conversation
+      const input: NewInvitation = { kind: 'partnership', purpose: 'new', from: { tenantId: 't1', name: 'P' }, to: { email: 'rita@r.example', company: 'R' } };
+      await d.changeLog.work(() => d.invitations.update('t1', (r) => createInvitation(r, input, ga, d.now(), { id: 'inv9', nonce: 'n9' })));
+      expect((await reminder(a, 't1', 'invitationPending:inv9.n9')).target).to.deep.equal(d.target('t1'));
+    });
+
+    it('a later turn in another conversation becomes the last known target (stored once, not rewritten per turn)', async () => {
+      const d = deployment();
+      const a = d.service('A');
+      await d.enroll(a, 't1');
+      const elsewhere: ReminderTarget = { ...d.target('t1'), conversation: { conversation: { id: 'a:other' } } };
+      const writes = () => [...d.storage.writes].filter((k) => k === 'tenants/t1/reminderTarget').length;
+      const before = writes();
+      await a.afterTurn([{ kind: 'transition', tenantId: 't1', record: await d.transitions.get('t1') }], d.target('t1'));
+      expect(writes(), 'same target: no write').to.equal(before);
+      await a.afterTurn([{ kind: 'transition', tenantId: 't1', record: await d.transitions.get('t1') }], elsewhere);
+      expect(writes()).to.equal(before + 1);
+      expect(await d.service('B').lastTarget('t1')).to.deep.equal(elsewhere);
+    });
+
+    it('a tenant that never planned in a turn: nothing new is planned, nothing fails, no target is stored', async () => {
+      const d = deployment();
+      const a = d.service('A');
+      d.changeLog.onUnwatchedChanges((changes) => a.afterWrites(changes));
+      await d.changeLog.work(async () => {
+        for (const cmd of ENROLL) await d.command('t2', cmd);
+      });
+      expect((await a.list('t2')).reminders).to.deep.equal({});
+      expect(await a.lastTarget('t2')).to.equal(undefined);
+      expect(d.errors()).to.deep.equal([]);
     });
   });
 
