@@ -29,10 +29,9 @@ import {
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CustomerService } from '../src/customers/customerService.js';
-import { InvitationService } from '../src/invitations/invitationService.js';
+import { composeAssistant } from '../src/app/compose.js';
+import { createLogger } from '../src/logger.js';
 import { LowdbStorage } from '../src/store/lowdbStorage.js';
-import { TransitionRepository } from '../src/store/transitionRepository.js';
 import { INVITATION_VALID_DAYS, type Invitation } from '../src/domain/invitations.js';
 import type { CustomerLink } from '../src/domain/relationships.js';
 import type { Actor } from '../src/domain/transition.js';
@@ -158,11 +157,18 @@ console.table(rowsOut);
 // in a temp dir (parse, import, write the tenant's record, read relationships, classify, write).
 const storeDir = mkdtempSync(path.join(os.tmpdir(), 'csp-bench-customers-'));
 try {
-  const storage = new LowdbStorage({ dir: storeDir });
-  const journeys = new TransitionRepository(storage, () => now);
-  const invitationService = new InvitationService({ storage, journeys, secret: Buffer.alloc(32, 1), publicBaseUrl: () => 'http://127.0.0.1', clock: () => now });
+  // the app's own wiring (src/app/compose.ts) over a lowdb store; no channel, so reminders are not delivered
+  const { services } = composeAssistant({
+    storage: new LowdbStorage({ dir: storeDir }),
+    secret: Buffer.alloc(32, 1),
+    publicBaseUrl: () => 'http://127.0.0.1',
+    logger: createLogger('silent'),
+    deliver: async () => undefined,
+    webChatTenantId: 'bench',
+    clock: () => now,
+  });
+  const { invitations: invitationService, customers: service } = services;
   await invitationService.relationships.update('bench', (r) => ({ ok: true, record: { ...r, customers: links } }));
-  const service = new CustomerService({ storage, invitations: invitationService, secret: Buffer.alloc(32, 1), publicBaseUrl: () => 'http://127.0.0.1', clock: () => now });
   const e2e: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const tenant = `bench-${i}`;

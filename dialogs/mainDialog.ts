@@ -49,7 +49,7 @@ export class MainDialog extends ComponentDialog {
   /** Sends the welcome card (first contact, "menu", greetings). */
   async sendWelcome(context: TurnContext): Promise<void> {
     const info = turnInfo(context);
-    const record = info.tenantId ? await this.services.checklist.get(info.tenantId) : undefined;
+    const record = info.tenantId ? await this.services.checklist.read(info.tenantId) : undefined;
     const invitations = info.tenantId ? await this.services.invitations.invitations.get(info.tenantId) : undefined;
     const waiting = invitations ? summarizeInvitations(invitations, info.now).reminders.length : 0;
     await context.sendActivity(MessageFactory.attachment(welcomeCard(info.t, record, info.actor.id, info.actor.name, waiting)));

@@ -1,45 +1,31 @@
 /**
- * The composition root and entry point. `startApp` wires config -> storage -> state ->
- * repositories -> dialogs -> bot -> adapter -> HTTP server; run directly (`node dist/src/index.js`,
- * `npm start`) it reads the environment (README's configuration table), starts the assistant and
- * stops cleanly on SIGINT/SIGTERM. Tests import `startApp` from here.
+ * The entry point. `startApp` builds the assistant's object graph with `composeAssistant`
+ * (src/app/compose.ts: storage -> change log -> repositories -> services -> dialogs -> bot) and adds
+ * what only a server needs: the adapter, the HTTP server and the reminder scheduler. Run directly
+ * (`node dist/src/index.js`, `npm start`) it reads the environment (README's configuration table),
+ * starts the assistant and stops cleanly on SIGINT/SIGTERM. Tests import `startApp` from here.
  */
 import { realpathSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import {
-  CloudAdapter,
-  ConfigurationBotFrameworkAuthentication,
-  ConversationState,
-  MessageFactory,
-  PrivateConversationState,
-  UserState,
-  type ConversationReference,
-  type Storage,
-} from 'botbuilder';
+import { pathToFileURL } from 'node:url';
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, MessageFactory, type ConversationReference, type Storage } from 'botbuilder';
 import type { Server } from 'restify';
-import { MainDialog } from '../dialogs/mainDialog.js';
 import { reminderMessageCard } from '../dialogs/reminders/views.js';
-import { interimChecklist, interimProviders } from '../dialogs/interimServices.js';
-import { AssistantBot } from './bot/assistantBot.js';
-import { TurnGate } from './bot/turnGate.js';
+import { composeAssistant, SHIPPED_PROVIDER_DIRECTORY, type AssistantServices } from './app/compose.js';
 import type { AppConfig } from './config.js';
 import { translator } from './i18n/index.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger, type Logger } from './logger.js';
-import { createHttpServer } from './server/httpServer.js';
+import { createHttpServer, type InFlight } from './server/httpServer.js';
 import { createStorage } from './store/sharedStorage.js';
-import { ReminderService } from './reminders/reminderService.js';
-import { TransitionRepository } from './store/transitionRepository.js';
-import { TenantRecords } from './store/tenantRecords.js';
+import type { ReminderDelivery, ReminderService } from './reminders/reminderService.js';
+import type { TransitionRepository } from './store/transitionRepository.js';
 import { ProviderDirectoryError, loadProviderDirectory } from './domain/providers.js';
-import { newProviderChoiceRecord } from './domain/providerChoice.js';
-import { InvitationService } from './invitations/invitationService.js';
-import { CustomerService } from './customers/customerService.js';
+import type { InvitationService } from './invitations/invitationService.js';
+import type { CustomerService } from './customers/customerService.js';
 import { loadInvitationSecret } from './store/invitationSecret.js';
 
-/** The provider directory shipped with the app (copied next to the build by `npm run build`). */
-export const SHIPPED_PROVIDER_DIRECTORY = fileURLToPath(new URL('./data/providers.json', import.meta.url));
+export { SHIPPED_PROVIDER_DIRECTORY } from './app/compose.js';
 
 /** How long `close()` waits for in-flight turns to finish, in ms. */
 export const SHUTDOWN_GRACE_MS = 10_000;
@@ -51,7 +37,9 @@ export interface RunningApp {
   storage: Storage;
   logger: Logger;
   /** Tenants' checklists (roles live here: `people`). */
-  journeys: TransitionRepository;
+  transitions: TransitionRepository;
+  /** Every use case (checklist, providers, invitations, customers, reminders), as the journeys get them. */
+  services: AssistantServices;
   /** Invitations and relationships use cases (shared by the chat and the accept pages). */
   invitations: InvitationService;
   /** Customer classification use cases (chat and the CSV export). */
@@ -71,57 +59,44 @@ export interface AppOverrides {
 }
 
 /**
- * The composition root: config -> storage -> state -> repositories and the provider directory ->
- * dialogs -> bot -> adapter -> HTTP server, then listens on `config.host:config.port` (port 0 picks a free port).
- * Storage is chosen by `config.storage` (lowdb under `<DATA_DIR>/store` by default; Azure Blob or
- * Cosmos DB for several instances). The reminder scheduler starts with the server.
+ * Starts the assistant: the object graph from `composeAssistant`, then the adapter and the HTTP
+ * server listening on `config.host:config.port` (port 0 picks a free port), then the reminder
+ * scheduler (unless `config.reminderCheckSeconds` is 0). Storage is chosen by `config.storage`
+ * (lowdb under `<DATA_DIR>/store` by default; Azure Blob or Cosmos DB for several instances).
+ * @throws ProviderDirectoryError when the provider directory is invalid (file and field named).
  */
 export async function startApp(config: AppConfig, overrides: AppOverrides = {}): Promise<RunningApp> {
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const storage = overrides.storage ?? createStorage({ ...config.storage, dataDir: config.dataDir });
-  const conversationState = new ConversationState(storage);
-  const privateConversationState = new PrivateConversationState(storage);
-  const userState = new UserState(storage);
-  const journeys = new TransitionRepository(storage, overrides.clock);
-  // a bad directory entry stops the start with the file and field named (ProviderDirectoryError)
-  const directory = loadProviderDirectory(config.providerDirectory ?? SHIPPED_PROVIDER_DIRECTORY);
-  const providerChoices = new TenantRecords(storage, 'providers', newProviderChoiceRecord, 1, overrides.clock);
+  const adapter = createAdapter(config, logger);
   let baseUrl = '';
-  const secret = loadInvitationSecret(config.dataDir, config.invitationSecret);
-  const publicBaseUrl = () => config.publicBaseUrl ?? baseUrl;
-  const clock = overrides.clock ? { clock: overrides.clock } : {};
-  const invitations = new InvitationService({ storage, journeys, secret, publicBaseUrl, ...clock });
-  const customers = new CustomerService({ storage, invitations, secret, publicBaseUrl, ...clock });
-  // a reminder goes to the conversation it was planned in, in the planner's language
-  const reminders = new ReminderService({
+  const { bot, transitions, services } = composeAssistant({
     storage,
-    journeys,
-    invitations: invitations.invitations,
     logger,
-    ...clock,
-    ...(overrides.instanceId ? { instanceId: overrides.instanceId } : {}),
-    deliver: async (_tenantId, reminder) => {
-      const t = translator(reminder.target.locale);
-      await adapter.continueConversationAsync(config.microsoftAppId, reminder.target.conversation as Partial<ConversationReference>, async (context) => {
-        await context.sendActivity(MessageFactory.attachment(reminderMessageCard(t, reminder)));
-      });
-    },
-  });
-  const checklist = interimChecklist(journeys, invitations, overrides.clock);
-  const mainDialog = new MainDialog({ checklist, providers: interimProviders(directory, providerChoices, journeys, overrides.clock), invitations, customers, reminders });
-  const bot = new AssistantBot({
-    conversationState,
-    privateConversationState,
-    userState,
-    mainDialog,
-    logger,
+    // a bad directory entry stops the start (ProviderDirectoryError) before anything is written
+    directory: loadProviderDirectory(config.providerDirectory ?? SHIPPED_PROVIDER_DIRECTORY),
+    secret: loadInvitationSecret(config.dataDir, config.invitationSecret),
+    publicBaseUrl: () => config.publicBaseUrl ?? baseUrl,
+    deliver: proactiveDelivery(adapter, config.microsoftAppId),
     webChatTenantId: config.webChatTenantId,
     trustDirectLineUserIds: config.authEnabled,
-    gate: new TurnGate(config.rateLimit),
-    reminders,
+    rateLimit: config.rateLimit,
     ...(overrides.clock ? { clock: overrides.clock } : {}),
+    ...(overrides.instanceId ? { instanceId: overrides.instanceId } : {}),
   });
+  const { invitations, customers, reminders } = services;
+  const clock = overrides.clock ? { clock: overrides.clock } : {};
+  const { server, inFlight } = createHttpServer({ config, adapter, bot, logger, invitations, customers, ...clock, baseUrl: () => baseUrl });
+  baseUrl = await listen(server, config);
+  logger.info({ url: baseUrl, auth: config.authEnabled, dataDir: path.resolve(config.dataDir) }, 'assistant listening');
+  if (!config.authEnabled) logger.warn('MicrosoftAppId is empty: auth is OFF, bound to loopback only, development Direct Line surface on');
+  if (config.reminderCheckSeconds > 0) reminders.start(config.reminderCheckSeconds * 1000);
+  const close = () => closeApp(server, inFlight, reminders, logger);
+  return { url: baseUrl, server, storage, logger, transitions, services, invitations, customers, reminders, close };
+}
 
+/** The Bot Framework adapter for `config`'s app registration; a failed turn is logged and the user told (in the activity's language). */
+function createAdapter(config: AppConfig, logger: Logger): CloudAdapter {
   const auth = new ConfigurationBotFrameworkAuthentication({
     MicrosoftAppId: config.microsoftAppId,
     MicrosoftAppPassword: config.microsoftAppPassword,
@@ -137,41 +112,43 @@ export async function startApp(config: AppConfig, overrides: AppOverrides = {}):
       logger.error({ err: (sendError as Error).message }, 'could not tell the user about the failed turn');
     }
   };
+  return adapter;
+}
 
-  const { server, inFlight } = createHttpServer({ config, adapter, bot, logger, invitations, customers, ...clock, baseUrl: () => baseUrl });
+/** Delivers a reminder as a proactive message to the conversation it was planned in, in the planner's language. */
+function proactiveDelivery(adapter: CloudAdapter, appId: string): ReminderDelivery {
+  return async (_tenantId, reminder) => {
+    const t = translator(reminder.target.locale);
+    await adapter.continueConversationAsync(appId, reminder.target.conversation as Partial<ConversationReference>, async (context) => {
+      await context.sendActivity(MessageFactory.attachment(reminderMessageCard(t, reminder)));
+    });
+  };
+}
+
+/** Listens on `config.host:config.port`; returns the base URL (`http://host:port`, IPv6 hosts bracketed). */
+async function listen(server: Server, config: AppConfig): Promise<string> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
   });
   const address = server.address();
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-  baseUrl = `http://${host}:${address.port}`;
-  logger.info({ url: baseUrl, auth: config.authEnabled, dataDir: path.resolve(config.dataDir) }, 'assistant listening');
-  if (!config.authEnabled) {
-    logger.warn('MicrosoftAppId is empty: auth is OFF, bound to loopback only, development Direct Line surface on');
-  }
-  if (config.reminderCheckSeconds > 0) reminders.start(config.reminderCheckSeconds * 1000);
-  return {
-    url: baseUrl,
-    server,
-    storage,
-    logger,
-    journeys,
-    invitations,
-    customers,
-    reminders,
-    close: async () => {
-      await reminders.stop();
-      // graceful: stop accepting, let in-flight turns finish and save (up to SHUTDOWN_GRACE_MS), then drop what is left
-      const http = server.server as unknown as { closeAllConnections?: () => void; closeIdleConnections?: () => void };
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      http.closeIdleConnections?.();
-      const finished = await inFlight.drained(SHUTDOWN_GRACE_MS);
-      if (!finished) logger.warn({ inFlight: inFlight.size }, 'shutdown: turns still running after the grace period');
-      http.closeAllConnections?.();
-      await closed;
-    },
-  };
+  return `http://${host}:${address.port}`;
+}
+
+/**
+ * Stops the scheduler, then closes gracefully: stop accepting, let in-flight turns finish and
+ * save (up to {@link SHUTDOWN_GRACE_MS}), then drop what is left.
+ */
+async function closeApp(server: Server, inFlight: InFlight, reminders: ReminderService, logger: Logger): Promise<void> {
+  await reminders.stop();
+  const http = server.server as unknown as { closeAllConnections?: () => void; closeIdleConnections?: () => void };
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  http.closeIdleConnections?.();
+  const finished = await inFlight.drained(SHUTDOWN_GRACE_MS);
+  if (!finished) logger.warn({ inFlight: inFlight.size }, 'shutdown: turns still running after the grace period');
+  http.closeAllConnections?.();
+  await closed;
 }
 
 /** Reads the environment, starts the assistant, and handles signals. Exit codes: 2 bad configuration or provider directory, 1 other start failure. */

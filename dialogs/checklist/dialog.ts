@@ -3,14 +3,14 @@
  *
  * The tenant's {@link TransitionRecord} is the source of truth, so the journey resumes anywhere: in
  * a new conversation, after a restart, or for a second admin of the same tenant. Every change goes
- * through `ChecklistOperations` (the service); this dialog asks, shows and routes.
+ * through `ChecklistService`; this dialog asks, shows and routes.
  * Source: `../shared/seeds/transition-direct-bill-to-indirect-reseller.en.md`, every section.
  */
 import type { DialogTurnResult } from 'botbuilder-dialogs';
 import { NEXT_ITEM_IDS, STEP_IDS, currentStep, isEnrolled, previousStep, type NextItemId, type StepId, type TransitionCommand } from '../../src/domain/transition.js';
 import type { HandlerMap, JourneyRouter, MenuEntry } from '../journey.js';
 import { LoopDialog, type CommandMap, type JourneyTurn, type LoopOptions } from '../loopDialog.js';
-import type { ChecklistOperations } from '../services.js';
+import type { ChecklistService } from '../../src/checklist/checklistService.js';
 import { recognizeIntent } from './triggers.js';
 import { typedAnswer } from './typedAnswers.js';
 import { refuse, retireAnsweredCard, sendCurrent, updateCard, viewOf } from './present.js';
@@ -50,12 +50,12 @@ function wait(turn: Turn, shown: Shown | undefined): Promise<DialogTurnResult> {
   return turn.loop({ render: false, ...(shown ? { shown } : {}) });
 }
 
-/** The transition checklist as a looping journey over {@link ChecklistOperations}. */
+/** The transition checklist as a looping journey over the {@link ChecklistService}. */
 export class ChecklistDialog extends LoopDialog<ChecklistOptions, ChecklistSubmit> {
   protected readonly helpKey = 'help.commands';
 
   constructor(
-    private readonly checklist: ChecklistOperations,
+    private readonly checklist: ChecklistService,
     menu: readonly MenuEntry<ChecklistOptions>[],
     router: JourneyRouter,
   ) {
@@ -216,8 +216,8 @@ export class ChecklistDialog extends LoopDialog<ChecklistOptions, ChecklistSubmi
 
   /** "approved" typed anywhere: confirm approval if the tenant is waiting for it, else explain. */
   private async confirmApprovedByWords(turn: Turn): Promise<void> {
-    const { enrolled } = await this.checklist.confirmApprovedIfWaiting(turn.tenantId, turn.actor);
-    if (!enrolled) await turn.say(turn.t('approval.notEnrolledYet'));
+    const { waiting, enrolled } = await this.checklist.confirmApprovedIfWaiting(turn.tenantId, turn.actor);
+    if (!waiting && !enrolled) await turn.say(turn.t('approval.notEnrolledYet'));
   }
 
   private async view(turn: Turn): Promise<ViewContext> {

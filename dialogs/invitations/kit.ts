@@ -11,7 +11,7 @@ import { globalAdminNames } from '../../src/domain/transition.js';
 import { draftBody, draftSubject, mailtoUrl } from '../../src/invitations/emailDraft.js';
 import type { InvitationService, ServiceError } from '../../src/invitations/invitationService.js';
 import type { JourneyTurn, LoopOptions } from '../loopDialog.js';
-import type { ChecklistOperations } from '../services.js';
+import type { ChecklistService } from '../../src/checklist/checklistService.js';
 import type { InvitationSubmit } from './submits.js';
 import { listCard, stateName } from './listViews.js';
 import { draftCard, organizationCard, roleQuestionCard, roleRefusalCard } from './views.js';
@@ -33,7 +33,7 @@ export type Turn = JourneyTurn<InvitationOptions>;
 /** The services the invitations journey calls. */
 export interface InvitationKit {
   service: InvitationService;
-  checklist: ChecklistOperations;
+  checklist: ChecklistService;
 }
 
 /** The tenant's relationships when its organization is known; else asks for it and keeps `submit` pending. */
@@ -47,7 +47,7 @@ export async function requireOrganization(kit: InvitationKit, turn: Turn, submit
 
 /** True when the user's declared role may do `action`; else asks for the role (keeping `submit` pending) or refuses. */
 export async function requireRole(kit: InvitationKit, turn: Turn, action: RoleAction, submit: InvitationSubmit): Promise<boolean> {
-  const checklist = await kit.checklist.get(turn.tenantId);
+  const checklist = await kit.checklist.read(turn.tenantId);
   const role = checklist.people[turn.actor.id]?.role;
   if (mayDo(role, action)) return true;
   if (!role || role === 'notSure') {

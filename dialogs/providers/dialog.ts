@@ -6,13 +6,13 @@
  *
  * Source: transition seed "Find an indirect provider" and "Accept a partnership invitation";
  * seed 003 "Connect with an indirect provider"; indirect-provider-tasks seed (providers review
- * their listing on the official list). Every change goes through `ProviderOperations`.
+ * their listing on the official list). Every change goes through `ProviderService`.
  */
 import { MessageFactory, type Attachment } from 'botbuilder';
 import type { DialogTurnResult } from 'botbuilder-dialogs';
 import { findCountryCode, findCountryInText, isCountryCode } from '../../src/domain/countries.js';
 import { SHORTLIST_LIMIT, type ProviderChoiceCommand, type ProviderChoiceRecord } from '../../src/domain/providerChoice.js';
-import { PRIORITIES, rankProviders, type Priority, type ProviderDirectory } from '../../src/domain/providers.js';
+import { PRIORITIES, type Priority, type ProviderDirectory } from '../../src/domain/providers.js';
 import type { HandlerMap, JourneyRouter, MenuEntry } from '../journey.js';
 import { LoopDialog, type CommandMap, type JourneyTurn, type LoopOptions } from '../loopDialog.js';
 import { matches } from '../recognizer.js';
@@ -182,7 +182,7 @@ export class ProviderDialog extends LoopDialog<ProviderOptions, ProviderSubmit> 
         await turn.send(listingPickCard(t, this.directory.all()));
         return;
       case 'country': {
-        const preset = (await this.services.checklist.get(tenantId)).details?.country ?? (await this.services.providers.choice(tenantId)).lastSearch?.country;
+        const preset = (await this.services.checklist.read(tenantId)).details?.country ?? (await this.services.providers.choice(tenantId)).lastSearch?.country;
         await turn.send(countryCard(t, preset, newestChecked(this.directory)));
         return;
       }
@@ -197,13 +197,11 @@ export class ProviderDialog extends LoopDialog<ProviderOptions, ProviderSubmit> 
 
   private async sendResults(turn: Turn, country: string, priorities: Priority[]): Promise<void> {
     const { t } = turn;
-    const choice = await this.services.providers.search(turn.tenantId, turn.actor, country, priorities);
-    const ranked = rankProviders(this.directory, { country, priorities, language: userLanguage(t) }, RESULTS_SHOWN);
+    const { choice, ranked, total } = await this.services.providers.search(turn.tenantId, turn.actor, country, priorities, { language: userLanguage(t), limit: RESULTS_SHOWN });
     if (ranked.length === 0) {
       await turn.send(noProviderCard(t, country));
       return;
     }
-    const total = this.directory.servingCountry(country).length;
     await turn.send(resultsSummaryCard(t, country, priorities, ranked, total));
     const cards: Attachment[] = ranked.map((r, i) => providerCard(t, r, i + 1, choice));
     await turn.context.sendActivity(MessageFactory.carousel(cards));

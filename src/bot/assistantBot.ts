@@ -1,12 +1,12 @@
 import {
   ActivityTypes,
-  ConversationState,
   MessageFactory,
-  PrivateConversationState,
   TeamsActivityHandler,
   TurnContext,
-  UserState,
+  type ConversationState,
+  type PrivateConversationState,
   type StatePropertyAccessor,
+  type UserState,
 } from 'botbuilder';
 import type { DialogState } from 'botbuilder-dialogs';
 import type { MainDialog } from '../../dialogs/mainDialog.js';
@@ -17,7 +17,7 @@ import { resolveLocale, translator, type SupportedLocale } from '../i18n/index.j
 import type { Logger } from '../logger.js';
 import { parseDirectLineUserId } from '../server/directLineToken.js';
 import { TurnGate } from './turnGate.js';
-import { beginChanges, endChanges, type RecordChange } from '../store/changeCapture.js';
+import type { ChangeLog, RecordChange } from '../store/changeLog.js';
 import type { ReminderService } from '../reminders/reminderService.js';
 
 /**
@@ -49,8 +49,10 @@ export interface AssistantBotDeps {
   gate?: TurnGate;
   /** Clock for the turn (tests pass a fixed one). */
   clock?: () => Date;
-  /** Re-plans proactive reminders after a turn changed a transition or invitation record. */
+  /** Re-plans proactive reminders after a turn changed a transition or invitation record (with `changeLog`). */
   reminders?: ReminderService;
+  /** The change log the repositories note writes in: a window per turn collects the turn tenant's changes. */
+  changeLog?: ChangeLog;
 }
 
 /**
@@ -114,7 +116,6 @@ export class AssistantBot extends TeamsActivityHandler {
     });
   }
 
-  /** Runs the turn, then saves conversation and user state once. */
   /**
    * Runs the turn after earlier turns of the same conversation have finished (never two at once on
    * one conversation's state), unless the conversation is over its rate limit: then the user is
@@ -149,13 +150,14 @@ export class AssistantBot extends TeamsActivityHandler {
       channelId: activity.channelId,
     };
     setTurnInfo(context, info);
-    // the tenant's record changes during this turn (to re-plan reminders after it)
-    const mark = info.tenantId && this.deps.reminders ? beginChanges(info.tenantId) : undefined;
+    // the tenant's record changes during this turn (to re-plan reminders once, after it)
+    const log = this.deps.reminders ? this.deps.changeLog : undefined;
+    const mark = info.tenantId && log ? log.begin(info.tenantId) : undefined;
     let changes: RecordChange[] = [];
     try {
       await super.run(context);
     } finally {
-      if (mark !== undefined) changes = endChanges(info.tenantId!, mark);
+      if (mark !== undefined) changes = log!.end(info.tenantId!, mark);
     }
     // three different storage keys: written in parallel (each is skipped when unchanged)
     await Promise.all([

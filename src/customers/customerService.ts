@@ -32,6 +32,7 @@ import type { Invitation } from '../domain/invitations.js';
 import type { Actor } from '../domain/transition.js';
 import { SUPPORTED_LOCALES, translator } from '../i18n/index.js';
 import type { InvitationService } from '../invitations/invitationService.js';
+import type { ChangeLog } from '../store/changeLog.js';
 import { TenantRecords } from '../store/tenantRecords.js';
 
 /**
@@ -53,7 +54,10 @@ export interface CustomerServiceDeps {
   secret: Buffer;
   /** Absolute base URL of this server (links), no trailing slash. */
   publicBaseUrl: () => string;
+  /** The bot's clock (tests pass a fixed one). */
   clock?: () => Date;
+  /** Where customer record writes are noted (no reminders are planned from them). */
+  changeLog?: ChangeLog;
 }
 
 /** What an import did: counts, the customers now unknown, and the rows refused (by line and field). */
@@ -75,7 +79,7 @@ export class CustomerService {
 
   constructor(private readonly deps: CustomerServiceDeps) {
     this.clock = deps.clock ?? (() => new Date());
-    this.customers = new TenantRecords(deps.storage, 'customers', newCustomerRecord, 1, this.clock);
+    this.customers = new TenantRecords(deps.storage, 'customers', newCustomerRecord, 1, this.clock, deps.changeLog ? { changeLog: deps.changeLog } : {});
   }
 
   /**

@@ -1,10 +1,16 @@
 /**
  * Proactive reminders over any botbuilder `Storage`, safe with several instances on one store.
  *
- * - **Planning.** After a turn that changed a tenant's transition or invitation record, the wanted
+ * - **Planning.** After a change to a tenant's transition or invitation record, the wanted
  *   reminders are recomputed from that record (pure rules in `src/domain/reminders.ts`) and the
- *   tenant's reminder record (`tenants/<tenantId>/reminders`) is brought in line, with the turn's
- *   conversation reference as where to deliver.
+ *   tenant's reminder record (`tenants/<tenantId>/reminders`) is brought in line. After a bot turn
+ *   ({@link ReminderService.afterTurn}, once per turn) new reminders go to the turn's conversation,
+ *   in the user's language, and that target is remembered as the tenant's last known one
+ *   (`tenants/<tenantId>/reminderTarget`). After a write no turn watched (an accept page, or a
+ *   turn's write to another tenant; {@link ReminderService.afterWrites}, called by the change
+ *   log's units of work) new reminders go to the tenant's last known target; a tenant with none
+ *   (it never planned a reminder in a chat) gets no new reminder, but reminders the change made
+ *   unwanted are still made obsolete and moved ones re-dated (that needs no target).
  * - **Finding due work.** One deployment-wide item, `reminders/schedule`, maps each tenant with open
  *   reminders to when it must next be looked at, tagged with the reminder record's revision. An
  *   entry is replaced only by one computed from a newer revision, so two instances writing it in
@@ -14,7 +20,7 @@
  *   write conflicts, re-reads, sees the claim and leaves the reminder alone. Before sending, the
  *   facts are checked again (approved meanwhile? accepted on the web page?) and a reminder no longer
  *   wanted is marked obsolete instead. An instance that stops between claiming and recording the
- *   outcome leaves a lapsed claim, which another instance takes over after {@link CLAIM_LEASE_MS}.
+ *   outcome leaves a lapsed claim, which another instance takes over after `CLAIM_LEASE_MS`.
  * - **Ticks.** {@link ReminderService.start} checks every `intervalMs`; tests call
  *   {@link ReminderService.tick} with a fake clock.
  */
@@ -22,7 +28,6 @@ import { randomBytes } from 'node:crypto';
 import type { Storage } from 'botbuilder';
 import type { InvitationRecord } from '../domain/invitations.js';
 import {
-  CLAIM_LEASE_MS,
   REMINDER_SOURCE,
   mayHaveReminders,
   cancelReminder,
@@ -43,7 +48,8 @@ import {
 } from '../domain/reminders.js';
 import type { Actor, TransitionRecord } from '../domain/transition.js';
 import type { Logger } from '../logger.js';
-import type { RecordChange } from '../store/changeCapture.js';
+import { LRUCache } from 'lru-cache';
+import type { RecordChange } from '../store/changeLog.js';
 import { TenantRecords, type RecordResult } from '../store/tenantRecords.js';
 
 /** Storage key of the deployment-wide schedule. */
@@ -52,6 +58,16 @@ export const SCHEDULE_KEY = 'reminders/schedule';
 export const DEFAULT_TICK_MS = 60_000;
 /** Tenants handled per check at most (the rest wait for the next check). */
 export const TENANTS_PER_TICK = 200;
+/** Tenants whose last known target this instance remembers in memory (to skip rewriting an unchanged one). */
+export const KNOWN_TARGETS_CACHED = 10_000;
+
+/** `tenants/<tenantId>/reminderTarget`: where the tenant's last planning turn happened (see the module comment). */
+export interface ReminderTargetRecord {
+  schemaVersion: 1;
+  tenantId: string;
+  updatedAt: string;
+  target?: ReminderTarget;
+}
 
 /** `reminders/schedule`: per tenant, when to look next and from which reminder-record revision that was computed. */
 export interface ReminderSchedule {
@@ -70,14 +86,16 @@ export type ReminderDelivery = (tenantId: string, reminder: Reminder) => Promise
 /** What the service needs. */
 export interface ReminderServiceDeps {
   storage: Storage;
-  journeys: TenantRecords<TransitionRecord>;
+  /** The tenants' checklists (facts of the transition kinds). */
+  transitions: TenantRecords<TransitionRecord>;
+  /** The tenants' invitations (facts of `invitationPending`). */
   invitations: TenantRecords<InvitationRecord>;
   deliver: ReminderDelivery;
   /** Names this instance in claims; default a random id per process start. */
   instanceId?: string;
   clock?: () => Date;
   logger?: Logger;
-  /** Claim lease (ms), default {@link CLAIM_LEASE_MS}. */
+  /** Claim lease (ms), default `CLAIM_LEASE_MS` (`src/domain/reminders.ts`). */
   leaseMs?: number;
 }
 
@@ -96,6 +114,10 @@ type TenantFacts = { transition?: TransitionRecord; invitations?: InvitationReco
 export class ReminderService {
   readonly records: TenantRecords<ReminderRecord>;
   readonly instanceId: string;
+  /** Each tenant's last known reminder target. */
+  private readonly targets: TenantRecords<ReminderTargetRecord>;
+  /** Last target this instance stored or read per tenant (JSON), so an unchanged one is not rewritten. */
+  private readonly knownTargets = new LRUCache<string, string>({ max: KNOWN_TARGETS_CACHED });
   private readonly schedule: TenantRecords<ReminderSchedule>;
   private readonly clock: () => Date;
   private timer?: NodeJS.Timeout;
@@ -115,20 +137,71 @@ export class ReminderService {
       (_id, now) => ({ schemaVersion: 1, revision: 0, updatedAt: now.toISOString(), due: {} }),
       1,
       this.clock,
-      () => SCHEDULE_KEY,
+      { keyOf: () => SCHEDULE_KEY },
     );
+    this.targets = new TenantRecords<ReminderTargetRecord>(deps.storage, 'reminderTarget', (tenantId, now) => ({ schemaVersion: 1, tenantId, updatedAt: now.toISOString() }), 1, this.clock);
   }
 
   /**
-   * Re-plans reminders for the changes a turn made (transition and invitation records only; others
-   * are ignored), delivering future reminders to `target`. Never throws: a failure is logged and
-   * the turn's own work stands (the next change re-plans).
+   * Re-plans reminders for the changes a bot turn made to its tenant (transition and invitation
+   * records only; others are ignored), delivering new reminders to `target`, and remembers
+   * `target` as the tenant's last known one (only when something was planned: a turn that cannot
+   * have reminders writes nothing more). Never throws: a failure is logged and the turn's own work
+   * stands (the next change re-plans).
    */
   async afterTurn(changes: RecordChange[], target: ReminderTarget): Promise<void> {
-    const latest = new Map<string, RecordChange>();
-    for (const c of changes) if (c.kind === 'transition' || c.kind === 'invitations') latest.set(`${c.tenantId}\n${c.kind}`, c);
-    for (const c of latest.values()) {
-      if (!mayHaveReminders(c.kind as ReminderSource, c.record as TransitionRecord | InvitationRecord)) continue;
+    const plannable = plannableChanges(changes);
+    if (plannable.length === 0) return;
+    await Promise.all([this.rememberTarget(plannable[0]!.tenantId, target), this.planChanges(plannable, target)]);
+  }
+
+  /**
+   * Re-plans reminders for changes no bot turn watched (an accept page's write, or a turn's write
+   * to another tenant), per tenant, with the tenant's last known target (see the module comment).
+   * Never throws.
+   */
+  async afterWrites(changes: RecordChange[]): Promise<void> {
+    const byTenant = new Map<string, RecordChange[]>();
+    for (const c of plannableChanges(changes)) byTenant.set(c.tenantId, [...(byTenant.get(c.tenantId) ?? []), c]);
+    await Promise.all([...byTenant].map(async ([tenantId, list]) => this.planChanges(list, await this.lastTarget(tenantId))));
+  }
+
+  /**
+   * The tenant's last known reminder target: the one stored by its last planning turn, else the
+   * target of its most recently planned reminder (data from before targets were stored); undefined
+   * when it never planned one (or the read fails; logged).
+   */
+  async lastTarget(tenantId: string): Promise<ReminderTarget | undefined> {
+    try {
+      const stored = (await this.targets.get(tenantId)).target;
+      if (stored) this.knownTargets.set(tenantId, JSON.stringify(stored));
+      return stored ?? newestTarget(await this.records.get(tenantId));
+    } catch (err) {
+      this.deps.logger?.error({ err: (err as Error).message }, 'reminders: reading the last target failed');
+      return undefined;
+    }
+  }
+
+  /**
+   * Stores `target` as the tenant's last known one, unless this instance knows it is already
+   * stored: one unconditional write, no read (last writer wins: two turns of the tenant at once on
+   * two instances both name a conversation the tenant just used). Never throws.
+   */
+  private async rememberTarget(tenantId: string, target: ReminderTarget): Promise<void> {
+    const json = JSON.stringify(target);
+    if (this.knownTargets.get(tenantId) === json) return;
+    try {
+      const record: ReminderTargetRecord = { schemaVersion: 1, tenantId, updatedAt: this.clock().toISOString(), target };
+      await this.deps.storage.write({ [this.targets.key(tenantId)]: { record, eTag: '*' } });
+      this.knownTargets.set(tenantId, json);
+    } catch (err) {
+      this.deps.logger?.warn({ err: (err as Error).message }, 'reminders: storing the last target failed');
+    }
+  }
+
+  /** Plans each change in turn (one reminder record: sequential, no self-conflicts); logs failures. */
+  private async planChanges(changes: RecordChange[], target: ReminderTarget | undefined): Promise<void> {
+    for (const c of changes) {
       try {
         await this.plan(c.tenantId, c.kind as ReminderSource, c.record as TransitionRecord | InvitationRecord, target);
       } catch (err) {
@@ -137,9 +210,21 @@ export class ReminderService {
     }
   }
 
-  /** Brings the tenant's reminders of `source` in line with `record` (see `reconcileReminders`). */
-  async plan(tenantId: string, source: ReminderSource, record: TransitionRecord | InvitationRecord, target: ReminderTarget): Promise<void> {
-    const result = await this.records.update(tenantId, (r) => reconcileReminders(r, source, wantedFrom(source, record, this.clock()), target, this.clock()));
+  /**
+   * Brings the tenant's reminders of `source` in line with `record` (see `reconcileReminders`).
+   * New (or revived) reminders go to `target`, else to the target of the tenant's newest reminder;
+   * with neither, only reminders that need no target change (obsolete, re-dated).
+   */
+  async plan(tenantId: string, source: ReminderSource, record: TransitionRecord | InvitationRecord, target?: ReminderTarget): Promise<void> {
+    const result = await this.records.update(tenantId, (r) => {
+      const now = this.clock();
+      const to = target ?? newestTarget(r);
+      const wanted = wantedFrom(source, record, now);
+      if (to) return reconcileReminders(r, source, wanted, to, now);
+      // no known target: keep (and re-date) what is scheduled, obsolete the rest, create nothing
+      const scheduled = wanted.filter((w) => r.reminders[reminderId(w.kind, w.subjectId)]?.status === 'scheduled');
+      return reconcileReminders(r, source, scheduled, NO_TARGET, now);
+    });
     if (result.ok) await this.syncSchedule(tenantId, result.record);
   }
 
@@ -228,7 +313,7 @@ export class ReminderService {
   /** True when the facts still call for `reminder` (read once per tenant and source in a check). */
   private async stillWanted(tenantId: string, reminder: Reminder, facts: TenantFacts): Promise<boolean> {
     const source = REMINDER_SOURCE[reminder.kind];
-    const record = source === 'transition' ? (facts.transition ??= await this.deps.journeys.get(tenantId)) : (facts.invitations ??= await this.deps.invitations.get(tenantId));
+    const record = source === 'transition' ? (facts.transition ??= await this.deps.transitions.get(tenantId)) : (facts.invitations ??= await this.deps.invitations.get(tenantId));
     return wantedFrom(source, record, this.clock()).some((w) => reminderId(w.kind, w.subjectId) === reminder.id);
   }
 
@@ -288,4 +373,24 @@ export class ReminderService {
       return { ok: true, record: { ...s, revision: s.revision + 1, updatedAt: this.clock().toISOString(), due } };
     });
   }
+}
+
+/**
+ * Passed to `reconcileReminders` when no target is known and only scheduled reminders are wanted:
+ * it never creates or revives a reminder then, so this value is never stored.
+ */
+const NO_TARGET: ReminderTarget = { conversation: {}, locale: 'en-US', user: { id: 'none' } };
+
+/** The last change of each (tenant, source) among transition and invitation changes, for sources that may have reminders. */
+function plannableChanges(changes: RecordChange[]): RecordChange[] {
+  const latest = new Map<string, RecordChange>();
+  for (const c of changes) if (c.kind === 'transition' || c.kind === 'invitations') latest.set(`${c.tenantId}\n${c.kind}`, c);
+  return [...latest.values()].filter((c) => mayHaveReminders(c.kind as ReminderSource, c.record as TransitionRecord | InvitationRecord));
+}
+
+/** The target of the tenant's most recently created or updated reminder, if any. */
+function newestTarget(record: ReminderRecord): ReminderTarget | undefined {
+  let newest: Reminder | undefined;
+  for (const r of Object.values(record.reminders)) if (!newest || r.updatedAt > newest.updatedAt) newest = r;
+  return newest?.target;
 }

@@ -21,6 +21,8 @@ import { BlobsStorage, type BlobsStorageOptions } from 'botbuilder-azure-blobs';
 import { sanitizeBlobKey } from 'botbuilder-azure-blobs/lib/sanitizeBlobKey.js';
 import { CosmosDbKeyEscape, CosmosDbPartitionedStorage, type CosmosDbPartitionedStorageOptions } from 'botbuilder-azure';
 import { LowdbStorage } from './lowdbStorage.js';
+import type * as StorageBlobTypes from '@azure/storage-blob' with { 'resolution-mode': 'require' };
+import type * as CosmosTypes from '@azure/cosmos' with { 'resolution-mode': 'require' };
 
 // The Azure SDKs ship both ESM and CommonJS builds. The botbuilder packages `require` the CommonJS
 // ones, so we load the very same CommonJS copies: one copy in memory, and a credential accepted by
@@ -28,8 +30,8 @@ import { LowdbStorage } from './lowdbStorage.js';
 // StorageSharedKeyCredential must therefore create it from the CommonJS build as well, e.g. via
 // `createRequire`; `BlobsStorage` itself rejects one from the ESM build as 'Invalid credential type.')
 const require = createRequire(import.meta.url);
-type StorageBlobCjs = typeof import('@azure/storage-blob', { with: { 'resolution-mode': 'require' } });
-type CosmosCjs = typeof import('@azure/cosmos', { with: { 'resolution-mode': 'require' } });
+type StorageBlobCjs = typeof StorageBlobTypes;
+type CosmosCjs = typeof CosmosTypes;
 const { ContainerClient } = require('@azure/storage-blob') as StorageBlobCjs;
 const { CosmosClient } = require('@azure/cosmos') as CosmosCjs;
 type ContainerClient = InstanceType<StorageBlobCjs['ContainerClient']>;

@@ -1,5 +1,5 @@
 import type { Storage } from 'botbuilder';
-import { noteChange } from './changeCapture.js';
+import type { ChangeLog } from './changeLog.js';
 import { isETagConflict } from './lowdbStorage.js';
 
 /**
@@ -31,21 +31,33 @@ export interface VersionedRecord {
   schemaVersion: number;
 }
 
+/** Optional parts of a {@link TenantRecords}. */
+export interface TenantRecordsOptions {
+  /**
+   * The storage key of an id's record; default `tenants/<encoded tenantId>/<kind>`. A
+   * deployment-wide record (not a tenant's, e.g. the reminder schedule) passes its own.
+   */
+  keyOf?: (id: string) => string;
+  /** Where successful writes are noted (the composition root's; none: not noted). */
+  changeLog?: ChangeLog;
+}
+
 /**
  * Tenant-scoped records of one kind over any botbuilder `Storage` (lowdb, Azure Blob or Cosmos DB):
  * one storage item per tenant under `tenants/<tenantId>/<kind>`. Every method names its tenant, so
  * one tenant's turn never reads or writes another tenant's record. Each successful update is noted
- * for the change windows of `changeCapture.ts` (the bot re-plans reminders from them).
+ * in the injected {@link ChangeLog} when there is one (reminders are re-planned from it).
  */
 export class TenantRecords<R extends VersionedRecord> {
   private readonly keyOf: (id: string) => string;
+  private readonly changeLog?: ChangeLog;
 
   /**
    * @param kind the last key segment, e.g. `transition`
    * @param create builds the empty record for a tenant (not saved until the first change)
    * @param schemaVersion records with another version are treated as absent
-   * @param keyOf the storage key of an id's record; default `tenants/<encoded tenantId>/<kind>`.
-   *   A deployment-wide record (not a tenant's, e.g. the reminder schedule) passes its own.
+   * @param clock stamps fresh records (tests pass a fixed one)
+   * @param options the storage key function and the change log (see {@link TenantRecordsOptions})
    */
   constructor(
     private readonly storage: Storage,
@@ -53,9 +65,10 @@ export class TenantRecords<R extends VersionedRecord> {
     private readonly create: (tenantId: string, now: Date) => R,
     private readonly schemaVersion: number,
     private readonly clock: () => Date = () => new Date(),
-    keyOf?: (id: string) => string,
+    options: TenantRecordsOptions = {},
   ) {
-    this.keyOf = keyOf ?? ((tenantId) => `tenants/${encodeURIComponent(tenantId)}/${kind}`);
+    this.keyOf = options.keyOf ?? ((tenantId) => `tenants/${encodeURIComponent(tenantId)}/${kind}`);
+    this.changeLog = options.changeLog;
   }
 
   /** The storage key of a tenant's record of this kind. */
@@ -86,7 +99,7 @@ export class TenantRecords<R extends VersionedRecord> {
       if (!result.ok) return { ...result, retried: attempt };
       try {
         await this.storage.write({ [this.key(tenantId)]: { record: result.record, eTag: eTag ?? NEW_RECORD_ETAG } });
-        noteChange({ kind: this.kind, tenantId, record: result.record });
+        this.changeLog?.note({ kind: this.kind, tenantId, record: result.record });
         return { ...result, retried: attempt };
       } catch (err) {
         if (!isETagConflict(err) || attempt >= MAX_CONFLICT_RETRIES) throw err;

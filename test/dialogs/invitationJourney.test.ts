@@ -86,7 +86,7 @@ describe('invitations journey: provider -> reseller partnership', () => {
     expect(reseller.indirectProviders.map((p) => p.name)).to.deep.equal(['Northwind Distribution']);
     expect(provider.indirectResellers.map((p) => p.tenantId)).to.deep.equal(['tenant-a']);
     expect(provider.indirectResellers[0]!.name).to.equal('Contoso Ltd.');
-    const journey = await under.journeys.get('tenant-a');
+    const journey = await under.transitions.get('tenant-a');
     expect(journey.nextItems.findProvider?.by.id).to.equal('grace');
     // double click / old card
     await ga.click('Authorize indirect provider', { consent: 'true' });
@@ -119,7 +119,7 @@ describe('invitations journey: provider -> reseller partnership', () => {
     await ga.say(link);
     await ga.click('Authorize indirect provider', { consent: 'true' });
     expect(ga.text()).to.match(/is now your indirect provider/);
-    expect((await under.journeys.get('tenant-a')).nextItems.acceptPartnership?.by.id).to.equal('grace');
+    expect((await under.transitions.get('tenant-a')).nextItems.acceptPartnership?.by.id).to.equal('grace');
   });
 
   it("the checklist's what's-next items open the invitations journey", async () => {

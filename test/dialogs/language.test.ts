@@ -31,7 +31,7 @@ describe('languages in the chat', () => {
     // the checklist card still on screen works, and the next step comes in German
     await chat.click(en('prepare.confirm'));
     expect(chat.text()).to.contain(de('steps.role.title'));
-    expect((await under.journeys.get('tenant-a')).done.prepare?.by.id).to.equal('ada');
+    expect((await under.transitions.get('tenant-a')).done.prepare?.by.id).to.equal('ada');
     // a new conversation of the same user, with an English client, stays German
     const later = new TestChat(under, { userId: 'ada', locale: 'en-US', conversationId: 'c-2' });
     await later.say('status');

@@ -50,7 +50,7 @@ async function atTheList(channelId: 'msteams' | 'webchat', under: BotUnderTest =
 describe("what's next: Mark done confirms in one line and updates the list in place", () => {
   it('Teams: one plain line, no card; the clicked card is updated with Reopen on the item', async () => {
     const { under, chat, list, tenantId, updates } = await atTheList('msteams');
-    const before = await under.journeys.get(tenantId);
+    const before = await under.transitions.get(tenantId);
     const first = buttonFor(list, 'serveDirect');
 
     const replies = await chat.click('Mark done');
@@ -68,7 +68,7 @@ describe("what's next: Mark done confirms in one line and updates the list in pl
     expect(NEXT_ITEM_IDS.filter((i) => i !== 'serveDirect').map((i) => after[i])).to.deep.equal(Array(6).fill('Mark done'));
     expect(JSON.stringify(updated.attachments)).to.match(/Done by Ada Admin on Nov 20, 2026/);
 
-    const stored = await under.journeys.get(tenantId);
+    const stored = await under.transitions.get(tenantId);
     expect(stored.revision).to.equal(before.revision + 1);
     expect(stored.nextItems.serveDirect?.by.name).to.equal('Ada Admin');
     expect(buttonFor(updated, 'findProvider').data.rev, 'the updated card carries the new revision').to.equal(stored.revision);
@@ -78,7 +78,7 @@ describe("what's next: Mark done confirms in one line and updates the list in pl
     expect(stale).to.have.length(1);
     expect(stale[0]!.text).to.match(/Keep serving your direct bill customers.* was already marked done by Ada Admin on Nov 20, 2026\. Nothing changed\./);
     expect(stale[0]!.attachments ?? []).to.deep.equal([]);
-    const unchanged = await under.journeys.get(tenantId);
+    const unchanged = await under.transitions.get(tenantId);
     expect(unchanged.revision).to.equal(stored.revision);
     expect(unchanged).to.deep.equal(stored);
     expect(updates(), 'no update for a click that changed nothing').to.have.length(1);
@@ -87,14 +87,14 @@ describe("what's next: Mark done confirms in one line and updates the list in pl
   it('Teams: Reopen, then the same Reopen button again (double click): already open, nothing changes', async () => {
     const { under, chat, tenantId, updates } = await atTheList('msteams');
     await chat.click('Mark done');
-    const rev = (await under.journeys.get(tenantId)).revision;
+    const rev = (await under.transitions.get(tenantId)).revision;
     await chat.click('Reopen');
     expect(chat.text()).to.match(/^Reopened: Keep serving your direct bill customers\. 0 of 7 items done\.$/);
     expect(buttons(updates().at(-1)!).serveDirect).to.equal('Mark done');
     const reopenAgain = updates().at(-2)!;
     await chat.send({ type: 'message', value: buttonFor(reopenAgain, 'serveDirect').data });
     expect(chat.text()).to.match(/is already open\. Nothing changed\./);
-    expect((await under.journeys.get(tenantId)).revision).to.equal(rev + 1);
+    expect((await under.transitions.get(tenantId)).revision).to.equal(rev + 1);
   });
 
   it('Web Chat (no replyToId): the update goes to the id of the last list card shown', async () => {
@@ -111,7 +111,7 @@ describe("what's next: Mark done confirms in one line and updates the list in pl
     expect(chat.text()).to.match(/Marked done: Find an indirect provider\. 2 of 7/);
     expect(updates().map((u) => u.id)).to.deep.equal([list.id, list.id]);
     expect(buttons(updates()[1]!)).to.include({ serveDirect: 'Reopen', findProvider: 'Reopen', acceptPartnership: 'Mark done' });
-    expect(Object.keys((await under.journeys.get(tenantId)).nextItems)).to.have.members(['serveDirect', 'findProvider']);
+    expect(Object.keys((await under.transitions.get(tenantId)).nextItems)).to.have.members(['serveDirect', 'findProvider']);
   });
 
   it('Web Chat: after the list is shown again, updates go to the newest list card', async () => {
@@ -136,7 +136,7 @@ describe("what's next: Mark done confirms in one line and updates the list in pl
       expect(last[0]!.text).to.match(/Marked done: .* 7 of 7 items done/);
       expect(chat.text()).to.match(/Your move to indirect reseller is complete/);
       expect(last.some((r) => r.attachments?.some((a) => a.contentType === ADAPTIVE))).to.equal(true);
-      const stored = await under.journeys.get(tenantId);
+      const stored = await under.transitions.get(tenantId);
       expect(Object.keys(stored.nextItems)).to.have.length(7);
       expect(stored.done.next?.by.name).to.equal('Ada Admin');
     });

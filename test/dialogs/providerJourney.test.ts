@@ -85,7 +85,7 @@ describe('provider discovery journey', () => {
     const choice = await under.providerChoices.get('tenant-a');
     expect(choice.chosen?.by.name).to.equal('Ada Admin');
     expect(choice.contacted).to.have.length(1);
-    expect((await under.journeys.get('tenant-a')).nextItems.findProvider?.by.name).to.equal('Ada Admin');
+    expect((await under.transitions.get('tenant-a')).nextItems.findProvider?.by.name).to.equal('Ada Admin');
     await chat.say('status');
     expect(chat.text()).to.match(/Your tenant's shortlist/);
     expect(chat.text()).to.match(/chosen by Ada Admin/);

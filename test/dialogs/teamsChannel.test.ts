@@ -26,7 +26,7 @@ describe('Teams team channels', () => {
     // and Bob's journey is still his provider search
     await mentioned(bob, 'back');
     expect(bob.text()).to.match(/What matters most/);
-    const record = await under.journeys.get('tenant-team');
+    const record = await under.transitions.get('tenant-team');
     expect(record.done.prepare?.by.id).to.equal('ada');
   });
 });

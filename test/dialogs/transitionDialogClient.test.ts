@@ -3,9 +3,9 @@ import { MemoryStorage, type Activity, type Middleware } from 'botbuilder';
 import { DialogTestClient } from 'botbuilder-testing';
 import { ChecklistDialog } from '../../dialogs/checklist/dialog.js';
 import { checklistJourney } from '../../dialogs/checklist/index.js';
-import { interimChecklist } from '../../dialogs/interimServices.js';
+import { ChecklistService } from '../../src/checklist/checklistService.js';
+import { createPartnerRecords } from '../../src/invitations/partnerRecords.js';
 import { router } from '../../dialogs/registry.js';
-import { InvitationService } from '../../src/invitations/invitationService.js';
 import { setTurnInfo } from '../../dialogs/turnInfo.js';
 import { translator } from '../../src/i18n/index.js';
 import { TransitionRepository } from '../../src/store/transitionRepository.js';
@@ -26,16 +26,16 @@ describe('ChecklistDialog alone (botbuilder-testing DialogTestClient)', () => {
 
   function client() {
     const storage = new MemoryStorage();
-    const journeys = new TransitionRepository(storage, () => now);
-    const invitations = new InvitationService({ storage, journeys, secret: Buffer.alloc(32, 7), publicBaseUrl: () => 'https://assistant.test', clock: () => now });
-    const dialog = new ChecklistDialog(interimChecklist(journeys, invitations, () => now), checklistJourney.menu, router);
-    return { journeys, client: new DialogTestClient('test', dialog, {}, [turnInfoMiddleware('tenant-x', now)]) };
+    const transitions = new TransitionRepository(storage, () => now);
+    const checklist = new ChecklistService({ transitions: transitions, partners: createPartnerRecords(storage, () => now), clock: () => now });
+    const dialog = new ChecklistDialog(checklist, checklistJourney.menu, router);
+    return { transitions, client: new DialogTestClient('test', dialog, {}, [turnInfoMiddleware('tenant-x', now)]) };
   }
 
   const value = (v: Record<string, unknown>) => ({ type: 'message', value: v }) as Partial<Activity>;
 
   it('begins at step 1 and answers typed words and card submits', async () => {
-    const { client: c, journeys } = client();
+    const { client: c, transitions } = client();
     const first = await c.sendActivity('continue');
     expect(describeActivity(first)).to.match(/Step 1 of 8: Before you start/);
     const second = await c.sendActivity('yes');
@@ -44,7 +44,7 @@ describe('ChecklistDialog alone (botbuilder-testing DialogTestClient)', () => {
     expect(third.text).to.match(/Noted: you are \*\*User admin\*\*/);
     expect(describeActivity(c.getNextReply())).to.match(/can't enroll/);
     expect(describeActivity(c.getNextReply())).to.match(/Step 3 of 8: Eligibility/);
-    expect((await journeys.get('tenant-x')).people['user1']?.role).to.equal('userAdmin');
+    expect((await transitions.get('tenant-x')).people['user1']?.role).to.equal('userAdmin');
   });
 
   it('keeps waiting at the same step after a bad answer', async () => {
@@ -58,12 +58,12 @@ describe('ChecklistDialog alone (botbuilder-testing DialogTestClient)', () => {
   });
 
   it('ends on cancel, leaving the saved journey alone', async () => {
-    const { client: c, journeys } = client();
+    const { client: c, transitions } = client();
     await c.sendActivity('continue');
     await c.sendActivity('yes');
     const reply = await c.sendActivity('cancel');
     expect(reply.text).to.match(/Paused/);
     expect(c.dialogTurnResult.status).to.equal('complete');
-    expect((await journeys.get('tenant-x')).done.prepare).to.not.equal(undefined);
+    expect((await transitions.get('tenant-x')).done.prepare).to.not.equal(undefined);
   });
 });

@@ -21,7 +21,7 @@ describe('transition checklist (dialogs through TestAdapter)', () => {
     await walkToNext(chat);
     expect(chat.text()).to.match(/What's next/);
     expect(chat.text()).to.match(/Step 8 of 8/);
-    const record = await under.journeys.get('tenant-a');
+    const record = await under.transitions.get('tenant-a');
     expect(record.done.enroll?.by.name).to.equal('Ada Admin');
     expect(record.enrollment?.expectedApprovalBy).to.equal('2026-11-27');
     expect(record.details?.partnerId).to.equal('1234567');
@@ -55,7 +55,7 @@ describe('transition checklist branches', () => {
     expect(chat.text()).to.match(/PartnerID/);
     expect(chat.text()).to.match(/Gmail/);
     expect(chat.text()).to.match(/legal business name/);
-    expect((await under.journeys.get('tenant-a')).eligibility?.answer).to.equal('notRestricted');
+    expect((await under.transitions.get('tenant-a')).eligibility?.answer).to.equal('notRestricted');
     await chat.click('My status has changed: ask again');
     expect(chat.text()).to.match(/Is your direct-bill enrollment in Restricted status\?/);
   });
@@ -66,9 +66,9 @@ describe('transition checklist branches', () => {
     await walkTo(chat, 'eligibility');
     await chat.click("I'm not sure");
     expect(chat.text()).to.match(/Program info/);
-    expect((await under.journeys.get('tenant-a')).eligibility).to.equal(undefined);
+    expect((await under.transitions.get('tenant-a')).eligibility).to.equal(undefined);
     await chat.say('yes');
-    expect((await under.journeys.get('tenant-a')).eligibility?.answer).to.equal('restricted');
+    expect((await under.transitions.get('tenant-a')).eligibility?.answer).to.equal('restricted');
   });
 
   it('not the global admin: told who must enroll, can read the plan; the global admin then picks up in another conversation', async () => {
@@ -85,9 +85,9 @@ describe('transition checklist branches', () => {
     expect(agent.text()).to.match(/The whole plan/);
     expect(agent.text()).to.match(/Who: your global admin/);
     // a forged details submit from the agent is refused
-    await agent.submit({ verb: 'transition.details.submit', rev: (await under.journeys.get('tenant-a')).revision, ...GOOD_DETAILS });
+    await agent.submit({ verb: 'transition.details.submit', rev: (await under.transitions.get('tenant-a')).revision, ...GOOD_DETAILS });
     expect(agent.text()).to.match(/Only the global admin/);
-    expect((await under.journeys.get('tenant-a')).details).to.equal(undefined);
+    expect((await under.transitions.get('tenant-a')).details).to.equal(undefined);
 
     const ga = new TestChat(under, { userId: 'grace', userName: 'Grace Admin', conversationId: 'conv-ga' });
     await ga.say('menu');
@@ -113,12 +113,12 @@ describe('transition checklist branches', () => {
     const form = JSON.stringify(chat.cards()[0]);
     expect(form).to.contain('"value":"boss@gmail.com"');
     expect(form).to.contain('"value":"Contoso Ltd."');
-    expect((await under.journeys.get('tenant-a')).details).to.equal(undefined);
+    expect((await under.transitions.get('tenant-a')).details).to.equal(undefined);
     await chat.click('Check my details', { ...GOOD_DETAILS, legalName: '' });
     expect(chat.text()).to.match(/Legal business name is required/);
     await chat.click('Check my details', GOOD_DETAILS);
     expect(chat.text()).to.match(/Details checked and saved/);
-    expect((await under.journeys.get('tenant-a')).details?.primaryContactEmail).to.equal('ops@contoso.com');
+    expect((await under.transitions.get('tenant-a')).details?.primaryContactEmail).to.equal('ops@contoso.com');
   });
 
   it('no rollback: needs the explicit tick, "Not now" changes nothing, typed yes is not enough', async () => {
@@ -132,7 +132,7 @@ describe('transition checklist branches', () => {
     expect(chat.text()).to.match(/Tick the box/);
     await chat.click('Not now');
     expect(chat.text()).to.match(/nothing has changed/);
-    const r = await under.journeys.get('tenant-a');
+    const r = await under.transitions.get('tenant-a');
     expect(r.enrollment).to.equal(undefined);
     expect(r.enrollmentDeclined?.by.name).to.equal('Ada Admin');
     await chat.say('continue');
@@ -153,7 +153,7 @@ describe('transition checklist branches', () => {
     const later = new TestChat(under, { conversationId: 'conv-monday' });
     await later.say('approved');
     expect(later.text()).to.match(/Accept and continue/);
-    expect((await under.journeys.get('tenant-a')).done.approval?.at).to.equal('2026-11-24T08:00:00.000Z');
+    expect((await under.transitions.get('tenant-a')).done.approval?.at).to.equal('2026-11-24T08:00:00.000Z');
   });
 
   it('says when the expected approval date has passed', async () => {
@@ -171,7 +171,7 @@ describe('transition checklist branches', () => {
     const chat = new TestChat(under);
     await chat.say('approved');
     expect(chat.text()).to.match(/Enrollment isn't recorded yet/);
-    expect((await under.journeys.get('tenant-a')).done.approval).to.equal(undefined);
+    expect((await under.transitions.get('tenant-a')).done.approval).to.equal(undefined);
   });
 
   it("what's next: items are marked done with who and when, and the journey completes", async () => {
@@ -185,7 +185,7 @@ describe('transition checklist branches', () => {
     expect(n).to.equal(7);
     for (let i = 0; i < 7; i++) await chat.click('Mark done');
     expect(chat.text()).to.match(/Your move to indirect reseller is complete/);
-    const r = await under.journeys.get('tenant-a');
+    const r = await under.transitions.get('tenant-a');
     expect(Object.keys(r.nextItems)).to.have.length(7);
     expect(r.nextItems.findProvider?.by.name).to.equal('Ada Admin');
   });
@@ -198,10 +198,10 @@ describe('transition checklist: bad input, stale cards and commands', () => {
     await chat.say('continue');
     const confirm = chat.findAction('Both are current')!;
     await chat.submit(confirm.data);
-    const rev = (await under.journeys.get('tenant-a')).revision;
+    const rev = (await under.transitions.get('tenant-a')).revision;
     await chat.submit(confirm.data); // double click
     expect(chat.text()).to.match(/That card is out of date/);
-    expect((await under.journeys.get('tenant-a')).revision).to.equal(rev);
+    expect((await under.transitions.get('tenant-a')).revision).to.equal(rev);
     expect(chat.text()).to.match(/Who you are/); // and shows where things stand
   });
 
@@ -209,7 +209,7 @@ describe('transition checklist: bad input, stale cards and commands', () => {
     const under = createBot();
     const chat = new TestChat(under);
     await walkTo(chat, 'role');
-    const before = await under.journeys.get('tenant-a');
+    const before = await under.transitions.get('tenant-a');
     await chat.say('asdf qwerty');
     expect(chat.text()).to.match(/I didn't catch that/);
     await chat.submit({ verb: 'transition.role.set', rev: 'not-a-number', role: 'globalAdmin' });
@@ -222,7 +222,7 @@ describe('transition checklist: bad input, stale cards and commands', () => {
     expect(chat.text()).to.match(/couldn't read that card's answer/);
     await chat.submit({ verb: 'transition.agreement.confirm', rev: before.revision });
     expect(chat.text()).to.match(/isn't open yet/);
-    expect(await under.journeys.get('tenant-a')).to.deep.equal(before);
+    expect(await under.transitions.get('tenant-a')).to.deep.equal(before);
     // and the journey still works
     await chat.click('Global admin');
     expect(chat.text()).to.match(/Eligibility/);
@@ -256,7 +256,7 @@ describe('transition checklist: bad input, stale cards and commands', () => {
     await chat.say('start over');
     await chat.click('Yes, start over');
     expect(chat.text()).to.match(/Before you start/);
-    expect((await under.journeys.get('tenant-a')).done).to.deep.equal({});
+    expect((await under.transitions.get('tenant-a')).done).to.deep.equal({});
     await chat.say('menu');
     expect(chat.actionTitles()).to.include('Continue the checklist');
   });
@@ -269,7 +269,7 @@ describe('transition checklist: bad input, stale cards and commands', () => {
     expect(chat.text()).to.match(/can't be rolled back/);
     await chat.say('start over');
     expect(chat.text()).to.match(/no rollback/);
-    expect((await under.journeys.get('tenant-a')).enrollment).to.not.equal(undefined);
+    expect((await under.transitions.get('tenant-a')).enrollment).to.not.equal(undefined);
   });
 
   it('a Teams message without a tenant is told why, and nothing is stored', async () => {
@@ -277,7 +277,7 @@ describe('transition checklist: bad input, stale cards and commands', () => {
     const chat = new TestChat(under, { tenantId: '' });
     await chat.say('continue');
     expect(chat.text()).to.match(/can't tell which Partner Center tenant/);
-    expect((await under.journeys.get('')).revision).to.equal(0);
+    expect((await under.transitions.get('')).revision).to.equal(0);
   });
 
   it('Web Chat (no tenant in the activity) uses the configured tenant', async () => {
@@ -285,7 +285,7 @@ describe('transition checklist: bad input, stale cards and commands', () => {
     const chat = new TestChat(under, { channelId: 'webchat', tenantId: '' });
     await chat.say('continue');
     await chat.click('Both are current');
-    expect((await under.journeys.get('webchat-tenant')).done.prepare?.by.id).to.equal('user-1');
+    expect((await under.transitions.get('webchat-tenant')).done.prepare?.by.id).to.equal('user-1');
   });
 
   it('greets on the Web Chat join event and when added to a Teams chat', async () => {

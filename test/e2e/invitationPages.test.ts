@@ -54,7 +54,7 @@ describe('invitation pages in real Chromium', function () {
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'invitation-pages-e2e-'));
     app = await startApp(loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent' }));
     for (const [tenant, actor] of [[PROVIDER, provAdmin], [RESELLER, resAdmin]] as const) {
-      await app.journeys.update(tenant, (r) => applyCommand(r, { type: 'setRole', role: 'globalAdmin' }, actor, new Date()));
+      await app.transitions.update(tenant, (r) => applyCommand(r, { type: 'setRole', role: 'globalAdmin' }, actor, new Date()));
     }
     await app.invitations.setOrganization(PROVIDER, provAdmin, { name: 'Fabrikam Distribution', partnerId: '1234567', side: 'provider' });
     await app.invitations.setOrganization(RESELLER, resAdmin, { name: 'Contoso Cloud', side: 'reseller' });

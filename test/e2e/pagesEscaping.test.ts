@@ -109,7 +109,7 @@ describe('names and emails carrying markup stay text in real Chromium, in every 
         [provider, provAdmin],
         [reseller, resAdmin],
       ] as const) {
-        await app.journeys.update(tenant, (r) => applyCommand(r, { type: 'setRole', role: 'globalAdmin' }, actor, new Date()));
+        await app.transitions.update(tenant, (r) => applyCommand(r, { type: 'setRole', role: 'globalAdmin' }, actor, new Date()));
       }
       expect((await app.invitations.setOrganization(provider, provAdmin, { name: names.provider, side: 'provider' })).ok).to.equal(true);
       expect((await app.invitations.setOrganization(reseller, resAdmin, { name: names.reseller, side: 'reseller' })).ok).to.equal(true);

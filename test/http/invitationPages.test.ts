@@ -44,7 +44,7 @@ async function fetchPage(url: string, init: RequestInit = {}): Promise<Fetched> 
 }
 
 async function setRole(app: RunningApp, tenant: string, actor: Actor, role: PartnerRole): Promise<void> {
-  const result = await app.journeys.update(tenant, (r) => applyCommand(r, { type: 'setRole', role }, actor, new Date()));
+  const result = await app.transitions.update(tenant, (r) => applyCommand(r, { type: 'setRole', role }, actor, new Date()));
   if (!result.ok) throw new Error(`setRole failed: ${JSON.stringify(result.error)}`);
 }
 

@@ -99,7 +99,7 @@ describe('several instances on one Azure Blob container (Azurite)', function () 
     replies = await click(b, user, tenant, replies, 'Check my details', GOOD_DETAILS);
     const typed = await post(b, activity(user, tenant, { text: 'status' }));
     expect(JSON.stringify(typed)).to.match(/Enroll/);
-    const record = await a.journeys.get(tenant);
+    const record = await a.transitions.get(tenant);
     expect(Object.keys(record.done).sort()).to.deep.equal(['details', 'eligibility', 'prepare', 'role']);
     expect(record.people[`aad-${user}`]?.role).to.equal('globalAdmin');
     // and a stale card (answered on A) is refused on B
@@ -107,7 +107,7 @@ describe('several instances on one Azure Blob container (Azurite)', function () 
     await click(b, user, tenant, replies, "I've selected Enroll now", { understood: 'true' });
     const stale = await click(a, user, tenant, replies, "I've selected Enroll now", { understood: 'true' });
     expect(JSON.stringify(stale)).to.match(/out of date|already/i);
-    expect((await b.journeys.get(tenant)).revision).to.equal(before + 1);
+    expect((await b.transitions.get(tenant)).revision).to.equal(before + 1);
   });
 
   it('loses nothing when both instances write one tenant at once (eTag conflicts retried)', async () => {

@@ -96,7 +96,7 @@ const tokenOf = (link: string) => new URL(link).pathname.split('/').at(-1)!;
 describe('InvitationService (LowdbStorage, real repositories)', () => {
   let dir: string;
   let storage: GatedStorage;
-  let journeys: TransitionRepository;
+  let transitions: TransitionRepository;
   let service: InvitationService;
   const clock = { now: new Date('2026-11-20T09:00:00Z') };
   const later = (ms: number) => {
@@ -107,8 +107,8 @@ describe('InvitationService (LowdbStorage, real repositories)', () => {
     clock.now = new Date('2026-11-20T09:00:00Z');
     dir = await mkdtemp(path.join(os.tmpdir(), 'invitation-service-test-'));
     storage = new GatedStorage(new LowdbStorage({ dir }));
-    journeys = new TransitionRepository(storage, () => clock.now);
-    service = new InvitationService({ storage, journeys, secret: Buffer.alloc(32, 9), publicBaseUrl: () => BASE, clock: () => clock.now });
+    transitions = new TransitionRepository(storage, () => clock.now);
+    service = new InvitationService({ storage, transitions, secret: Buffer.alloc(32, 9), publicBaseUrl: () => BASE, clock: () => clock.now });
   });
 
   afterEach(async () => {
@@ -116,7 +116,7 @@ describe('InvitationService (LowdbStorage, real repositories)', () => {
   });
 
   async function declare(tenantId: string, actor: Actor, role: PartnerRole): Promise<void> {
-    const res = await journeys.update(tenantId, (r) => applyCommand(r, { type: 'setRole', role }, actor, clock.now));
+    const res = await transitions.update(tenantId, (r) => applyCommand(r, { type: 'setRole', role }, actor, clock.now));
     if (!res.ok) throw new Error('setRole refused');
   }
 

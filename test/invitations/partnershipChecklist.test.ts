@@ -29,7 +29,7 @@ function later(under: BotUnderTest, ms: number): void {
 }
 
 async function declareGlobalAdmin(under: BotUnderTest, tenantId: string, actor: Actor): Promise<void> {
-  const res = await under.journeys.update(tenantId, (r) => applyCommand(r, { type: 'setRole', role: 'globalAdmin' }, actor, under.clock.now));
+  const res = await under.transitions.update(tenantId, (r) => applyCommand(r, { type: 'setRole', role: 'globalAdmin' }, actor, under.clock.now));
   if (!res.ok) throw new Error('setRole refused');
 }
 
@@ -44,7 +44,7 @@ async function requestToContoso(under = createBot()): Promise<{ under: BotUnderT
 
 /** Removes the partnership ticks from a tenant's stored checklist, as in data from before the rule. */
 async function dropTicks(under: BotUnderTest, tenantId: string): Promise<TransitionRecord> {
-  const res = await under.journeys.update(tenantId, (r) => {
+  const res = await under.transitions.update(tenantId, (r) => {
     const copy = structuredClone(r);
     for (const item of PARTNERSHIP_ITEMS) delete copy.nextItems[item];
     return { ok: true as const, record: copy };
@@ -58,7 +58,7 @@ const acceptances = (r: TransitionRecord) => r.history.filter((h) => h.action ==
 describe('partnership acceptance ticks the reseller checklist (InvitationService over the real bot wiring)', () => {
   it("the accept page's call ticks both items for the acceptor at acceptance time, even at step 1", async () => {
     const { under, token } = await requestToContoso();
-    const before = await under.journeys.get(R);
+    const before = await under.transitions.get(R);
     expect(before.nextItems).to.deep.equal({});
     expect(before.done.prepare, 'the checklist has not even started').to.equal(undefined);
     later(under, 2 * 3_600_000);
@@ -68,23 +68,23 @@ describe('partnership acceptance ticks the reseller checklist (InvitationService
     expect(res.alreadyAccepted).to.equal(false);
     expect(res.invitation.accepted).to.deep.include({ by: rita, at: acceptedAt, tenantId: R });
 
-    const after = await under.journeys.get(R);
+    const after = await under.transitions.get(R);
     for (const item of PARTNERSHIP_ITEMS) expect(after.nextItems[item], item).to.deep.equal({ by: rita, at: acceptedAt });
     expect(Object.keys(after.nextItems).sort()).to.deep.equal(['acceptPartnership', 'findProvider']);
     expect(after.revision).to.equal(before.revision + 1);
     expect(acceptances(after)).to.deep.equal([{ by: rita, at: acceptedAt, action: 'next.partnership.accepted' }]);
     expect(after.done.next).to.equal(undefined);
-    expect((await under.journeys.get(P)).nextItems, "the provider's checklist is untouched").to.deep.equal({});
+    expect((await under.transitions.get(P)).nextItems, "the provider's checklist is untouched").to.deep.equal({});
   });
 
   it('accepting again (alreadyAccepted) keeps the first marks and does not bump the revision again', async () => {
     const { under, token } = await requestToContoso();
     value(await under.invitations.acceptPartnership(token, { tenantId: R, actor: rita }));
-    const first = await under.journeys.get(R);
+    const first = await under.transitions.get(R);
     later(under, 10 * MINUTE);
     const again = value(await under.invitations.acceptPartnership(token, { tenantId: R, actor: { id: 'rita2', name: 'Rita Again' } }));
     expect(again.alreadyAccepted).to.equal(true);
-    const second = await under.journeys.get(R);
+    const second = await under.transitions.get(R);
     expect(second.revision).to.equal(first.revision);
     expect(second.nextItems).to.deep.equal(first.nextItems);
     expect(acceptances(second)).to.have.length(1);
@@ -94,12 +94,12 @@ describe('partnership acceptance ticks the reseller checklist (InvitationService
   it('accepting again after the ticks were lost ticks them again, credited to the original acceptance', async () => {
     const { under, token } = await requestToContoso();
     value(await under.invitations.acceptPartnership(token, { tenantId: R, actor: rita }));
-    const acceptedAt = (await under.journeys.get(R)).nextItems.acceptPartnership!.at;
+    const acceptedAt = (await under.transitions.get(R)).nextItems.acceptPartnership!.at;
     const dropped = await dropTicks(under, R);
     later(under, 3_600_000);
     const again = value(await under.invitations.acceptPartnership(token, { tenantId: R, actor: rita }));
     expect(again.alreadyAccepted).to.equal(true);
-    const after = await under.journeys.get(R);
+    const after = await under.transitions.get(R);
     for (const item of PARTNERSHIP_ITEMS) expect(after.nextItems[item], item).to.deep.equal({ by: rita, at: acceptedAt });
     expect(after.revision).to.equal(dropped.revision + 1);
   });
@@ -111,19 +111,19 @@ describe('partnership acceptance ticks the reseller checklist (InvitationService
     await declareGlobalAdmin(under, 'X', olga);
     const res = await under.invitations.acceptPartnership(token, { tenantId: 'X', actor: olga });
     expect(res.ok).to.equal(false);
-    expect((await under.journeys.get('X')).nextItems).to.deep.equal({});
+    expect((await under.transitions.get('X')).nextItems).to.deep.equal({});
   });
 
   it('a refused acceptance (not a global admin) ticks nothing', async () => {
     const { under, token } = await requestToContoso();
     const hank: Actor = { id: 'hank', name: 'Hank Helpdesk' };
-    const res = await under.journeys.update(R, (r) => applyCommand(r, { type: 'setRole', role: 'helpdeskAgent' }, hank, under.clock.now));
+    const res = await under.transitions.update(R, (r) => applyCommand(r, { type: 'setRole', role: 'helpdeskAgent' }, hank, under.clock.now));
     expect(res.ok).to.equal(true);
-    const before = await under.journeys.get(R);
+    const before = await under.transitions.get(R);
     const refused = await under.invitations.acceptPartnership(token, { tenantId: R, actor: hank });
     expect(refused.ok).to.equal(false);
     if (!refused.ok) expect(refused.error.code).to.equal('roleRequired');
-    const after = await under.journeys.get(R);
+    const after = await under.transitions.get(R);
     expect(after.nextItems).to.deep.equal({});
     expect(after.revision).to.equal(before.revision);
   });
@@ -139,7 +139,7 @@ describe('partnership acceptance ticks the reseller checklist (InvitationService
       const reconciled = await under.invitations.reconcileChecklist(R);
       for (const item of PARTNERSHIP_ITEMS) expect(reconciled.nextItems[item], item).to.deep.equal({ by: rita, at: acceptedAt });
       expect(reconciled.revision).to.equal(dropped.revision + 1);
-      expect(await under.journeys.get(R), 'what it returns is what is stored').to.deep.equal(reconciled);
+      expect(await under.transitions.get(R), 'what it returns is what is stored').to.deep.equal(reconciled);
 
       const again = await under.invitations.reconcileChecklist(R);
       expect(again.revision, 'nothing missing: no write').to.equal(reconciled.revision);
@@ -151,7 +151,7 @@ describe('partnership acceptance ticks the reseller checklist (InvitationService
       value(await under.invitations.acceptPartnership(token, { tenantId: R, actor: rita }));
       await dropTicks(under, R);
       const ada: Actor = { id: 'ada', name: 'Ada Admin' };
-      const chose = await under.journeys.update(R, (r) => applyCommand(r, { type: 'setNextItem', item: 'findProvider', done: true }, ada, under.clock.now));
+      const chose = await under.transitions.update(R, (r) => applyCommand(r, { type: 'setNextItem', item: 'findProvider', done: true }, ada, under.clock.now));
       expect(chose.ok).to.equal(true);
       const reconciled = await under.invitations.reconcileChecklist(R);
       expect(reconciled.nextItems.findProvider?.by).to.deep.equal(ada);
@@ -170,10 +170,10 @@ describe('partnership acceptance ticks the reseller checklist (InvitationService
     it('changes nothing for a tenant without an indirect provider', async () => {
       const under = createBot();
       await declareGlobalAdmin(under, R, rita);
-      const before = await under.journeys.get(R);
+      const before = await under.transitions.get(R);
       const reconciled = await under.invitations.reconcileChecklist(R);
       expect(reconciled).to.deep.equal(before);
-      expect((await under.journeys.get(R)).revision).to.equal(before.revision);
+      expect((await under.transitions.get(R)).revision).to.equal(before.revision);
     });
 
     it('opening the checklist in the chat (status) reconciles the stored ticks', async () => {
@@ -182,7 +182,7 @@ describe('partnership acceptance ticks the reseller checklist (InvitationService
       await dropTicks(under, R);
       const chat = new TestChat(under, { userId: 'rita', userName: 'Rita Reseller', tenantId: R, conversationId: 'c-status' });
       await chat.say('status');
-      const stored = await under.journeys.get(R);
+      const stored = await under.transitions.get(R);
       for (const item of PARTNERSHIP_ITEMS) expect(stored.nextItems[item]?.by, item).to.deep.equal(rita);
     });
   });
@@ -245,7 +245,7 @@ describe('partnership acceptance ticks the reseller checklist (InvitationService
 
     it('both paths: the same marks, one history entry, the same relationships', async () => {
       const [chat, page] = [await acceptInChat(), await acceptOnPage()];
-      const [fromChat, fromPage] = [await chat.journeys.get(R), await page.journeys.get(R)];
+      const [fromChat, fromPage] = [await chat.transitions.get(R), await page.transitions.get(R)];
       expect(fromChat.nextItems.findProvider).to.deep.equal({ by: rita, at: chat.clock.now.toISOString() });
       expect(fromChat.nextItems).to.deep.equal(fromPage.nextItems);
       expect(acceptances(fromChat)).to.deep.equal(acceptances(fromPage));

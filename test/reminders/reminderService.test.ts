@@ -17,18 +17,18 @@ import {
 } from '../../src/domain/reminders.js';
 import { applyCommand, type Actor, type TransitionCommand } from '../../src/domain/transition.js';
 import { ReminderService, SCHEDULE_KEY, type ReminderSchedule, type TickReport } from '../../src/reminders/reminderService.js';
-import { beginChanges, endChanges, type RecordChange } from '../../src/store/changeCapture.js';
+import { ChangeLog, type RecordChange } from '../../src/store/changeLog.js';
 
-/** Runs `work` inside a change window on `tenantId` (as the bot does for a turn) and returns the changes noted. */
-async function captureChanges(tenantId: string, work: () => Promise<unknown>): Promise<{ changes: RecordChange[] }> {
-  const mark = beginChanges(tenantId);
-  let changes: RecordChange[] = [];
+/** Runs `work` inside a change window of `log` on `tenantId` (as the bot does for a turn) and returns the changes noted. */
+async function captureChanges(log: ChangeLog, tenantId: string, work: () => Promise<unknown>): Promise<{ changes: RecordChange[] }> {
+  const mark = log.begin(tenantId);
   try {
     await work();
-  } finally {
-    changes = endChanges(tenantId, mark);
+  } catch (err) {
+    log.end(tenantId, mark);
+    throw err;
   }
-  return { changes };
+  return { changes: log.end(tenantId, mark) };
 }
 import { createLogger } from '../../src/logger.js';
 import { isETagConflict } from '../../src/store/lowdbStorage.js';
@@ -83,7 +83,11 @@ class ObservedStorage implements Storage {
     return this.inner.read(keys);
   }
 
+  /** Every key written (successful or not), in order. */
+  readonly writes: string[] = [];
+
   async write(changes: StoreItems): Promise<void> {
+    this.writes.push(...Object.keys(changes));
     try {
       await this.inner.write(changes);
     } catch (err) {
@@ -113,8 +117,9 @@ function deployment(seed = 1) {
   const storage = new ObservedStorage(memory);
   let t = START.getTime();
   const clock = () => new Date(t);
-  const journeys = new TransitionRepository(memory, clock);
-  const invitations = new TenantRecords<InvitationRecord>(memory, 'invitations', newInvitationRecord, 1, clock);
+  const changeLog = new ChangeLog();
+  const transitions = new TransitionRepository(memory, clock, changeLog);
+  const invitations = new TenantRecords<InvitationRecord>(memory, 'invitations', newInvitationRecord, 1, clock, { changeLog });
   const deliveries: Delivery[] = [];
   /** Reminder ids whose next N deliveries fail. */
   const failing = new Map<string, number>();
@@ -126,7 +131,7 @@ function deployment(seed = 1) {
   const service = (instanceId: string, store: Storage = storage) =>
     new ReminderService({
       storage: store,
-      journeys,
+      transitions,
       invitations,
       instanceId,
       clock,
@@ -146,12 +151,12 @@ function deployment(seed = 1) {
 
   /** A bot turn: runs `work`, then re-plans with the captured changes (as the bot does). */
   async function turn(svc: ReminderService, tenantId: string, work: () => Promise<unknown>): Promise<void> {
-    const { changes } = await captureChanges(tenantId, work);
+    const { changes } = await captureChanges(changeLog, tenantId, work);
     await svc.afterTurn(changes, target(tenantId));
   }
 
   async function command(tenantId: string, cmd: TransitionCommand): Promise<void> {
-    const res = await journeys.update(tenantId, (r) => applyCommand(r, cmd, ga, clock()));
+    const res = await transitions.update(tenantId, (r) => applyCommand(r, cmd, ga, clock()));
     if (!res.ok) throw new Error(`${cmd.type} refused: ${JSON.stringify(res.error)}`);
   }
 
@@ -176,7 +181,8 @@ function deployment(seed = 1) {
   return {
     memory,
     storage,
-    journeys,
+    changeLog,
+    transitions,
     invitations,
     deliveries,
     failing,
@@ -216,7 +222,7 @@ describe('ReminderService (two instances, one MemoryStorage)', () => {
     it('plans from the changes a real turn captured, once per record, delivering to the turn target', async () => {
       const d = deployment();
       const a = d.service('A');
-      const { changes } = await captureChanges('t1', async () => {
+      const { changes } = await captureChanges(d.changeLog, 't1', async () => {
         for (const cmd of ENROLL) await d.command('t1', cmd);
       });
       expect(changes.map((c) => c.kind)).to.deep.equal(Array(ENROLL.length).fill('transition'));
@@ -265,9 +271,52 @@ describe('ReminderService (two instances, one MemoryStorage)', () => {
       const broken: Storage = { read: (k) => d.memory.read(k), write: async () => Promise.reject(new Error('store down')), delete: (k) => d.memory.delete(k) };
       const a = d.service('A', broken);
       await d.enroll(a, 't1');
-      expect((await d.journeys.get('t1')).enrollment, 'the turn’s write stands').to.not.equal(undefined);
+      expect((await d.transitions.get('t1')).enrollment, 'the turn’s write stands').to.not.equal(undefined);
       expect((await a.list('t1')).revision).to.equal(0);
       expect(d.errors()).to.deep.equal(['reminders: planning failed']);
+    });
+  });
+
+  describe('planning after writes no turn watched (accept pages, other tenants)', () => {
+    it('uses the target the tenant’s last planning turn stored; another instance reads it too', async () => {
+      const d = deployment();
+      const [a, b] = [d.service('A'), d.service('B')];
+      d.changeLog.onUnwatchedChanges((changes) => b.afterWrites(changes));
+      await d.enroll(a, 't1');
+      expect(await b.lastTarget('t1')).to.deep.equal(d.target('t1'));
+      // approval confirmed outside any turn (a unit of work): the approval reminder is cancelled, no target needed
+      await d.changeLog.work(() => d.command('t1', { type: 'confirmApproved' }));
+      expect((await reminder(a, 't1', approvalId)).status).to.equal('obsolete');
+      // an invitation created outside any turn: its reminder goes to the tenant's last known conversation
+      const input: NewInvitation = { kind: 'partnership', purpose: 'new', from: { tenantId: 't1', name: 'P' }, to: { email: 'rita@r.example', company: 'R' } };
+      await d.changeLog.work(() => d.invitations.update('t1', (r) => createInvitation(r, input, ga, d.now(), { id: 'inv9', nonce: 'n9' })));
+      expect((await reminder(a, 't1', 'invitationPending:inv9.n9')).target).to.deep.equal(d.target('t1'));
+    });
+
+    it('a later turn in another conversation becomes the last known target (stored once, not rewritten per turn)', async () => {
+      const d = deployment();
+      const a = d.service('A');
+      await d.enroll(a, 't1');
+      const elsewhere: ReminderTarget = { ...d.target('t1'), conversation: { conversation: { id: 'a:other' } } };
+      const writes = () => [...d.storage.writes].filter((k) => k === 'tenants/t1/reminderTarget').length;
+      const before = writes();
+      await a.afterTurn([{ kind: 'transition', tenantId: 't1', record: await d.transitions.get('t1') }], d.target('t1'));
+      expect(writes(), 'same target: no write').to.equal(before);
+      await a.afterTurn([{ kind: 'transition', tenantId: 't1', record: await d.transitions.get('t1') }], elsewhere);
+      expect(writes()).to.equal(before + 1);
+      expect(await d.service('B').lastTarget('t1')).to.deep.equal(elsewhere);
+    });
+
+    it('a tenant that never planned in a turn: nothing new is planned, nothing fails, no target is stored', async () => {
+      const d = deployment();
+      const a = d.service('A');
+      d.changeLog.onUnwatchedChanges((changes) => a.afterWrites(changes));
+      await d.changeLog.work(async () => {
+        for (const cmd of ENROLL) await d.command('t2', cmd);
+      });
+      expect((await a.list('t2')).reminders).to.deep.equal({});
+      expect(await a.lastTarget('t2')).to.equal(undefined);
+      expect(d.errors()).to.deep.equal([]);
     });
   });
 
@@ -534,7 +583,7 @@ describe('ReminderService (two instances, one MemoryStorage)', () => {
       let a2Sent = 0;
       const a2 = new ReminderService({
         storage: d.memory,
-        journeys: d.journeys,
+        transitions: d.transitions,
         invitations: d.invitations,
         instanceId: 'A2',
         clock: d.now,

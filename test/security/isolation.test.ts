@@ -25,7 +25,7 @@ import { prng } from '../../bench/stats.js';
 /** Everything stored for a tenant, as JSON (to compare before/after). */
 async function snapshot(under: BotUnderTest, tenant: string): Promise<string> {
   return JSON.stringify([
-    await under.journeys.get(tenant),
+    await under.transitions.get(tenant),
     await under.invitations.invitations.get(tenant),
     await under.invitations.relationships.get(tenant),
     await under.customers.customers.get(tenant),
@@ -99,7 +99,7 @@ describe('roles: seed 003 table enforced for every action, as a matrix', functio
       const under = createBot();
       const now = new Date('2026-11-20T09:00:00Z');
       const setRole = async (tenant: string, id: string, r: PartnerRole) => {
-        await under.journeys.update(tenant, (rec) => applyCommand(rec, { type: 'setRole', role: r }, { id, name: id }, now));
+        await under.transitions.update(tenant, (rec) => applyCommand(rec, { type: 'setRole', role: r }, { id, name: id }, now));
       };
       const svc = under.invitations;
       const admin = { id: 'admin', name: 'Admin' };

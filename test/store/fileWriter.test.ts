@@ -81,7 +81,7 @@ describe('AtomicFileWriter (temp file + rename on a worker thread)', () => {
     );
     await writer.close();
     const settled = await Promise.all(outcomes);
-    expect(settled.filter((s) => s !== 'written')).to.not.be.empty;
+    expect(settled.filter((s) => s !== 'written')).to.have.length.above(0);
     for (const s of settled) expect(s).to.be.oneOf(['written', 'AtomicFileWriter: closed before the write finished.']);
   });
 

@@ -1,19 +1,21 @@
 /**
- * Test harness: the real AssistantBot (real dialogs, real storage) driven through botbuilder's
- * TestAdapter, one user in one conversation per `TestChat`. Replies are collected per turn.
+ * Test harness: the real AssistantBot (real dialogs, real services, real storage), built by the
+ * app's own `composeAssistant`, driven through botbuilder's TestAdapter, one user in one
+ * conversation per `TestChat`. Replies are collected per turn.
  */
-import { ActivityTypes, ConversationState, MemoryStorage, PrivateConversationState, TestAdapter, UserState, type Activity, type Storage } from 'botbuilder';
-import { MainDialog } from '../../dialogs/mainDialog.js';
-import { interimChecklist, interimProviders } from '../../dialogs/interimServices.js';
-import { AssistantBot } from '../../src/bot/assistantBot.js';
-import { TurnGate } from '../../src/bot/turnGate.js';
+import { ActivityTypes, MemoryStorage, TestAdapter, type Activity, type Storage } from 'botbuilder';
+import { composeAssistant, type AssistantServices } from '../../src/app/compose.js';
+import type { AssistantBot } from '../../src/bot/assistantBot.js';
 import { createLogger } from '../../src/logger.js';
-import { newProviderChoiceRecord, type ProviderChoiceRecord } from '../../src/domain/providerChoice.js';
+import type { ProviderChoiceRecord } from '../../src/domain/providerChoice.js';
 import { loadProviderDirectory, type ProviderDirectory } from '../../src/domain/providers.js';
-import { TenantRecords } from '../../src/store/tenantRecords.js';
-import { TransitionRepository } from '../../src/store/transitionRepository.js';
-import { InvitationService } from '../../src/invitations/invitationService.js';
-import { CustomerService } from '../../src/customers/customerService.js';
+import type { Reminder } from '../../src/domain/reminders.js';
+import type { TenantRecords } from '../../src/store/tenantRecords.js';
+import type { TransitionRepository } from '../../src/store/transitionRepository.js';
+import type { ChangeLog } from '../../src/store/changeLog.js';
+import type { InvitationService } from '../../src/invitations/invitationService.js';
+import type { CustomerService } from '../../src/customers/customerService.js';
+import type { ReminderService } from '../../src/reminders/reminderService.js';
 
 /** Base URL of invitation links in dialog tests (no server runs there). */
 export const TEST_PUBLIC_BASE_URL = 'https://assistant.test';
@@ -25,39 +27,55 @@ export const FIXTURE_DIRECTORY = new URL('../fixtures/providers.json', import.me
 
 export interface BotUnderTest {
   storage: Storage;
-  journeys: TransitionRepository;
+  /** Tenants' checklists (the repository under `services.checklist`). */
+  transitions: TransitionRepository;
+  changeLog: ChangeLog;
+  services: AssistantServices;
   providerChoices: TenantRecords<ProviderChoiceRecord>;
   directory: ProviderDirectory;
   invitations: InvitationService;
   customers: CustomerService;
+  reminders: ReminderService;
+  /** Reminders the scheduler delivered (`reminders.tick()`), oldest first: no channel runs in dialog tests. */
+  delivered: Array<{ tenantId: string; reminder: Reminder }>;
   bot: AssistantBot;
   clock: { now: Date };
 }
 
-/** Builds the bot over `storage` (MemoryStorage by default) with a settable clock and the fixture directory. */
+/**
+ * Builds the bot with the app's composition root over `storage` (MemoryStorage by default), with a
+ * settable clock, the fixture directory, a fixed secret and a recording reminder delivery.
+ */
 export function createBot(storage: Storage = new MemoryStorage(), start = new Date('2026-11-20T09:00:00Z'), directory = loadProviderDirectory(FIXTURE_DIRECTORY)): BotUnderTest {
   const clock = { now: start };
-  const journeys = new TransitionRepository(storage, () => clock.now);
-  const providerChoices = new TenantRecords(storage, 'providers', newProviderChoiceRecord, 1, () => clock.now);
-  const invitations = new InvitationService({ storage, journeys, secret: TEST_INVITATION_SECRET, publicBaseUrl: () => TEST_PUBLIC_BASE_URL, clock: () => clock.now });
-  const customers = new CustomerService({ storage, invitations, secret: TEST_INVITATION_SECRET, publicBaseUrl: () => TEST_PUBLIC_BASE_URL, clock: () => clock.now });
-  const bot = new AssistantBot({
-    conversationState: new ConversationState(storage),
-    privateConversationState: new PrivateConversationState(storage),
-    userState: new UserState(storage),
-    mainDialog: new MainDialog({
-      checklist: interimChecklist(journeys, invitations, () => clock.now),
-      providers: interimProviders(directory, providerChoices, journeys, () => clock.now),
-      invitations,
-      customers,
-    }),
+  const delivered: BotUnderTest['delivered'] = [];
+  const assistant = composeAssistant({
+    storage,
+    directory,
+    secret: TEST_INVITATION_SECRET,
+    publicBaseUrl: () => TEST_PUBLIC_BASE_URL,
     logger: createLogger('silent'),
+    deliver: async (tenantId, reminder) => void delivered.push({ tenantId, reminder }),
     webChatTenantId: 'webchat-tenant',
     // dialog tests click fast; the rate limit has its own tests (test/bot/turnGate, test/http/durability)
-    gate: new TurnGate({ turns: 1_000_000, windowSeconds: 1 }),
+    rateLimit: { turns: 1_000_000, windowSeconds: 1 },
     clock: () => clock.now,
   });
-  return { storage, journeys, providerChoices, directory, invitations, customers, bot, clock };
+  const { services } = assistant;
+  return {
+    storage,
+    transitions: assistant.transitions,
+    changeLog: assistant.changeLog,
+    services,
+    providerChoices: services.providers.choices,
+    directory,
+    invitations: services.invitations,
+    customers: services.customers,
+    reminders: services.reminders,
+    delivered,
+    bot: assistant.bot,
+    clock,
+  };
 }
 
 export interface ChatOptions {

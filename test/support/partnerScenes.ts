@@ -91,7 +91,7 @@ export async function send(page: Page, text: string): Promise<void> {
 /** Applies checklist commands for `actor` through the app's repository (what the chat's clicks do). */
 async function apply(app: RunningApp, tenantId: string, actor: Actor, commands: TransitionCommand[]): Promise<void> {
   for (const command of commands) {
-    const result = await app.journeys.update(tenantId, (r) => applyCommand(r, command, actor, new Date()));
+    const result = await app.transitions.update(tenantId, (r) => applyCommand(r, command, actor, new Date()));
     if (!result.ok) throw new Error(`seed ${command.type}: ${JSON.stringify(result.error)}`);
   }
 }
