@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { GOOD_DETAILS, TestChat, createBot, walkChecklistToNext } from '../support/chat.js';
+import { GOOD_DETAILS, TestChat, createBot, walkChecklistToNext } from '../../support/chat.js';
 
 /** Walks a global admin from "hi" to the what's-next list. */
 async function walkToNext(chat: TestChat) {

@@ -1,15 +1,15 @@
 import { expect } from 'chai';
 import { MemoryStorage, type Activity, type Middleware } from 'botbuilder';
 import { DialogTestClient } from 'botbuilder-testing';
-import { ChecklistDialog } from '../../dialogs/checklist/dialog.js';
-import { checklistJourney } from '../../dialogs/checklist/index.js';
-import { ChecklistService } from '../../src/checklist/checklistService.js';
-import { createPartnerRecords } from '../../src/invitations/partnerRecords.js';
-import { router } from '../../dialogs/registry.js';
-import { setTurnInfo } from '../../dialogs/turnInfo.js';
-import { translator } from '../../src/i18n/index.js';
-import { TransitionRepository } from '../../src/store/transitionRepository.js';
-import { describe as describeActivity } from '../support/chat.js';
+import { ChecklistDialog } from '../../../dialogs/checklist/dialog.js';
+import { checklistJourney } from '../../../dialogs/checklist/index.js';
+import { ChecklistService } from '../../../src/checklist/checklistService.js';
+import { createPartnerRecords } from '../../../src/invitations/partnerRecords.js';
+import { router } from '../../../dialogs/registry.js';
+import { setTurnInfo } from '../../../dialogs/turnInfo.js';
+import { translator } from '../../../src/i18n/index.js';
+import { TransitionRepository } from '../../../src/store/transitionRepository.js';
+import { describe as describeActivity } from '../../support/chat.js';
 
 /** Middleware that does what the bot does before dialogs run: resolve tenant, user, locale, clock. */
 function turnInfoMiddleware(tenantId: string, now: Date): Middleware {

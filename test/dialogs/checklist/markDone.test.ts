@@ -7,8 +7,8 @@
  */
 import type { Activity } from 'botbuilder';
 import { expect } from 'chai';
-import { NEXT_ITEM_IDS, type NextItemId } from '../../src/domain/transition.js';
-import { TestChat, actionsOf, createBot, walkChecklistToNext, type BotUnderTest, type FoundAction } from '../support/chat.js';
+import { NEXT_ITEM_IDS, type NextItemId } from '../../../src/domain/transition.js';
+import { TestChat, actionsOf, createBot, walkChecklistToNext, type BotUnderTest, type FoundAction } from '../../support/chat.js';
 
 const ADAPTIVE = 'application/vnd.microsoft.card.adaptive';
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { TestChat, createBot, walkChecklistToNext } from '../support/chat.js';
+import { TestChat, createBot, walkChecklistToNext } from '../../support/chat.js';
 
 /** Provider names in the order the result carousel shows them. */
 function shownProviders(chat: TestChat): string[] {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { findTokenInText } from '../../src/domain/invitationToken.js';
-import { TestChat, createBot, walkChecklistToNext, type BotUnderTest } from '../support/chat.js';
+import { findTokenInText } from '../../../src/domain/invitationToken.js';
+import { TestChat, createBot, walkChecklistToNext, type BotUnderTest } from '../../support/chat.js';
 
 /** The personalized link shown on the newest draft card of the last turn. */
 function linkOnDraft(chat: TestChat): string {

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { ActivityTypes } from 'botbuilder';
-import { findTokenInText } from '../../src/domain/invitationToken.js';
-import { TestChat, createBot, type BotUnderTest } from '../support/chat.js';
+import { findTokenInText } from '../../../src/domain/invitationToken.js';
+import { TestChat, createBot, type BotUnderTest } from '../../support/chat.js';
 
 const CSV = [
   'Customer Name,Primary Domain Name,Microsoft ID',
