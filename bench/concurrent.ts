@@ -118,6 +118,23 @@ async function atOnce(walker: (n: string, lat: number[]) => Promise<void>, tag: 
 
 const median = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 50);
 
+/** Starts the V8 CPU profiler of this process (200 µs sampling). */
+async function startProfiler(): Promise<Session> {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 200 });
+  await session.post('Profiler.start');
+  return session;
+}
+
+/** Stops the profiler and writes the `.cpuprofile` to `file`. */
+async function stopProfiler(session: Session, file: string): Promise<void> {
+  const { profile } = await session.post('Profiler.stop');
+  await writeFile(file, JSON.stringify(profile));
+  session.disconnect();
+}
+
 async function main() {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'csp-conc-'));
   const channel = new LoopbackChannel();
@@ -134,13 +151,7 @@ async function main() {
       const s = lat.sort((a, b) => a - b);
       console.log(JSON.stringify({ single: { p50: +percentile(s, 50).toFixed(2), p99: +percentile(s, 99).toFixed(2) } }));
     }
-    const session = PROFILE ? new Session() : undefined;
-    if (session) {
-      session.connect();
-      await session.post('Profiler.enable');
-      await session.post('Profiler.setSamplingInterval', { interval: 200 });
-      await session.post('Profiler.start');
-    }
+    const session = PROFILE ? await startProfiler() : undefined;
     const b: number[] = [];
     const a: number[] = [];
     const ratios: number[] = [];
@@ -164,11 +175,7 @@ async function main() {
         JSON.stringify({ round: r, baseline: Math.round(b[r] ?? 0), assistant: Math.round(a[r] ?? 0), ratio: f(ratios[r]), cpuMsPerTurn: { baselineMain: f(cpu.b[r]), assistantMain: f(cpu.a[r]), baselineProc: f(cpu.bp[r]), assistantProc: f(cpu.ap[r]) } }),
       );
     }
-    if (session) {
-      const { profile } = await session.post('Profiler.stop');
-      await writeFile(PROFILE!, JSON.stringify(profile));
-      session.disconnect();
-    }
+    if (session) await stopProfiler(session, PROFILE!);
     console.log(
       JSON.stringify({
         median: { baseline: Math.round(b.length ? median(b) : 0), assistant: Math.round(a.length ? median(a) : 0), ratioOfMedians: a.length && b.length ? +(median(a) / median(b)).toFixed(3) : null, medianRatio: ratios.length ? +median(ratios).toFixed(3) : null },

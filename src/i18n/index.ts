@@ -98,6 +98,29 @@ class BoundedMemo<V> {
   }
 }
 
+/**
+ * `date` (long, "Friday, 21 November 2026") and `shortDate` ("21 Nov 2026") in `lng`, UTC,
+ * memoized per input: a checklist header formats up to eight "done on" dates, and
+ * `Intl.DateTimeFormat.format` is the costliest call of a translated card.
+ * @param unknown what an unreadable date shows
+ */
+function dateFormatters(lng: string, unknown: string): Pick<Translator, 'date' | 'shortDate'> {
+  const longDate = new Intl.DateTimeFormat(lng, { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' });
+  const shortDate = new Intl.DateTimeFormat(lng, { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' });
+  const dates = new BoundedMemo<string>(MEMO_SIZE);
+  const format = (memoKey: string, d: Date, f: Intl.DateTimeFormat) => {
+    const hit = dates.get(memoKey);
+    if (hit !== undefined) return hit;
+    const value = Number.isNaN(d.getTime()) ? unknown : f.format(d);
+    dates.set(memoKey, value);
+    return value;
+  };
+  return {
+    date: (isoDate) => format(`d\u0000${isoDate}`, new Date(`${isoDate}T00:00:00Z`), longDate),
+    shortDate: (iso) => format(`s\u0000${iso}`, new Date(iso), shortDate),
+  };
+}
+
 /** The {@link Translator} for `locale` (resolved with {@link resolveLocale}); built once per locale and shared. */
 export function translator(locale: string | undefined): Translator {
   const lng = resolveLocale(locale);
@@ -136,29 +159,7 @@ export function translator(locale: string | undefined): Translator {
     if (!params) lists.set(memoKey, list);
     return list as string[];
   };
-  const longDate = new Intl.DateTimeFormat(lng, { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' });
-  const shortDate = new Intl.DateTimeFormat(lng, { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' });
-  // formatted dates memoized per input too: a checklist header formats up to eight "done on" dates,
-  // and Intl.DateTimeFormat.format is the costliest call of a translated card
-  const dates = new BoundedMemo<string>(MEMO_SIZE);
-  t.date = (isoDate) => {
-    const memoKey = `d\u0000${isoDate}`;
-    const hit = dates.get(memoKey);
-    if (hit !== undefined) return hit;
-    const d = new Date(`${isoDate}T00:00:00Z`);
-    const value = Number.isNaN(d.getTime()) ? fixed('dates.unknown') : longDate.format(d);
-    dates.set(memoKey, value);
-    return value;
-  };
-  t.shortDate = (iso) => {
-    const memoKey = `s\u0000${iso}`;
-    const hit = dates.get(memoKey);
-    if (hit !== undefined) return hit;
-    const d = new Date(iso);
-    const value = Number.isNaN(d.getTime()) ? fixed('dates.unknown') : shortDate.format(d);
-    dates.set(memoKey, value);
-    return value;
-  };
+  Object.assign(t, dateFormatters(lng, fixed('dates.unknown')));
   Object.defineProperty(t, 'locale', { value: lng });
   translators.set(lng, t);
   return t;

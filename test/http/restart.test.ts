@@ -37,7 +37,7 @@ describe('restart: a new process over the same DATA_DIR resumes the tenant journ
     let r = await channel.post(bot1, base('a:before', { text: 'continue' }));
     const confirm = r.replies.flatMap((a) => a.attachments ?? []).length;
     expect(confirm).to.be.greaterThan(0);
-    r = await channel.post(bot1, base('a:before', { value: { verb: 'transition.prepare.confirm', rev: 0 } }));
+    await channel.post(bot1, base('a:before', { value: { verb: 'transition.prepare.confirm', rev: 0 } }));
     r = await channel.post(bot1, base('a:before', { value: { verb: 'transition.role.set', rev: 1, role: 'globalAdmin' } }));
     expect(r.replies.map(describeActivity).join('\n')).to.match(/Step 3 of 8: Eligibility/);
     expect(await stopProcess(first.child)).to.equal(0);

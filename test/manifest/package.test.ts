@@ -39,7 +39,7 @@ const GOOD_ENV = {
 } as const;
 const VARIABLES = Object.keys(GOOD_ENV).sort();
 
-type ManifestJson = Record<string, any>;
+type ManifestJson = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- the manifest's JSON as read, walked by path in assertions
 
 let tmp: string;
 before(() => {
