@@ -113,10 +113,45 @@ async function atOnce(walker: (n: string, lat: number[]) => Promise<void>, tag: 
     for (const [k, v] of cpuByThread()) if (v - (t0s.get(k) ?? 0) > 0) per[k] = +((v - (t0s.get(k) ?? 0)) / lat.length).toFixed(3);
     console.log(JSON.stringify({ tag, cpuMsPerTurnByThread: per }));
   }
-  return { rate: lat.length / ((performance.now() - t0) / 1000), mainCpu: (mainThreadCpuMs() - m0) / lat.length, procCpu: (c.user + c.system) / 1000 / lat.length };
+  return {
+    rate: lat.length / ((performance.now() - t0) / 1000),
+    mainCpu: (mainThreadCpuMs() - m0) / lat.length,
+    procCpu: (c.user + c.system) / 1000 / lat.length,
+  };
 }
 
-const median = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 50);
+const median = (xs: number[]) =>
+  percentile(
+    [...xs].sort((a, b) => a - b),
+    50,
+  );
+
+/** Prints the p50 and p99 (ms) of one conversation's turns, walks one at a time. */
+async function reportSingle(channel: LoopbackChannel, url: string): Promise<void> {
+  const lat: number[] = [];
+  for (let i = 0; i < WALKS; i++) await walk(channel, url, `s${i}`, lat);
+  const s = lat.sort((a, b) => a - b);
+  console.log(JSON.stringify({ single: { p50: +percentile(s, 50).toFixed(2), p99: +percentile(s, 99).toFixed(2) } }));
+}
+
+/** Prints the medians over the rounds: turns/s of each bot, their ratio, CPU ms per turn. */
+function printSummary(a: number[], b: number[], ratios: number[], cpu: Record<'b' | 'a' | 'bp' | 'ap', number[]>): void {
+  console.log(
+    JSON.stringify({
+      median: {
+        baseline: Math.round(b.length ? median(b) : 0),
+        assistant: Math.round(a.length ? median(a) : 0),
+        ratioOfMedians: a.length && b.length ? +(median(a) / median(b)).toFixed(3) : null,
+        medianRatio: ratios.length ? +median(ratios).toFixed(3) : null,
+      },
+      cpuMsPerTurn: Object.fromEntries(
+        Object.entries(cpu)
+          .filter(([, v]) => v.length)
+          .map(([k, v]) => [{ b: 'baselineMain', a: 'assistantMain', bp: 'baselineProc', ap: 'assistantProc' }[k], +median(v).toFixed(2)]),
+      ),
+    }),
+  );
+}
 
 /** Starts the V8 CPU profiler of this process (200 µs sampling). */
 async function startProfiler(): Promise<Session> {
@@ -145,12 +180,7 @@ async function main() {
   try {
     for (let i = 0; i < 5; i++) await echoWalk(channel, baseline.url, `warm-${i}`, []);
     for (let i = 0; i < 5; i++) await walk(channel, url, `warm-${i}`, []);
-    if (SINGLE && !ONLY) {
-      const lat: number[] = [];
-      for (let i = 0; i < WALKS; i++) await walk(channel, url, `s${i}`, lat);
-      const s = lat.sort((a, b) => a - b);
-      console.log(JSON.stringify({ single: { p50: +percentile(s, 50).toFixed(2), p99: +percentile(s, 99).toFixed(2) } }));
-    }
+    if (SINGLE && !ONLY) await reportSingle(channel, url);
     const session = PROFILE ? await startProfiler() : undefined;
     const b: number[] = [];
     const a: number[] = [];
@@ -172,16 +202,17 @@ async function main() {
       if (!ONLY) ratios.push(a[r]! / b[r]!);
       const f = (x?: number) => (x === undefined ? null : +x.toFixed(2));
       console.log(
-        JSON.stringify({ round: r, baseline: Math.round(b[r] ?? 0), assistant: Math.round(a[r] ?? 0), ratio: f(ratios[r]), cpuMsPerTurn: { baselineMain: f(cpu.b[r]), assistantMain: f(cpu.a[r]), baselineProc: f(cpu.bp[r]), assistantProc: f(cpu.ap[r]) } }),
+        JSON.stringify({
+          round: r,
+          baseline: Math.round(b[r] ?? 0),
+          assistant: Math.round(a[r] ?? 0),
+          ratio: f(ratios[r]),
+          cpuMsPerTurn: { baselineMain: f(cpu.b[r]), assistantMain: f(cpu.a[r]), baselineProc: f(cpu.bp[r]), assistantProc: f(cpu.ap[r]) },
+        }),
       );
     }
     if (session) await stopProfiler(session, PROFILE!);
-    console.log(
-      JSON.stringify({
-        median: { baseline: Math.round(b.length ? median(b) : 0), assistant: Math.round(a.length ? median(a) : 0), ratioOfMedians: a.length && b.length ? +(median(a) / median(b)).toFixed(3) : null, medianRatio: ratios.length ? +median(ratios).toFixed(3) : null },
-        cpuMsPerTurn: Object.fromEntries(Object.entries(cpu).filter(([, v]) => v.length).map(([k, v]) => [{ b: 'baselineMain', a: 'assistantMain', bp: 'baselineProc', ap: 'assistantProc' }[k], +median(v).toFixed(2)])),
-      }),
-    );
+    printSummary(a, b, ratios, cpu);
   } finally {
     await app.close();
     await baseline.close();

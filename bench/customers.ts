@@ -118,11 +118,16 @@ const phases: Array<[string, () => number]> = [
   ['parseCustomerCsv (10,000 rows)', () => parsed().length],
   ['importCustomers into an empty record', () => imported(newCustomerRecord('bench', now), rows).added.length],
   [`classifyFromRelationships (${LINKS.toLocaleString('en-US')} links)`, () => classifyFromRelationships(filled, links, now).changed.length],
-  ['whole pipeline (parse + import + classify)', () => classifyFromRelationships(imported(newCustomerRecord('bench', now), parsed()).record, links, now).record.customers.length],
+  [
+    'whole pipeline (parse + import + classify)',
+    () => classifyFromRelationships(imported(newCustomerRecord('bench', now), parsed()).record, links, now).record.customers.length,
+  ],
   ['re-import same file into filled record (parse + import)', () => imported(classified.record, parsed()).unchanged],
-  [`customersCsv (${classified.record.customers.length.toLocaleString('en-US')} customers)`, () => customersCsv(classified.record, invitations, now, label).length],
+  [
+    `customersCsv (${classified.record.customers.length.toLocaleString('en-US')} customers)`,
+    () => customersCsv(classified.record, invitations, now, label).length,
+  ],
 ];
-
 
 const rowsOut: Array<Record<string, string | number | boolean>> = [];
 let missed = false;
@@ -137,7 +142,13 @@ for (const [name, run] of phases) {
   times.sort((a, b) => a - b);
   const mean = times.reduce((s, x) => s + x, 0) / times.length;
   const max = times[times.length - 1]!;
-  const row: Record<string, string | number | boolean> = { phase: name, runs: RUNS, 'mean ms': +mean.toFixed(1), 'p50 ms': +percentile(times, 50).toFixed(1), 'max ms': +max.toFixed(1) };
+  const row: Record<string, string | number | boolean> = {
+    phase: name,
+    runs: RUNS,
+    'mean ms': +mean.toFixed(1),
+    'p50 ms': +percentile(times, 50).toFixed(1),
+    'max ms': +max.toFixed(1),
+  };
   if (name.startsWith('whole pipeline')) {
     row[`< ${TARGET_PIPELINE_MS} ms`] = max < TARGET_PIPELINE_MS;
     missed ||= max >= TARGET_PIPELINE_MS;

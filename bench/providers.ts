@@ -33,7 +33,6 @@ const WARMUP = 500;
 const TARGET_P99_MS = 5;
 const LANGUAGES = ['en', 'de', 'fr', 'es', 'it', 'nl', 'pt', 'ja', 'zh', 'sv'];
 
-
 const rnd = prng(42);
 const codes = Object.keys(countries.getAlpha2Codes());
 for (let i = codes.length - 1; i > 0; i--) {
@@ -68,7 +67,6 @@ function randomQuery(): ProviderQuery {
   return { country: skewedCountry(), priorities, language: LANGUAGES[Math.floor(rnd() * LANGUAGES.length)]! };
 }
 
-
 const providers = Array.from({ length: PROVIDERS }, (_, i) => syntheticProvider(i));
 
 let t0 = performance.now();
@@ -92,7 +90,10 @@ const candidateCounts = queries.map((q) => directory.servingCountry(q.country).l
 let sink = 0;
 const rows: Array<Record<string, string | number | boolean>> = [];
 let missed = false;
-for (const [label, limit] of [['top 10', 10], ['all candidates', undefined]] as Array<[string, number | undefined]>) {
+for (const [label, limit] of [
+  ['top 10', 10],
+  ['all candidates', undefined],
+] as Array<[string, number | undefined]>) {
   for (let i = 0; i < WARMUP; i++) sink += rankProviders(directory, queries[i % QUERIES]!, limit).length;
   const times: number[] = new Array(QUERIES);
   for (let i = 0; i < QUERIES; i++) {

@@ -146,7 +146,16 @@ async function interleaved(contenders: Contender[], rounds: number, walks: numbe
       c.latencies.push(...lat);
     }
   }
-  return contenders.map((c) => row(c.name, c.latencies, percentile([...c.rates].sort((a, b) => a - b), 50)));
+  return contenders.map((c) =>
+    row(
+      c.name,
+      c.latencies,
+      percentile(
+        [...c.rates].sort((a, b) => a - b),
+        50,
+      ),
+    ),
+  );
 }
 
 /** Fills a store with `count` tenants, each with a journey at step 8 and 25 customers. */
@@ -248,7 +257,9 @@ async function storePhases({ channel, temp }: Harness): Promise<{ smallRow: Row;
   const bigRow = await withApp(big, async (app) => {
     const url = `${app.url}/api/messages`;
     for (let i = 0; i < 5; i++) await walk(channel, url, `warm-${i}`, []);
-    return phase(`assistant, ${TENANTS.toLocaleString('en-US')} stored tenants: walks 1 at a time`, WALKS, false, (n, lat) => walk(channel, url, `big-${n}`, lat));
+    return phase(`assistant, ${TENANTS.toLocaleString('en-US')} stored tenants: walks 1 at a time`, WALKS, false, (n, lat) =>
+      walk(channel, url, `big-${n}`, lat),
+    );
   });
   return { smallRow, bigRow, seedSeconds };
 }
@@ -271,13 +282,31 @@ function report({ echoSingle, assistantSingle, echoConc, baselineConc, assistant
   const ratio = assistantConc['turns/s'] / echoConc['turns/s'];
   const baselineRatio = baselineConc['turns/s'] / echoConc['turns/s'];
   const storeRatio = bigRow['p99 ms'] / smallRow['p99 ms'];
-  console.log(`Turns through POST /api/messages with replies to a loopback channel; ${TURNS_PER_WALK} turns per walk; ${CONCURRENT}-at-once rows: median turns/s of ${ROUNDS} interleaved rounds; Node ${process.version}; ${os.cpus().length} CPUs`);
+  console.log(
+    `Turns through POST /api/messages with replies to a loopback channel; ${TURNS_PER_WALK} turns per walk; ${CONCURRENT}-at-once rows: median turns/s of ${ROUNDS} interleaved rounds; Node ${process.version}; ${os.cpus().length} CPUs`,
+  );
   console.table(rows);
   const checks = [
-    { target: `single conversation p99 <= ${TARGET.singleP99Ms} ms`, value: `${assistantSingle['p99 ms']} ms`, met: assistantSingle['p99 ms'] <= TARGET.singleP99Ms },
-    { target: `turns/s at ${CONCURRENT} >= ${TARGET.echoRatio}x echo bot`, value: `${ratio.toFixed(2)}x (${assistantConc['turns/s']} vs ${echoConc['turns/s']})`, met: ratio >= TARGET.echoRatio },
-    { target: `(reference) dialogs baseline at ${CONCURRENT} vs echo bot`, value: `${baselineRatio.toFixed(2)}x (${baselineConc['turns/s']} vs ${echoConc['turns/s']}); assistant = ${(assistantConc['turns/s'] / baselineConc['turns/s']).toFixed(2)}x the baseline`, met: '-' },
-    { target: `p99 with ${TENANTS.toLocaleString('en-US')} tenants <= ${TARGET.storeRatio}x p99 with 10`, value: `${storeRatio.toFixed(2)}x (${bigRow['p99 ms']} vs ${smallRow['p99 ms']} ms; seeding took ${seedSeconds.toFixed(1)} s)`, met: storeRatio <= TARGET.storeRatio },
+    {
+      target: `single conversation p99 <= ${TARGET.singleP99Ms} ms`,
+      value: `${assistantSingle['p99 ms']} ms`,
+      met: assistantSingle['p99 ms'] <= TARGET.singleP99Ms,
+    },
+    {
+      target: `turns/s at ${CONCURRENT} >= ${TARGET.echoRatio}x echo bot`,
+      value: `${ratio.toFixed(2)}x (${assistantConc['turns/s']} vs ${echoConc['turns/s']})`,
+      met: ratio >= TARGET.echoRatio,
+    },
+    {
+      target: `(reference) dialogs baseline at ${CONCURRENT} vs echo bot`,
+      value: `${baselineRatio.toFixed(2)}x (${baselineConc['turns/s']} vs ${echoConc['turns/s']}); assistant = ${(assistantConc['turns/s'] / baselineConc['turns/s']).toFixed(2)}x the baseline`,
+      met: '-',
+    },
+    {
+      target: `p99 with ${TENANTS.toLocaleString('en-US')} tenants <= ${TARGET.storeRatio}x p99 with 10`,
+      value: `${storeRatio.toFixed(2)}x (${bigRow['p99 ms']} vs ${smallRow['p99 ms']} ms; seeding took ${seedSeconds.toFixed(1)} s)`,
+      met: storeRatio <= TARGET.storeRatio,
+    },
   ];
   console.table(checks);
   if (process.env.BENCH_STRICT === '1' && checks.some((c) => !c.met)) process.exitCode = 1;

@@ -40,7 +40,9 @@ const LEADING_MARKER = /^(\s{0,3})(\d{1,9})([.)])(?=\s|$)|^(\s{0,3})([-+*#>])(?=
  */
 export function escapeLeadingMarker(text: string): string {
   if (text.includes('\n')) return text;
-  return text.replace(LEADING_MARKER, (_m, ws1: string | undefined, num: string | undefined, delim: string | undefined, ws2: string | undefined, bullet: string | undefined) =>
-    num !== undefined ? `${ws1 ?? ''}${num}\\${delim}` : `${ws2 ?? ''}\\${bullet}`,
+  return text.replace(
+    LEADING_MARKER,
+    (_m, ws1: string | undefined, num: string | undefined, delim: string | undefined, ws2: string | undefined, bullet: string | undefined) =>
+      num !== undefined ? `${ws1 ?? ''}${num}\\${delim}` : `${ws2 ?? ''}\\${bullet}`,
   );
 }

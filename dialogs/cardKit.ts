@@ -8,8 +8,7 @@ import type { Verb } from './submits.js';
 
 /** A card button: Action.Submit with `{ verb, ...fields }`, or Action.OpenUrl. */
 export type Action =
-  | { kind: 'submit'; title: string; data: Record<string, unknown>; style: 'default' | 'positive' | 'destructive' }
-  | { kind: 'url'; title: string; url: string };
+  { kind: 'submit'; title: string; data: Record<string, unknown>; style: 'default' | 'positive' | 'destructive' } | { kind: 'url'; title: string; url: string };
 export type SubmitAction = Extract<Action, { kind: 'submit' }>;
 
 /** An Action.Submit sending `{ verb, ...fields }`. */
@@ -98,8 +97,30 @@ export function choiceFormCard(data: ChoiceFormData): Attachment {
 
 /** One input of an entry form: a text box, a choice list or a check box. */
 export type EntryField =
-  | { kind: 'text'; id: string; label: string; value?: string; placeholder?: string; style?: 'text' | 'email' | 'url'; isMultiline?: boolean; maxLength?: number; isRequired?: boolean; errorMessage?: string; hint?: string }
-  | { kind: 'choice'; id: string; label: string; value?: string; choices: Array<{ title: string; value: string }>; style?: 'compact' | 'expanded'; isRequired?: boolean; errorMessage?: string; hint?: string }
+  | {
+      kind: 'text';
+      id: string;
+      label: string;
+      value?: string;
+      placeholder?: string;
+      style?: 'text' | 'email' | 'url';
+      isMultiline?: boolean;
+      maxLength?: number;
+      isRequired?: boolean;
+      errorMessage?: string;
+      hint?: string;
+    }
+  | {
+      kind: 'choice';
+      id: string;
+      label: string;
+      value?: string;
+      choices: Array<{ title: string; value: string }>;
+      style?: 'compact' | 'expanded';
+      isRequired?: boolean;
+      errorMessage?: string;
+      hint?: string;
+    }
   | { kind: 'toggle'; id: string; label: string; hint?: string };
 
 /** Content of the entry form card (`cards/templates/entry.json`): text, inputs, errors, buttons. */

@@ -4,7 +4,15 @@
  * (its progress is in the tenant's records, so nothing is lost) and shows the welcome card.
  */
 import { MessageFactory, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
-import { ComponentDialog, DialogSet, DialogTurnStatus, WaterfallDialog, type DialogState, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import {
+  ComponentDialog,
+  DialogSet,
+  DialogTurnStatus,
+  WaterfallDialog,
+  type DialogState,
+  type DialogTurnResult,
+  type WaterfallStepContext,
+} from 'botbuilder-dialogs';
 import { summarizeInvitations } from '../src/domain/invitations.js';
 import { commandOf, type CommandId } from './recognizer.js';
 import { LOOP_JOURNEYS, MENU, OVERLAY_JOURNEYS, claimOf, ownerOf, parseSubmit, router } from './registry.js';

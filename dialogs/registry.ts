@@ -43,7 +43,9 @@ export interface OpenableEntry extends MenuEntry<unknown> {
 }
 
 /** The welcome card's entries, in card order. */
-export const MENU: readonly OpenableEntry[] = LOOP_JOURNEYS.flatMap((journey) => journey.menu.map((m: MenuEntry<unknown>) => ({ ...m, journey }))).sort((a, b) => a.position - b.position);
+export const MENU: readonly OpenableEntry[] = LOOP_JOURNEYS.flatMap((journey) => journey.menu.map((m: MenuEntry<unknown>) => ({ ...m, journey }))).sort(
+  (a, b) => a.position - b.position,
+);
 
 /**
  * Reads `activity.value` as a card submit.

@@ -17,7 +17,8 @@ function statusLine(t: Translator, record: TransitionRecord | undefined, userId:
   let status = t('welcome.statusNotStarted');
   if (started && action?.kind === 'complete') status = t('welcome.statusComplete');
   else if (started && action?.kind === 'ineligible') status = t('welcome.statusIneligible');
-  else if (started && cur) status = t('welcome.statusInProgress', { current: STEP_IDS.indexOf(cur) + 1, total: STEP_IDS.length, title: t(`steps.${cur}.title`) });
+  else if (started && cur)
+    status = t('welcome.statusInProgress', { current: STEP_IDS.indexOf(cur) + 1, total: STEP_IDS.length, title: t(`steps.${cur}.title`) });
   if (waitingInvitations > 0) status = `${status} ${t('welcome.invitationsWaiting', { count: waitingInvitations, days: PENDING_REMINDER_DAYS })}`;
   return status;
 }

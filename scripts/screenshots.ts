@@ -67,7 +67,9 @@ async function captureLocale(locale: (typeof LOCALES)[number], dir: string): Pro
       await scene({ locale, t, stage, shot });
     }
   } catch (err) {
-    for (const stage of stages) for (const c of stage.browser.contexts()) for (const p of c.pages()) await p.screenshot({ path: path.join(dir, `failed-${written.length}.png`), fullPage: true }).catch(() => undefined);
+    for (const stage of stages)
+      for (const c of stage.browser.contexts())
+        for (const p of c.pages()) await p.screenshot({ path: path.join(dir, `failed-${written.length}.png`), fullPage: true }).catch(() => undefined);
     throw err;
   } finally {
     for (const stage of stages) await stage.close();
@@ -92,7 +94,10 @@ async function checklistScene({ locale, t, stage, shot }: Scene): Promise<void> 
   await button(list, loose(t('progress.showSteps'), 80)).click();
   await shot(page, '1-checklist-next', list);
   await button(list, new RegExp(`^${escapeRegExp(t('next.markDone'))}$`)).click();
-  await page.getByText(loose(t('next.markedDone', { item: t('next.items.serveDirect.title'), done: 1, total: 7 }), 40)).first().waitFor({ timeout: REPLY_MS });
+  await page
+    .getByText(loose(t('next.markedDone', { item: t('next.items.serveDirect.title'), done: 1, total: 7 }), 40))
+    .first()
+    .waitFor({ timeout: REPLY_MS });
   await page.waitForTimeout(800);
   await shot(page, '2-checklist-marked-done');
   await send(page, t.list('commands.plan')[0]!);

@@ -103,8 +103,15 @@ const envSchema = z
     RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
     WEBCHAT_FRAME_ANCESTORS: z
       .string()
-      .transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean))
-      .pipe(z.array(z.string().regex(/^https:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/, 'must be https origins like https://portal.contoso.com, comma-separated')).max(10))
+      .transform((v) =>
+        v
+          .split(',')
+          .map((o) => o.trim())
+          .filter(Boolean),
+      )
+      .pipe(
+        z.array(z.string().regex(/^https:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/, 'must be https origins like https://portal.contoso.com, comma-separated')).max(10),
+      )
       .default([]),
     PUBLIC_BASE_URL: z
       .url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' })
@@ -148,7 +155,11 @@ const envSchema = z
       }
     }
     if (env.STORAGE !== 'lowdb' && !env.INVITATION_SECRET) {
-      ctx.addIssue({ code: 'custom', path: ['INVITATION_SECRET'], message: `is required when STORAGE is ${env.STORAGE}: every instance must sign invitation links with the same key` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['INVITATION_SECRET'],
+        message: `is required when STORAGE is ${env.STORAGE}: every instance must sign invitation links with the same key`,
+      });
     }
   });
 

@@ -105,7 +105,10 @@ function createAdapter(config: AppConfig, logger: Logger): CloudAdapter {
   });
   const adapter = new CloudAdapter(auth);
   adapter.onTurnError = async (context, error) => {
-    logger.error({ err: { name: error.name, message: error.message, stack: error.stack }, channel: context.activity.channelId, activityType: context.activity.type }, 'turn failed');
+    logger.error(
+      { err: { name: error.name, message: error.message, stack: error.stack }, channel: context.activity.channelId, activityType: context.activity.type },
+      'turn failed',
+    );
     try {
       await context.sendActivity(translator(context.activity.locale)('errors.turnFailed'));
     } catch (sendError) {

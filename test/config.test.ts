@@ -4,7 +4,14 @@ import { ConfigError, loadConfig } from '../src/config.js';
 describe('configuration from the environment (zod)', () => {
   it('has working defaults for local development', () => {
     const c = loadConfig({});
-    expect(c).to.include({ port: 3978, host: '127.0.0.1', dataDir: './data', authEnabled: false, microsoftAppType: 'MultiTenant', webChatTenantId: 'local-dev-tenant' });
+    expect(c).to.include({
+      port: 3978,
+      host: '127.0.0.1',
+      dataDir: './data',
+      authEnabled: false,
+      microsoftAppType: 'MultiTenant',
+      webChatTenantId: 'local-dev-tenant',
+    });
   });
 
   it('treats empty strings as unset', () => {
@@ -42,10 +49,23 @@ describe('configuration from the environment (zod)', () => {
   it('reads the storage backend and the reminder interval', () => {
     expect(loadConfig({}).storage).to.deep.equal({ backend: 'lowdb' });
     expect(loadConfig({}).reminderCheckSeconds).to.equal(60);
-    const blob = loadConfig({ STORAGE: 'blob', BLOB_CONNECTION_STRING: 'UseDevelopmentStorage=true', INVITATION_SECRET: 'x'.repeat(32), REMINDER_CHECK_SECONDS: '0' });
+    const blob = loadConfig({
+      STORAGE: 'blob',
+      BLOB_CONNECTION_STRING: 'UseDevelopmentStorage=true',
+      INVITATION_SECRET: 'x'.repeat(32),
+      REMINDER_CHECK_SECONDS: '0',
+    });
     expect(blob.storage).to.deep.equal({ backend: 'blob', blob: { connectionString: 'UseDevelopmentStorage=true', container: 'csp-assistant' } });
     expect(blob.reminderCheckSeconds).to.equal(0);
-    const cosmos = loadConfig({ STORAGE: 'cosmos', COSMOS_ENDPOINT: 'https://acct.documents.azure.com:443/', COSMOS_KEY: 'k', INVITATION_SECRET: 'x'.repeat(32) });
-    expect(cosmos.storage).to.deep.equal({ backend: 'cosmos', cosmos: { endpoint: 'https://acct.documents.azure.com:443/', key: 'k', database: 'csp-assistant', container: 'bot-state' } });
+    const cosmos = loadConfig({
+      STORAGE: 'cosmos',
+      COSMOS_ENDPOINT: 'https://acct.documents.azure.com:443/',
+      COSMOS_KEY: 'k',
+      INVITATION_SECRET: 'x'.repeat(32),
+    });
+    expect(cosmos.storage).to.deep.equal({
+      backend: 'cosmos',
+      cosmos: { endpoint: 'https://acct.documents.azure.com:443/', key: 'k', database: 'csp-assistant', container: 'bot-state' },
+    });
   });
 });

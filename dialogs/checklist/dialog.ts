@@ -7,7 +7,16 @@
  * Source: `../shared/seeds/transition-direct-bill-to-indirect-reseller.en.md`, every section.
  */
 import type { DialogTurnResult } from 'botbuilder-dialogs';
-import { NEXT_ITEM_IDS, STEP_IDS, currentStep, isEnrolled, previousStep, type NextItemId, type StepId, type TransitionCommand } from '../../src/domain/transition.js';
+import {
+  NEXT_ITEM_IDS,
+  STEP_IDS,
+  currentStep,
+  isEnrolled,
+  previousStep,
+  type NextItemId,
+  type StepId,
+  type TransitionCommand,
+} from '../../src/domain/transition.js';
 import type { HandlerMap, JourneyRouter, MenuEntry } from '../journey.js';
 import { LoopDialog, type CommandMap, type JourneyTurn, type LoopOptions } from '../loopDialog.js';
 import type { ChecklistService } from '../../src/checklist/checklistService.js';
@@ -110,7 +119,15 @@ export class ChecklistDialog extends LoopDialog<ChecklistOptions, ChecklistSubmi
       help: async (turn) => {
         const cur = currentStep((await this.view(turn)).record);
         const { t } = turn;
-        if (cur) await turn.say(t('help.atStep', { current: STEP_IDS.indexOf(cur) + 1, total: STEP_IDS.length, title: t(`steps.${cur}.title`), summary: t(`steps.${cur}.summary`) }));
+        if (cur)
+          await turn.say(
+            t('help.atStep', {
+              current: STEP_IDS.indexOf(cur) + 1,
+              total: STEP_IDS.length,
+              title: t(`steps.${cur}.title`),
+              summary: t(`steps.${cur}.summary`),
+            }),
+          );
         await turn.say(t('help.commands'));
         return turn.stay();
       },
@@ -200,7 +217,11 @@ export class ChecklistDialog extends LoopDialog<ChecklistOptions, ChecklistSubmi
     if (!result.ok) {
       const e = result.error;
       if (e.code !== 'unchanged') return wait(turn, await refuse(turn, await this.view(turn), { type: 'setNextItem', item, done }, e));
-      await turn.say(e.mark ? t('next.alreadyDone', { item: title, name: e.mark.by.name || t('progress.someone'), date: t.shortDate(e.mark.at) }) : t('next.alreadyOpen', { item: title }));
+      await turn.say(
+        e.mark
+          ? t('next.alreadyDone', { item: title, name: e.mark.by.name || t('progress.someone'), date: t.shortDate(e.mark.at) })
+          : t('next.alreadyOpen', { item: title }),
+      );
       return wait(turn, shown);
     }
     const record = result.record;

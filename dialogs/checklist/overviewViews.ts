@@ -36,7 +36,11 @@ export function statusCard(v: ViewContext): Attachment {
     });
   return renderCard(
     'status',
-    { recentTitle: t('progress.recentTitle'), recent, actions: [{ title: t('journeys.transition.resume'), data: { verb: 'menu.open', journey: 'transition' } }] },
+    {
+      recentTitle: t('progress.recentTitle'),
+      recent,
+      actions: [{ title: t('journeys.transition.resume'), data: { verb: 'menu.open', journey: 'transition' } }],
+    },
     progressHeader(v, true),
   );
 }

@@ -57,7 +57,12 @@ export async function sendCurrent(turn: JourneyTurn<LoopOptions>, v: ViewContext
  * naming the rule, then the card for where the user stands.
  * @returns what is on screen now (for typed answers).
  */
-export async function refuse(turn: JourneyTurn<LoopOptions>, v: ViewContext, command: TransitionCommand, error: TransitionError): Promise<ShownCard | undefined> {
+export async function refuse(
+  turn: JourneyTurn<LoopOptions>,
+  v: ViewContext,
+  command: TransitionCommand,
+  error: TransitionError,
+): Promise<ShownCard | undefined> {
   const { t } = turn;
   const title = (step: StepId) => t(`steps.${step}.title`);
   switch (error.code) {

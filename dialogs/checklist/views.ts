@@ -10,15 +10,7 @@ import { daysUntil } from '../../src/domain/businessDays.js';
 import { countryName, countryOptions } from '../../src/domain/countries.js';
 import type { EnrollmentDetails, FieldError } from '../../src/domain/enrollmentDetails.js';
 import { PARTNER_ROLES } from '../../src/domain/roles.js';
-import {
-  STEP_IDS,
-  nextItems,
-  progress,
-  type Mark,
-  type NextItemId,
-  type StepId,
-  type TransitionRecord,
-} from '../../src/domain/transition.js';
+import { STEP_IDS, nextItems, progress, type Mark, type NextItemId, type StepId, type TransitionRecord } from '../../src/domain/transition.js';
 import type { Translator } from '../../src/i18n/index.js';
 import { chunk, command, infoCard, submit, type StepCardData } from '../cardKit.js';
 
@@ -71,7 +63,9 @@ export function progressHeader(v: ViewContext, expanded = false): ProgressHeader
   const currentIndex = p.current ? STEP_IDS.indexOf(p.current) + 1 : p.total;
   return {
     title: t('progress.title'),
-    stepOf: p.current ? t('progress.stepOf', { current: currentIndex, total: p.total, title: t(`steps.${p.current}.title`) }) : t('progress.allDone', { total: p.total }),
+    stepOf: p.current
+      ? t('progress.stepOf', { current: currentIndex, total: p.total, title: t(`steps.${p.current}.title`) })
+      : t('progress.allDone', { total: p.total }),
     doneCount: t('progress.doneCount', { done: p.doneCount, total: p.total }),
     segments: p.steps.map((s) => ({ style: SEGMENT[s.state]!, image: swatchUrl(s.state) })),
     steps: p.steps.map((s, i) => ({
@@ -342,7 +336,10 @@ export function startOverCard(v: ViewContext): Attachment {
     {
       title: t('startOver.title'),
       paragraphs: [t('startOver.body', { done: p.doneCount, total: p.total })],
-      actions: [submit(t('startOver.confirm'), 'transition.startOver.confirm', rev(v), 'destructive'), submit(t('startOver.keep'), 'transition.startOver.keep')],
+      actions: [
+        submit(t('startOver.confirm'), 'transition.startOver.confirm', rev(v), 'destructive'),
+        submit(t('startOver.keep'), 'transition.startOver.keep'),
+      ],
     },
     false,
   );

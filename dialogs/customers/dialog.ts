@@ -120,7 +120,11 @@ export class CustomerDialog extends LoopDialog<CustomerOptions, CustomerSubmit> 
     }
     const c = result.customer;
     const skipped = s.answer === 'notSure' ? [...new Set([...(o.skipped ?? []), c.domain])] : (o.skipped ?? []).filter((d) => d !== c.domain);
-    await turn.say(s.answer === 'notSure' ? t('customers.classified.later', { name: c.name }) : t(`customers.classified.${c.class}`, { name: c.name, provider: c.provider?.name ?? '' }));
+    await turn.say(
+      s.answer === 'notSure'
+        ? t('customers.classified.later', { name: c.name })
+        : t(`customers.classified.${c.class}`, { name: c.name, provider: c.provider?.name ?? '' }),
+    );
     return turn.loop({ stage: 'classify', skipped });
   }
 
@@ -174,7 +178,10 @@ export class CustomerDialog extends LoopDialog<CustomerOptions, CustomerSubmit> 
     const { t } = turn;
     const result = await this.customers.importCsv(turn.tenantId, turn.actor, text);
     if (!result.ok) {
-      const why = 'problem' in result ? t(`customers.import.problem.${result.problem}`, { detail: result.detail ?? '' }) : t('customers.tooMany', { limit: result.tooMany });
+      const why =
+        'problem' in result
+          ? t(`customers.import.problem.${result.problem}`, { detail: result.detail ?? '' })
+          : t('customers.tooMany', { limit: result.tooMany });
       await turn.send(importCard(t, [why]));
       return turn.stay({ stage: 'import' });
     }
@@ -195,7 +202,10 @@ export class CustomerDialog extends LoopDialog<CustomerOptions, CustomerSubmit> 
       }
       const result = await this.customers.importCsv(turn.tenantId, turn.actor, read.text);
       if (!result.ok) {
-        const why = 'problem' in result ? t(`customers.import.problem.${result.problem}`, { detail: result.detail ?? '' }) : t('customers.tooMany', { limit: result.tooMany });
+        const why =
+          'problem' in result
+            ? t(`customers.import.problem.${result.problem}`, { detail: result.detail ?? '' })
+            : t('customers.tooMany', { limit: result.tooMany });
         await turn.send(importCard(t, [why]));
         continue;
       }

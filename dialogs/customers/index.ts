@@ -7,7 +7,11 @@ import { CUSTOMER_DIALOG, CustomerDialog, type CustomerOptions } from './dialog.
 import { customerSubmits } from './submits.js';
 import { recognizeCustomers } from './triggers.js';
 
-const menu = [{ id: 'customers', position: 4, options: { stage: 'summary' } }] as const satisfies readonly { id: string; position: number; options: CustomerOptions }[];
+const menu = [{ id: 'customers', position: 4, options: { stage: 'summary' } }] as const satisfies readonly {
+  id: string;
+  position: number;
+  options: CustomerOptions;
+}[];
 
 export const customerJourney = {
   kind: 'loop',

@@ -13,7 +13,13 @@ export const customerSubmits = [
   z.object({ verb: z.literal('customers.import'), csv: z.string().max(100_000).optional() }),
   z.object({ verb: z.literal('customers.classifyNext') }),
   z.object({ verb: z.literal('customers.classify'), domain: z.string().min(1).max(253) }),
-  z.object({ verb: z.literal('customers.answer'), rev, domain: z.string().min(1).max(253), answer: z.enum(IDENTIFYING_ANSWERS), provider: z.string().max(300).optional() }),
+  z.object({
+    verb: z.literal('customers.answer'),
+    rev,
+    domain: z.string().min(1).max(253),
+    answer: z.enum(IDENTIFYING_ANSWERS),
+    provider: z.string().max(300).optional(),
+  }),
 ] as const;
 
 /** A customer journey card submit. */

@@ -38,7 +38,9 @@ export function customerFieldErrors(t: Translator, errors: CustomerFieldError[])
 
 /** One import error as a line: "Line 4, primary domain: … (“contoso”)". */
 export function rowErrorText(t: Translator, e: CsvRowError): string {
-  const where = e.field ? t('customers.import.lineField', { line: e.line, field: t(`customers.fields.${e.field}`) }) : t('customers.import.line', { line: e.line });
+  const where = e.field
+    ? t('customers.import.lineField', { line: e.line, field: t(`customers.fields.${e.field}`) })
+    : t('customers.import.line', { line: e.line });
   const what = e.code === 'duplicateInFile' ? t('customers.import.duplicateInFile', { firstLine: e.firstLine ?? '?' }) : t(`customers.validation.${e.code}`);
   return `${where}: ${what}${e.value ? ` (“${e.value}”)` : ''}`;
 }
@@ -66,7 +68,9 @@ export function summaryCard(t: Translator, record: CustomerRecord, exportUrl: st
         : s.counts.directBill > 0
           ? { text: t('customers.summary.directNote', { count: s.counts.directBill }), style: 'accent' }
           : { text: t('customers.summary.allIndirect'), style: 'good' };
-  const filters: SubmitAction[] = CUSTOMER_CLASSES.map((cls) => submit(t('customers.summary.filter', { label: t(`customers.class.${cls}`), count: s.counts[cls] }), 'customers.list', { filter: cls, page: 0 }));
+  const filters: SubmitAction[] = CUSTOMER_CLASSES.map((cls) =>
+    submit(t('customers.summary.filter', { label: t(`customers.class.${cls}`), count: s.counts[cls] }), 'customers.list', { filter: cls, page: 0 }),
+  );
   const actions: Action[] = [
     ...(s.counts.unknown > 0 ? [submit(t('customers.actions.classify', { count: s.counts.unknown }), 'customers.classifyNext', {}, 'positive')] : []),
     submit(t('customers.actions.add'), 'customers.add.open'),
@@ -134,7 +138,14 @@ export function listCard(
     if (c.class === 'directBill') {
       const state = moveStatus(c, invitations, now).state;
       if (state !== 'moved' && state !== 'invited' && hasProvider) {
-        actions.push(submit(t('customers.list.move', { n }), 'invitations.start', { kind: 'resellerAndProvider', purpose: 'moveDirect', company: c.name, domain: c.domain }, 'positive'));
+        actions.push(
+          submit(
+            t('customers.list.move', { n }),
+            'invitations.start',
+            { kind: 'resellerAndProvider', purpose: 'moveDirect', company: c.name, domain: c.domain },
+            'positive',
+          ),
+        );
       }
     }
     if (c.class !== 'unknown') actions.push(submit(t('customers.list.reclassify', { n }), 'customers.classify', { domain: c.domain }));
@@ -146,9 +157,15 @@ export function listCard(
   if (pageIndex + 1 < page.pages) nav.push(submit(t('customers.list.next'), 'customers.list', { filter, page: pageIndex + 1 }));
   return infoCard({
     title: t('customers.list.title', { label }),
-    paragraphs: [page.total === 0 ? t('customers.list.empty', { label }) : t('customers.list.showing', { from: pageIndex * PAGE_SIZE + 1, to: pageIndex * PAGE_SIZE + page.items.length, count: page.total })],
+    paragraphs: [
+      page.total === 0
+        ? t('customers.list.empty', { label })
+        : t('customers.list.showing', { from: pageIndex * PAGE_SIZE + 1, to: pageIndex * PAGE_SIZE + page.items.length, count: page.total }),
+    ],
     lines,
-    ...(filter === 'directBill' && page.total > 0 ? { note: { text: t(hasProvider ? 'customers.list.moveNote' : 'customers.list.moveNoProvider'), style: 'accent' as const } } : {}),
+    ...(filter === 'directBill' && page.total > 0
+      ? { note: { text: t(hasProvider ? 'customers.list.moveNote' : 'customers.list.moveNoProvider'), style: 'accent' as const } }
+      : {}),
     actionRows: rows,
     actions: [...nav, submit(t('customers.actions.summary'), 'customers.summary')],
   });
@@ -164,8 +181,25 @@ export function addCard(t: Translator, values: Partial<Record<'name' | 'domain' 
     errorIntro: t('invitations.fixThese'),
     fields: [
       { kind: 'text', id: 'name', label: t('customers.fields.name'), value: values.name ?? '', maxLength: 200, isRequired: true, errorMessage: required },
-      { kind: 'text', id: 'domain', label: t('customers.fields.domain'), value: values.domain ?? '', placeholder: 'fabrikam.onmicrosoft.com', maxLength: 253, isRequired: true, errorMessage: required },
-      { kind: 'text', id: 'tenantId', label: t('customers.fields.tenantIdOptional'), value: values.tenantId ?? '', placeholder: '00000000-0000-0000-0000-000000000000', maxLength: 36, hint: t('customers.add.tenantIdHint') },
+      {
+        kind: 'text',
+        id: 'domain',
+        label: t('customers.fields.domain'),
+        value: values.domain ?? '',
+        placeholder: 'fabrikam.onmicrosoft.com',
+        maxLength: 253,
+        isRequired: true,
+        errorMessage: required,
+      },
+      {
+        kind: 'text',
+        id: 'tenantId',
+        label: t('customers.fields.tenantIdOptional'),
+        value: values.tenantId ?? '',
+        placeholder: '00000000-0000-0000-0000-000000000000',
+        maxLength: 36,
+        hint: t('customers.add.tenantIdHint'),
+      },
     ],
     actions: [submit(t('customers.add.submit'), 'customers.add', {}, 'positive'), submit(t('customers.actions.summary'), 'customers.summary')],
   });
@@ -179,7 +213,16 @@ export function importCard(t: Translator, errors: string[] = []): Attachment {
     bullets: [t('customers.import.columns'), t('customers.import.attach'), t('customers.import.again')],
     errors,
     errorIntro: t('customers.import.problemIntro'),
-    fields: [{ kind: 'text', id: 'csv', label: t('customers.import.label'), placeholder: 'Customer name,Primary domain,Tenant ID', isMultiline: true, maxLength: 100_000 }],
+    fields: [
+      {
+        kind: 'text',
+        id: 'csv',
+        label: t('customers.import.label'),
+        placeholder: 'Customer name,Primary domain,Tenant ID',
+        isMultiline: true,
+        maxLength: 100_000,
+      },
+    ],
     actions: [submit(t('customers.import.submit'), 'customers.import', {}, 'positive'), submit(t('customers.actions.summary'), 'customers.summary')],
   });
 }
@@ -193,7 +236,10 @@ export function importReportCard(t: Translator, report: ImportReport): Attachmen
     paragraphs: [t('customers.import.counts', { added: report.added, updated: report.updated, unchanged: report.unchanged })],
     ...(report.classified > 0 ? { bullets: [t('customers.import.classified', { count: report.classified })] } : {}),
     lines: errors.length > 0 ? [`**${t('customers.import.errorsTitle', { count: report.errors.length })}**`, ...errors.map((e) => `• ${e}`)] : [],
-    note: report.unknown > 0 ? { text: t('customers.summary.unknownNote', { count: report.unknown }), style: 'warning' } : { text: t('customers.import.allKnown'), style: 'good' },
+    note:
+      report.unknown > 0
+        ? { text: t('customers.summary.unknownNote', { count: report.unknown }), style: 'warning' }
+        : { text: t('customers.import.allKnown'), style: 'good' },
     actions: [
       ...(report.unknown > 0 ? [submit(t('customers.actions.classify', { count: report.unknown }), 'customers.classifyNext', {}, 'positive')] : []),
       submit(t('customers.actions.summary'), 'customers.summary'),
@@ -204,7 +250,10 @@ export function importReportCard(t: Translator, report: ImportReport): Attachmen
 
 /** The identifying question for one customer (transition seed, "To identify customers that you acquired as a direct bill partner"). */
 export function questionCard(t: Translator, c: Customer, providers: PartnerLink[], rev: number, remaining: number): Attachment {
-  const choices = [...providers.map((p) => ({ title: p.name, value: `tenant:${p.tenantId}` })), { title: t('customers.question.providerUnknown'), value: 'unknown' }];
+  const choices = [
+    ...providers.map((p) => ({ title: p.name, value: `tenant:${p.tenantId}` })),
+    { title: t('customers.question.providerUnknown'), value: 'unknown' },
+  ];
   return entryCard({
     title: t('customers.question.title', { name: c.name }),
     paragraphs: [t('customers.question.body', { name: markdownLiteral(c.name), domain: markdownLiteral(c.domain) }), t('customers.question.ask')],
@@ -218,7 +267,9 @@ export function questionCard(t: Translator, c: Customer, providers: PartnerLink[
         choices,
       },
     ],
-    ...(c.class !== 'unknown' ? { note: { text: t('customers.question.current', { label: t(`customers.class.${c.class}`) }), style: 'emphasis' as const } } : {}),
+    ...(c.class !== 'unknown'
+      ? { note: { text: t('customers.question.current', { label: t(`customers.class.${c.class}`) }), style: 'emphasis' as const } }
+      : {}),
     footer: remaining > 1 ? t('customers.question.remaining', { count: remaining - 1 }) : '',
     actions: [
       submit(t('customers.question.yes'), 'customers.answer', { rev, domain: c.domain, answer: 'canAddProducts' }),

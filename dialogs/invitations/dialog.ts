@@ -92,13 +92,22 @@ export class InvitationDialog extends LoopDialog<InvitationOptions, InvitationSu
       if (e.code === 'link') {
         const prior = e.invitation;
         const acceptedHere = e.problem === 'used' && prior?.kind === 'partnership' && prior.accepted?.tenantId === tenantId;
-        await turn.say(acceptedHere ? t('invitations.alreadyAccepted', { provider: prior.from.name }) : t(`invitations.link.${e.problem}`, { from: prior?.from.name ?? '' }));
+        await turn.say(
+          acceptedHere ? t('invitations.alreadyAccepted', { provider: prior.from.name }) : t(`invitations.link.${e.problem}`, { from: prior?.from.name ?? '' }),
+        );
       }
       turn.options = { stage: 'hub' };
       return;
     }
     const inv = opened.invitation;
-    const refusal = inv.kind !== 'partnership' ? (inv.from.tenantId === tenantId ? 'customerLinkOwn' : 'customerLink') : inv.from.tenantId === tenantId ? 'ownInvitation' : undefined;
+    const refusal =
+      inv.kind !== 'partnership'
+        ? inv.from.tenantId === tenantId
+          ? 'customerLinkOwn'
+          : 'customerLink'
+        : inv.from.tenantId === tenantId
+          ? 'ownInvitation'
+          : undefined;
     if (refusal) {
       await turn.say(t(`invitations.refused.${refusal}`));
       turn.options = { stage: 'hub' };

@@ -7,7 +7,11 @@ import { INVITATION_DIALOG, InvitationDialog, type InvitationOptions } from './d
 import { invitationSubmits } from './submits.js';
 import { recognizeInvitations } from './triggers.js';
 
-const menu = [{ id: 'invitations', position: 3, options: { stage: 'hub' } }] as const satisfies readonly { id: string; position: number; options: InvitationOptions }[];
+const menu = [{ id: 'invitations', position: 3, options: { stage: 'hub' } }] as const satisfies readonly {
+  id: string;
+  position: number;
+  options: InvitationOptions;
+}[];
 
 export const invitationJourney = {
   kind: 'loop',

@@ -66,7 +66,14 @@ export async function sendDraft(kit: InvitationKit, turn: Turn, inv: Invitation,
   const link = kit.service.linkFor(inv);
   const subject = draftSubject(t, inv);
   const body = draftBody(t, inv, link, actor.name);
-  const view = { invitation: inv, link, subject, body: typedBody ?? body, mailto: mailtoUrl(inv.to.email, subject, body), copyPage: kit.service.draftPageUrl(inv) };
+  const view = {
+    invitation: inv,
+    link,
+    subject,
+    body: typedBody ?? body,
+    mailto: mailtoUrl(inv.to.email, subject, body),
+    copyPage: kit.service.draftPageUrl(inv),
+  };
   await turn.send(draftCard(t, view, errors));
 }
 

@@ -3,7 +3,16 @@
  * invitation's kind and state. Pure presentation (`invitations.*` locale keys).
  */
 import type { Attachment } from 'botbuilder';
-import { INVITATION_STATES, PENDING_REMINDER_DAYS, invitationState, needsReminder, pendingDays, type Invitation, type InvitationRecord, type InvitationState } from '../../src/domain/invitations.js';
+import {
+  INVITATION_STATES,
+  PENDING_REMINDER_DAYS,
+  invitationState,
+  needsReminder,
+  pendingDays,
+  type Invitation,
+  type InvitationRecord,
+  type InvitationState,
+} from '../../src/domain/invitations.js';
 import type { Translator } from '../../src/i18n/index.js';
 import { infoCard, submit, type SubmitAction } from '../cardKit.js';
 
@@ -47,11 +56,20 @@ export function listCard(t: Translator, record: InvitationRecord, now: Date, fil
   shown.forEach((inv, index) => {
     const n = index + 1;
     const who = inv.to.company ? `${inv.to.company} (${inv.to.email})` : inv.to.email;
-    lines.push(`**${n}. ${who}**: ${kindText(t, inv)}. ${stateText(t, inv, now)}${needsReminder(inv, now) ? ` ${t('invitations.list.remind', { days: pendingDays(inv, now) })}` : ''}`);
+    lines.push(
+      `**${n}. ${who}**: ${kindText(t, inv)}. ${stateText(t, inv, now)}${needsReminder(inv, now) ? ` ${t('invitations.list.remind', { days: pendingDays(inv, now) })}` : ''}`,
+    );
     const state = invitationState(inv, now);
     const actions: SubmitAction[] = [];
     if (state === 'pending' || state === 'expired') {
-      actions.push(submit(t('invitations.list.resend', { n }), 'invitations.resend', { rev: record.revision, invitationId: inv.id }, state === 'expired' || needsReminder(inv, now) ? 'positive' : 'default'));
+      actions.push(
+        submit(
+          t('invitations.list.resend', { n }),
+          'invitations.resend',
+          { rev: record.revision, invitationId: inv.id },
+          state === 'expired' || needsReminder(inv, now) ? 'positive' : 'default',
+        ),
+      );
       actions.push(submit(t('invitations.list.revoke', { n }), 'invitations.revoke', { rev: record.revision, invitationId: inv.id }, 'destructive'));
     }
     if (state === 'pending') actions.push(submit(t('invitations.list.showDraft', { n }), 'invitations.draft.show', { invitationId: inv.id }));
@@ -59,8 +77,14 @@ export function listCard(t: Translator, record: InvitationRecord, now: Date, fil
   });
   const paragraphs = [
     matching.length === 0
-      ? t(filter === 'all' ? 'invitations.list.empty' : 'invitations.list.emptyFilter', { state: t(`invitations.state.${filter === 'all' ? 'pending' : filter}`) })
-      : t('invitations.list.showing', { shown: shown.length, count: matching.length, filter: filter === 'all' ? t('invitations.list.allStates') : t(`invitations.state.${filter}`) }),
+      ? t(filter === 'all' ? 'invitations.list.empty' : 'invitations.list.emptyFilter', {
+          state: t(`invitations.state.${filter === 'all' ? 'pending' : filter}`),
+        })
+      : t('invitations.list.showing', {
+          shown: shown.length,
+          count: matching.length,
+          filter: filter === 'all' ? t('invitations.list.allStates') : t(`invitations.state.${filter}`),
+        }),
   ];
   const filters = (['all', 'pending', 'accepted', 'expired'] as const).filter((f) => f !== filter);
   return infoCard({

@@ -35,7 +35,9 @@ export function organizingHandlers(kit: InvitationKit, resume: (turn: Turn) => P
     'invitations.org': async (turn, s) => {
       const { t } = turn;
       if (!s.side) {
-        await turn.send(organizationCard(t, { name: s.name, partnerId: s.partnerId }, [`${t('invitations.fields.side')}: ${t('invitations.validation.required')}`]));
+        await turn.send(
+          organizationCard(t, { name: s.name, partnerId: s.partnerId }, [`${t('invitations.fields.side')}: ${t('invitations.validation.required')}`]),
+        );
         return turn.stay();
       }
       const saved = await kit.service.setOrganization(turn.tenantId, turn.actor, { name: s.name, partnerId: s.partnerId, side: s.side });
@@ -77,7 +79,12 @@ export function organizingHandlers(kit: InvitationKit, resume: (turn: Turn) => P
 export async function createInvitation(kit: InvitationKit, turn: Turn, s: Submit<'invitations.create'>): Promise<DialogTurnResult> {
   const { t, tenantId } = turn;
   const to = { email: s.email, name: s.name, company: s.company, domain: s.domain };
-  const created = await kit.service.create(tenantId, turn.actor, { kind: s.kind, purpose: s.purpose, to, ...(s.providerTenantId ? { providerTenantId: s.providerTenantId } : {}) });
+  const created = await kit.service.create(tenantId, turn.actor, {
+    kind: s.kind,
+    purpose: s.purpose,
+    to,
+    ...(s.providerTenantId ? { providerTenantId: s.providerTenantId } : {}),
+  });
   if (created.ok) {
     await sendDraft(kit, turn, created.invitation);
     return turn.stay();
@@ -86,7 +93,9 @@ export async function createInvitation(kit: InvitationKit, turn: Turn, s: Submit
   switch (e.code) {
     case 'invalid': {
       const rel = await kit.service.relationships.get(tenantId);
-      await turn.send(composeCard(t, s.kind, s.purpose, rel.indirectProviders, present({ ...to, providerTenantId: s.providerTenantId }), fieldErrorTexts(t, e.errors)));
+      await turn.send(
+        composeCard(t, s.kind, s.purpose, rel.indirectProviders, present({ ...to, providerTenantId: s.providerTenantId }), fieldErrorTexts(t, e.errors)),
+      );
       return turn.stay();
     }
     case 'duplicatePending': {

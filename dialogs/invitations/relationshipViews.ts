@@ -18,7 +18,10 @@ export function alreadyPartnerCard(t: Translator, reseller: PartnerLink): Attach
   const name = markdownLiteral(reseller.name);
   return infoCard({
     title: t('invitations.alreadyPartner.title', { reseller: name }),
-    paragraphs: [t('invitations.alreadyPartner.body', { reseller: name, date: t.shortDate(reseller.since) }), t('invitations.alreadyPartner.instead', { reseller: name })],
+    paragraphs: [
+      t('invitations.alreadyPartner.body', { reseller: name, date: t.shortDate(reseller.since) }),
+      t('invitations.alreadyPartner.instead', { reseller: name }),
+    ],
     actions: [
       submit(t('invitations.actions.relationships'), 'invitations.relationships', {}, 'positive'),
       submit(t('invitations.alreadyPartner.followUp'), 'invitations.followUp', { type: 'newCustomer' }),
@@ -37,7 +40,12 @@ export function relationshipsCard(t: Translator, rel: RelationshipsRecord): Atta
   lines.push(`**${t('invitations.relationships.customersTitle', { count: rel.customers.length })}**`);
   if (rel.customers.length === 0) lines.push(t('invitations.relationships.noCustomers'));
   for (const c of rel.customers.slice(0, 20)) {
-    const via = side === 'reseller' ? (c.provider ? t('invitations.relationships.withProvider', { provider: c.provider.name }) : t('invitations.relationships.resellerOnly')) : t('invitations.relationships.forReseller', { reseller: c.reseller?.name ?? '' });
+    const via =
+      side === 'reseller'
+        ? c.provider
+          ? t('invitations.relationships.withProvider', { provider: c.provider.name })
+          : t('invitations.relationships.resellerOnly')
+        : t('invitations.relationships.forReseller', { reseller: c.reseller?.name ?? '' });
     const moved = c.movedFromDirectBill ? ` ${t('invitations.relationships.moved')}` : '';
     lines.push(`• ${c.name} (${c.domain}): ${via}${moved}`);
   }
@@ -61,31 +69,53 @@ export function moveCard(t: Translator, providers: PartnerLink[]): Attachment {
     lines: [t('invitations.move.caveatsTitle'), `• ${t('invitations.move.caveatStore')}`, `• ${t('invitations.move.caveatGdap')}`],
     note: provider ? { text: t('invitations.move.withProvider', { provider }), style: 'accent' } : { text: t('invitations.move.noProvider'), style: 'warning' },
     actions: provider
-      ? [submit(t('invitations.move.start'), 'invitations.start', { kind: 'resellerAndProvider', purpose: 'moveDirect' }, 'positive'), submit(t('invitations.actions.hub'), 'invitations.hub')]
-      : [submit(t('invitations.actions.have'), 'invitations.have', {}, 'positive'), command(t('invitations.move.findProvider'), 'menu'), submit(t('invitations.actions.hub'), 'invitations.hub')],
+      ? [
+          submit(t('invitations.move.start'), 'invitations.start', { kind: 'resellerAndProvider', purpose: 'moveDirect' }, 'positive'),
+          submit(t('invitations.actions.hub'), 'invitations.hub'),
+        ]
+      : [
+          submit(t('invitations.actions.have'), 'invitations.have', {}, 'positive'),
+          command(t('invitations.move.findProvider'), 'menu'),
+          submit(t('invitations.actions.hub'), 'invitations.hub'),
+        ],
   });
 }
 
-/** A provider's follow-up for a reseller: the Partner Center steps, then what to record. */
-export function followUpCard(t: Translator, type: FollowUpType, resellers: PartnerLink[], rev: number, values: Record<string, string> = {}, errors: string[] = []): Attachment {
-  const required = t('invitations.validation.required');
-  const fields: EntryField[] = [
+/** The follow-up form's fields: the reseller, the customer, and the new customer's domain or the subscription. */
+function followUpFields(t: Translator, type: FollowUpType, resellers: PartnerLink[], values: Record<string, string>): EntryField[] {
+  const required = { isRequired: true, errorMessage: t('invitations.validation.required') };
+  const text = (id: 'customer' | 'domain' | 'subscription', maxLength: number, placeholder?: string): EntryField => ({
+    kind: 'text',
+    id,
+    label: t(`invitations.fields.${id}`),
+    value: values[id] ?? '',
+    ...(placeholder ? { placeholder } : {}),
+    maxLength,
+    ...required,
+  });
+  return [
     {
       kind: 'choice',
       id: 'resellerTenantId',
       label: t('invitations.fields.reseller'),
       value: values.resellerTenantId ?? resellers[0]?.tenantId ?? '',
-      isRequired: true,
-      errorMessage: required,
+      ...required,
       choices: resellers.map((r) => ({ title: partyLine(t, r), value: r.tenantId })),
     },
-    { kind: 'text', id: 'customer', label: t('invitations.fields.customer'), value: values.customer ?? '', maxLength: 200, isRequired: true, errorMessage: required },
+    text('customer', 200),
+    type === 'newCustomer' ? text('domain', 253, t('invitations.compose.domainPlaceholder')) : text('subscription', 200),
   ];
-  if (type === 'newCustomer') {
-    fields.push({ kind: 'text', id: 'domain', label: t('invitations.fields.domain'), value: values.domain ?? '', placeholder: t('invitations.compose.domainPlaceholder'), maxLength: 253, isRequired: true, errorMessage: required });
-  } else {
-    fields.push({ kind: 'text', id: 'subscription', label: t('invitations.fields.subscription'), value: values.subscription ?? '', maxLength: 200, isRequired: true, errorMessage: required });
-  }
+}
+
+/** A provider's follow-up for a reseller: the Partner Center steps, then what to record. */
+export function followUpCard(
+  t: Translator,
+  type: FollowUpType,
+  resellers: PartnerLink[],
+  rev: number,
+  values: Record<string, string> = {},
+  errors: string[] = [],
+): Attachment {
   return entryCard({
     title: t(`invitations.followUp.${type}.title`),
     paragraphs: [t(`invitations.followUp.${type}.body`)],
@@ -93,10 +123,13 @@ export function followUpCard(t: Translator, type: FollowUpType, resellers: Partn
     bullets: t.list(`invitations.followUp.${type}.steps`),
     errors,
     errorIntro: t('invitations.fixThese'),
-    fields,
+    fields: followUpFields(t, type, resellers, values),
     note: { text: t(`invitations.followUp.${type}.note`), style: type === 'newCustomer' ? 'warning' : 'accent' },
     footer: t('invitations.followUp.footer'),
-    actions: [submit(t('invitations.followUp.record'), 'invitations.followUp.submit', { type, rev }, 'positive'), submit(t('invitations.actions.hub'), 'invitations.hub')],
+    actions: [
+      submit(t('invitations.followUp.record'), 'invitations.followUp.submit', { type, rev }, 'positive'),
+      submit(t('invitations.actions.hub'), 'invitations.hub'),
+    ],
   });
 }
 
@@ -105,6 +138,9 @@ export function noResellersCard(t: Translator): Attachment {
   return infoCard({
     title: t('invitations.followUp.noResellersTitle'),
     paragraphs: [t('invitations.followUp.noResellers')],
-    actions: [submit(t('invitations.actions.requestPartnership'), 'invitations.start', { kind: 'partnership', purpose: 'new' }, 'positive'), submit(t('invitations.actions.hub'), 'invitations.hub')],
+    actions: [
+      submit(t('invitations.actions.requestPartnership'), 'invitations.start', { kind: 'partnership', purpose: 'new' }, 'positive'),
+      submit(t('invitations.actions.hub'), 'invitations.hub'),
+    ],
   });
 }

@@ -86,15 +86,23 @@ async function markSent(kit: InvitationKit, turn: Turn, s: Submit<'invitations.d
   await turn.send(
     infoCard({
       title: t('invitations.sent.title'),
-      paragraphs: [t(`invitations.sent.body.${inv.kind}`, { email: inv.to.email, provider: inv.provider?.name ?? '' }), t('invitations.sent.tracking', { date: t.shortDate(inv.expiresAt) })],
-      actions: [submitAction(t('invitations.actions.list'), 'invitations.list', { filter: 'pending' }), submitAction(t('invitations.actions.hub'), 'invitations.hub')],
+      paragraphs: [
+        t(`invitations.sent.body.${inv.kind}`, { email: inv.to.email, provider: inv.provider?.name ?? '' }),
+        t('invitations.sent.tracking', { date: t.shortDate(inv.expiresAt) }),
+      ],
+      actions: [
+        submitAction(t('invitations.actions.list'), 'invitations.list', { filter: 'pending' }),
+        submitAction(t('invitations.actions.hub'), 'invitations.hub'),
+      ],
     }),
   );
   return turn.stay();
 }
 
 /** Answering a partnership request: paste its link, accept (consent first) or decline. */
-export function partnershipHandlers(kit: InvitationKit): Pick<HandlerMap<InvitationSubmit, Turn>, 'invitations.have' | 'invitations.paste' | 'invitations.accept' | 'invitations.decline'> {
+export function partnershipHandlers(
+  kit: InvitationKit,
+): Pick<HandlerMap<InvitationSubmit, Turn>, 'invitations.have' | 'invitations.paste' | 'invitations.accept' | 'invitations.decline'> {
   return {
     'invitations.have': (turn) => turn.loop({ stage: 'paste' }),
     'invitations.paste': async (turn, s) => {

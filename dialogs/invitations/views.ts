@@ -15,7 +15,13 @@ import {
   type InvitationPurpose,
   type InvitationRecord,
 } from '../../src/domain/invitations.js';
-import { ORGANIZATION_SIDES, type Organization, type PartnerLink, type RelationshipFieldError, type RelationshipsRecord } from '../../src/domain/relationships.js';
+import {
+  ORGANIZATION_SIDES,
+  type Organization,
+  type PartnerLink,
+  type RelationshipFieldError,
+  type RelationshipsRecord,
+} from '../../src/domain/relationships.js';
 import { PARTNER_ROLES, ROLES_FOR_ACTION, type PartnerRole, type RoleAction } from '../../src/domain/roles.js';
 import type { Translator } from '../../src/i18n/index.js';
 import { chunk, entryCard, infoCard, link, submit, type Action, type EntryField, type SubmitAction } from '../cardKit.js';
@@ -46,7 +52,10 @@ export function hubCard(t: Translator, org: Organization, rel: RelationshipsReco
     lines.push(t('invitations.hub.resellers', { list: rel.indirectResellers.map((p) => p.name).join(', ') || t('invitations.hub.none') }));
   }
   lines.push(t('invitations.hub.customers', { count: rel.customers.length }));
-  const note = reminders.length > 0 ? { text: t('invitations.hub.reminder', { count: reminders.length, days: PENDING_REMINDER_DAYS }), style: 'warning' as const } : undefined;
+  const note =
+    reminders.length > 0
+      ? { text: t('invitations.hub.reminder', { count: reminders.length, days: PENDING_REMINDER_DAYS }), style: 'warning' as const }
+      : undefined;
   const actions: Action[] =
     org.side === 'reseller'
       ? [
@@ -64,7 +73,9 @@ export function hubCard(t: Translator, org: Organization, rel: RelationshipsReco
   const rows: Array<{ actions: SubmitAction[] }> = [];
   if (org.side === 'provider') {
     rows.push({
-      actions: (['newCustomer', 'partnerIdOnSubscription', 'supportContact'] as const).map((type) => submit(t(`invitations.followUp.${type}.button`), 'invitations.followUp', { type })),
+      actions: (['newCustomer', 'partnerIdOnSubscription', 'supportContact'] as const).map((type) =>
+        submit(t(`invitations.followUp.${type}.button`), 'invitations.followUp', { type }),
+      ),
     });
   }
   rows.push({ actions: [submit(t('invitations.actions.changeOrg'), 'invitations.changeOrg')] });
@@ -96,8 +107,23 @@ export function organizationCard(t: Translator, current: { name?: string; partne
         errorMessage: t('invitations.validation.required'),
         choices: ORGANIZATION_SIDES.map((s) => ({ title: t(`invitations.org.sides.${s}`), value: s })),
       },
-      { kind: 'text', id: 'name', label: t('invitations.fields.name'), value: current.name ?? '', maxLength: 200, isRequired: true, errorMessage: t('invitations.validation.required') },
-      { kind: 'text', id: 'partnerId', label: t('invitations.fields.partnerId'), value: current.partnerId ?? '', maxLength: 10, hint: t('invitations.org.partnerIdHint') },
+      {
+        kind: 'text',
+        id: 'name',
+        label: t('invitations.fields.name'),
+        value: current.name ?? '',
+        maxLength: 200,
+        isRequired: true,
+        errorMessage: t('invitations.validation.required'),
+      },
+      {
+        kind: 'text',
+        id: 'partnerId',
+        label: t('invitations.fields.partnerId'),
+        value: current.partnerId ?? '',
+        maxLength: 10,
+        hint: t('invitations.org.partnerIdHint'),
+      },
     ],
     actions: [submit(t('invitations.org.save'), 'invitations.org', {}, 'positive')],
   });
@@ -124,7 +150,13 @@ export function rolesText(t: Translator, action: RoleAction): string {
 
 /** Refusal for a role that may not do `action`, naming who can. */
 export function roleRefusalCard(t: Translator, action: RoleAction, role: PartnerRole | undefined, globalAdmins: string[]): Attachment {
-  const paragraphs = [t('invitations.role.refused', { role: role ? t(`roles.${role}`) : t('roles.notSure'), action: t(`invitations.role.actions.${action}`), roles: rolesText(t, action) })];
+  const paragraphs = [
+    t('invitations.role.refused', {
+      role: role ? t(`roles.${role}`) : t('roles.notSure'),
+      action: t(`invitations.role.actions.${action}`),
+      roles: rolesText(t, action),
+    }),
+  ];
   if (globalAdmins.length > 0) paragraphs.push(t('invitations.role.askAdmins', { names: new Intl.ListFormat(t.locale).format(globalAdmins) }));
   return infoCard({
     title: t('invitations.role.refusedTitle'),
@@ -141,9 +173,13 @@ export function customerKindsCard(t: Translator, providers: PartnerLink[]): Atta
     title: t('invitations.customerKinds.title'),
     paragraphs: [t('invitations.customerKinds.body')],
     bullets: [t('invitations.customerKinds.reseller'), t('invitations.customerKinds.resellerAndProvider')],
-    note: hasProvider ? { text: t('invitations.customerKinds.recommend'), style: 'accent' } : { text: t('invitations.customerKinds.noProvider'), style: 'warning' },
+    note: hasProvider
+      ? { text: t('invitations.customerKinds.recommend'), style: 'accent' }
+      : { text: t('invitations.customerKinds.noProvider'), style: 'warning' },
     actions: [
-      ...(hasProvider ? [submit(t('invitations.customerKinds.withProvider'), 'invitations.start', { kind: 'resellerAndProvider', purpose: 'new' }, 'positive')] : []),
+      ...(hasProvider
+        ? [submit(t('invitations.customerKinds.withProvider'), 'invitations.start', { kind: 'resellerAndProvider', purpose: 'new' }, 'positive')]
+        : []),
       submit(t('invitations.customerKinds.resellerOnly'), 'invitations.start', { kind: 'reseller', purpose: 'new' }),
       ...(hasProvider ? [] : [submit(t('invitations.actions.have'), 'invitations.have')]),
     ],
@@ -159,25 +195,43 @@ export interface ComposeValues {
   providerTenantId?: string;
 }
 
-/** The invitation form for `kind` (who it goes to; the provider for `resellerAndProvider`). */
-export function composeCard(
-  t: Translator,
-  kind: InvitationKind,
-  purpose: InvitationPurpose,
-  providers: PartnerLink[],
-  values: ComposeValues = {},
-  errors: string[] = [],
-): Attachment {
-  const variant = kind === 'resellerAndProvider' && purpose === 'moveDirect' ? 'moveDirect' : kind;
+/** The invitation form's fields: the customer's company and domain (or the reseller's company), email, contact, provider. */
+function composeFields(t: Translator, kind: InvitationKind, providers: PartnerLink[], values: ComposeValues): EntryField[] {
   const required = t('invitations.validation.required');
   const fields: EntryField[] = [];
   if (kind !== 'partnership') {
-    fields.push({ kind: 'text', id: 'company', label: t('invitations.fields.company'), value: values.company ?? '', maxLength: 200, isRequired: true, errorMessage: required });
-    fields.push({ kind: 'text', id: 'domain', label: t('invitations.fields.domain'), value: values.domain ?? '', placeholder: t('invitations.compose.domainPlaceholder'), maxLength: 253, isRequired: true, errorMessage: required });
+    fields.push({
+      kind: 'text',
+      id: 'company',
+      label: t('invitations.fields.company'),
+      value: values.company ?? '',
+      maxLength: 200,
+      isRequired: true,
+      errorMessage: required,
+    });
+    fields.push({
+      kind: 'text',
+      id: 'domain',
+      label: t('invitations.fields.domain'),
+      value: values.domain ?? '',
+      placeholder: t('invitations.compose.domainPlaceholder'),
+      maxLength: 253,
+      isRequired: true,
+      errorMessage: required,
+    });
   } else {
     fields.push({ kind: 'text', id: 'company', label: t('invitations.fields.resellerCompany'), value: values.company ?? '', maxLength: 200 });
   }
-  fields.push({ kind: 'text', id: 'email', label: t(`invitations.compose.emailLabel.${kind === 'partnership' ? 'partner' : 'customer'}`), value: values.email ?? '', style: 'email', maxLength: 254, isRequired: true, errorMessage: required });
+  fields.push({
+    kind: 'text',
+    id: 'email',
+    label: t(`invitations.compose.emailLabel.${kind === 'partnership' ? 'partner' : 'customer'}`),
+    value: values.email ?? '',
+    style: 'email',
+    maxLength: 254,
+    isRequired: true,
+    errorMessage: required,
+  });
   fields.push({ kind: 'text', id: 'name', label: t('invitations.fields.contactName'), value: values.name ?? '', maxLength: 100 });
   if (kind === 'resellerAndProvider') {
     fields.push({
@@ -190,14 +244,30 @@ export function composeCard(
       choices: providers.map((p) => ({ title: p.name, value: p.tenantId })),
     });
   }
+  return fields;
+}
+
+/** The invitation form for `kind` (who it goes to; the provider for `resellerAndProvider`). */
+export function composeCard(
+  t: Translator,
+  kind: InvitationKind,
+  purpose: InvitationPurpose,
+  providers: PartnerLink[],
+  values: ComposeValues = {},
+  errors: string[] = [],
+): Attachment {
+  const variant = kind === 'resellerAndProvider' && purpose === 'moveDirect' ? 'moveDirect' : kind;
   return entryCard({
     title: t(`invitations.compose.title.${variant}`),
     paragraphs: [t(`invitations.compose.body.${variant}`)],
     errors,
     errorIntro: t('invitations.fixThese'),
-    fields,
+    fields: composeFields(t, kind, providers, values),
     footer: t('invitations.compose.footer'),
-    actions: [submit(t('invitations.compose.submit'), 'invitations.create', { kind, purpose }, 'positive'), submit(t('invitations.actions.hub'), 'invitations.hub')],
+    actions: [
+      submit(t('invitations.compose.submit'), 'invitations.create', { kind, purpose }, 'positive'),
+      submit(t('invitations.actions.hub'), 'invitations.hub'),
+    ],
   });
 }
 
@@ -220,7 +290,17 @@ export function draftCard(t: Translator, v: DraftView, errors: string[] = []): A
     bullets: [t('invitations.draft.subject', { subject: v.subject }), t('invitations.draft.link', { link: v.link })],
     errors,
     errorIntro: t('invitations.fixThese'),
-    fields: [{ kind: 'text', id: 'body', label: t('invitations.draft.textLabel'), value: v.body, isMultiline: true, maxLength: 4000, hint: t('invitations.draft.keepLink') }],
+    fields: [
+      {
+        kind: 'text',
+        id: 'body',
+        label: t('invitations.draft.textLabel'),
+        value: v.body,
+        isMultiline: true,
+        maxLength: 4000,
+        hint: t('invitations.draft.keepLink'),
+      },
+    ],
     footer: t('invitations.draft.footer'),
     actions: [
       link(t('invitations.draft.openInEmail'), v.mailto),
@@ -238,7 +318,17 @@ export function pasteCard(t: Translator, errors: string[] = []): Attachment {
     paragraphs: [t('invitations.paste.body')],
     errors,
     errorIntro: t('invitations.fixThese'),
-    fields: [{ kind: 'text', id: 'link', label: t('invitations.paste.label'), placeholder: t('invitations.paste.placeholder'), maxLength: 2000, isRequired: true, errorMessage: t('invitations.validation.required') }],
+    fields: [
+      {
+        kind: 'text',
+        id: 'link',
+        label: t('invitations.paste.label'),
+        placeholder: t('invitations.paste.placeholder'),
+        maxLength: 2000,
+        isRequired: true,
+        errorMessage: t('invitations.validation.required'),
+      },
+    ],
     footer: t('invitations.paste.footer'),
     actions: [submit(t('invitations.paste.submit'), 'invitations.paste', {}, 'positive'), submit(t('invitations.actions.hub'), 'invitations.hub')],
   });

@@ -90,7 +90,14 @@ export class ProviderDialog extends LoopDialog<ProviderOptions, ProviderSubmit> 
       return turn.stay();
     },
     'providers.compare': async (turn, s) => {
-      const ids = [...new Set((s.selected ?? '').split(',').map((id) => id.trim()).filter(Boolean))];
+      const ids = [
+        ...new Set(
+          (s.selected ?? '')
+            .split(',')
+            .map((id) => id.trim())
+            .filter(Boolean),
+        ),
+      ];
       const providers = ids.map((id) => this.directory.get(id)).filter((p) => p !== undefined);
       if (providers.length < 2 || providers.length > 3) await turn.say(turn.t(providers.length > 3 ? 'providers.compareTooMany' : 'providers.compareNeedTwo'));
       else await turn.send(compareCard(turn.t, s.country, providers));
@@ -124,7 +131,11 @@ export class ProviderDialog extends LoopDialog<ProviderOptions, ProviderSubmit> 
       plan: shortlist,
       back: (turn) => {
         const o = turn.options;
-        return turn.loop(o.stage === 'results' && o.country ? { stage: 'priorities', country: o.country, ...(o.priorities ? { priorities: o.priorities } : {}) } : { stage: 'country' });
+        return turn.loop(
+          o.stage === 'results' && o.country
+            ? { stage: 'priorities', country: o.country, ...(o.priorities ? { priorities: o.priorities } : {}) }
+            : { stage: 'country' },
+        );
       },
     };
   }
@@ -165,7 +176,11 @@ export class ProviderDialog extends LoopDialog<ProviderOptions, ProviderSubmit> 
     const provider = this.directory.get(command.providerId)!;
     if (command.type === 'shortlist') {
       const count = result.record.shortlist.length;
-      await turn.say(command.add ? t('providers.shortlisted', { name: provider.name, count, limit: SHORTLIST_LIMIT }) : t('providers.unshortlisted', { name: provider.name }));
+      await turn.say(
+        command.add
+          ? t('providers.shortlisted', { name: provider.name, count, limit: SHORTLIST_LIMIT })
+          : t('providers.unshortlisted', { name: provider.name }),
+      );
     } else {
       if (command.type === 'choose') await turn.say(t(result.ticked ? 'providers.chosen' : 'providers.chosenNotTicked', { name: provider.name }));
       await turn.send(contactedCard(t, provider));
@@ -197,7 +212,10 @@ export class ProviderDialog extends LoopDialog<ProviderOptions, ProviderSubmit> 
 
   private async sendResults(turn: Turn, country: string, priorities: Priority[]): Promise<void> {
     const { t } = turn;
-    const { choice, ranked, total } = await this.services.providers.search(turn.tenantId, turn.actor, country, priorities, { language: userLanguage(t), limit: RESULTS_SHOWN });
+    const { choice, ranked, total } = await this.services.providers.search(turn.tenantId, turn.actor, country, priorities, {
+      language: userLanguage(t),
+      limit: RESULTS_SHOWN,
+    });
     if (ranked.length === 0) {
       await turn.send(noProviderCard(t, country));
       return;

@@ -117,7 +117,11 @@ export function providerCard(t: Translator, ranked: RankedProvider, rank: number
   const onShortlist = choice.shortlist.some((s) => s.providerId === p.id);
   const rev = choice.revision;
   const actions: Action[] = [
-    submit(onShortlist ? t('providers.actions.unshortlist') : t('providers.actions.shortlist'), 'providers.shortlist', { rev, providerId: p.id, add: !onShortlist }),
+    submit(onShortlist ? t('providers.actions.unshortlist') : t('providers.actions.shortlist'), 'providers.shortlist', {
+      rev,
+      providerId: p.id,
+      add: !onShortlist,
+    }),
     submit(t('providers.actions.contacted'), 'providers.contacted', { rev, providerId: p.id }),
     submit(t('providers.actions.choose'), 'providers.choose', { rev, providerId: p.id }, 'positive'),
     link(t('providers.actions.website'), p.website),
@@ -159,7 +163,10 @@ export function noProviderCard(t: Translator, country: string): Attachment {
   return infoCard({
     title: t('providers.none.title', { country: countryName(country, t.locale) }),
     paragraphs: [t('providers.none.body'), t('providers.regionRule')],
-    actions: [submit(t('providers.actions.tryAnother'), 'providers.newSearch', {}, 'positive'), link(t('providers.actions.officialList'), OFFICIAL_PROVIDER_LIST_URL)],
+    actions: [
+      submit(t('providers.actions.tryAnother'), 'providers.newSearch', {}, 'positive'),
+      link(t('providers.actions.officialList'), OFFICIAL_PROVIDER_LIST_URL),
+    ],
   });
 }
 
@@ -173,7 +180,10 @@ export function compareCard(t: Translator, country: string, providers: Provider[
     ...labels.map((label, i) => ({
       cells: [
         { text: label, weight: 'bolder' },
-        ...providers.map((p, j) => ({ text: i === 0 ? (p.countries.includes(country) ? t('providers.facts.yes') : '—') : factRows[j]![i - 1]!.value, weight: 'default' })),
+        ...providers.map((p, j) => ({
+          text: i === 0 ? (p.countries.includes(country) ? t('providers.facts.yes') : '—') : factRows[j]![i - 1]!.value,
+          weight: 'default',
+        })),
       ],
     })),
   ];
@@ -191,7 +201,8 @@ export function shortlistCard(t: Translator, choice: ProviderChoiceRecord, name:
     const parts = [t('providers.shortlistEntry', { name: name(s.providerId), by: s.by.name || t('progress.someone'), date: t.shortDate(s.at) })];
     const contacted = choice.contacted.find((c) => c.providerId === s.providerId);
     if (contacted) parts.push(t('providers.contactedEntry', { by: contacted.by.name || t('progress.someone'), date: t.shortDate(contacted.at) }));
-    if (choice.chosen?.providerId === s.providerId) parts.push(t('providers.chosenEntry', { by: choice.chosen.by.name || t('progress.someone'), date: t.shortDate(choice.chosen.at) }));
+    if (choice.chosen?.providerId === s.providerId)
+      parts.push(t('providers.chosenEntry', { by: choice.chosen.by.name || t('progress.someone'), date: t.shortDate(choice.chosen.at) }));
     return parts.join(' · ');
   });
   return infoCard({

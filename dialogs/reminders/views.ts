@@ -11,7 +11,9 @@ import { chunk, infoCard, submit, type Action, type SubmitAction } from '../card
 /** The reminder's main button: where the partner acts on it. */
 function actOn(t: Translator, reminder: Reminder): SubmitAction {
   const title = t(`reminders.message.${reminder.kind}.action`);
-  return reminder.kind === 'invitationPending' ? submit(title, 'invitations.list', { filter: 'pending' }, 'positive') : submit(title, 'menu.open', { journey: 'transition' }, 'positive');
+  return reminder.kind === 'invitationPending'
+    ? submit(title, 'invitations.list', { filter: 'pending' }, 'positive')
+    : submit(title, 'menu.open', { journey: 'transition' }, 'positive');
 }
 
 /** Short description of what a reminder is about, e.g. "Invitation to Fabrikam still pending". */
@@ -52,7 +54,8 @@ export function remindersCard(t: Translator, record: ReminderRecord, notice?: st
   const buttons: SubmitAction[] = [];
   for (const r of shown) {
     const what = reminderWhat(t, r);
-    if (r.status === 'scheduled') buttons.push(submit(t('reminders.list.cancel', { what }), 'reminders.cancel', { id: r.id, rev: record.revision }, 'destructive'));
+    if (r.status === 'scheduled')
+      buttons.push(submit(t('reminders.list.cancel', { what }), 'reminders.cancel', { id: r.id, rev: record.revision }, 'destructive'));
     if (r.status === 'cancelled') buttons.push(submit(t('reminders.list.restore', { what }), 'reminders.restore', { id: r.id, rev: record.revision }));
   }
   const actions: Action[] = [submit(t('reminders.list.refresh'), 'reminders.show'), submit(t('reminders.list.back'), 'command', { command: 'menu' })];

@@ -10,7 +10,6 @@ import type { ErrorObject, ValidateFunction } from 'ajv-draft-04';
 import addFormatsModule from 'ajv-formats';
 import { show } from './common.js';
 
-
 // ajv-draft-04 and ajv-formats (and pngjs, in icons.ts) are CommonJS modules whose `module.exports` also carries `.default`: under Node ESM the
 // default import is `module.exports`, while TypeScript (NodeNext) types it as the whole module, so
 // `.default` is the one spelling that is right for both.

@@ -43,7 +43,7 @@ function checkHostName(value: string): string | undefined {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return 'has a scheme (give the host name only, without https://)';
   if (/[/?#]/.test(value)) return 'has a path (give the host name only)';
   if (value.includes(':')) return 'has a port (give the host name only)';
-  if (value.includes('*')) return 'has a wildcard (give the bot\'s own host name)';
+  if (value.includes('*')) return "has a wildcard (give the bot's own host name)";
   if (value.length > 253) return 'is longer than 253 characters';
   return value.split('.').every((label) => HOST_LABEL.test(label)) ? undefined : 'is not a host name';
 }

@@ -66,7 +66,8 @@ export function resolveTenantId(activity: TurnContext['activity'], webChatTenant
   if (typeof fromTeams === 'string' && fromTeams.trim()) return fromTeams.trim();
   if (activity.channelId === 'msteams') return undefined;
   // production Web Chat: the user id was bound by POST /api/directline/token and Direct Line enforces it
-  const bound = trustDirectLineUserIds && (activity.channelId === 'directline' || activity.channelId === 'webchat') ? parseDirectLineUserId(activity.from?.id) : undefined;
+  const bound =
+    trustDirectLineUserIds && (activity.channelId === 'directline' || activity.channelId === 'webchat') ? parseDirectLineUserId(activity.from?.id) : undefined;
   return bound?.tenantId ?? webChatTenantId;
 }
 
@@ -135,11 +136,15 @@ export class AssistantBot extends TeamsActivityHandler {
     const activity = context.activity;
     const now = this.clock();
     let chosen: SupportedLocale | undefined;
-    if (activity.from?.id && (activity.type === ActivityTypes.Message || activity.type === ActivityTypes.ConversationUpdate || activity.type === ActivityTypes.Event)) {
+    if (
+      activity.from?.id &&
+      (activity.type === ActivityTypes.Message || activity.type === ActivityTypes.ConversationUpdate || activity.type === ActivityTypes.Event)
+    ) {
       const profile = await this.profile.get(context, { firstSeenAt: now.toISOString(), lastSeenAt: now.toISOString() });
       chosen = profile.locale;
       // last seen to the minute: user state is not rewritten on every turn of a busy conversation
-      if (now.getTime() - Date.parse(profile.lastSeenAt) >= LAST_SEEN_RESOLUTION_MS) await this.profile.set(context, { ...profile, lastSeenAt: now.toISOString() });
+      if (now.getTime() - Date.parse(profile.lastSeenAt) >= LAST_SEEN_RESOLUTION_MS)
+        await this.profile.set(context, { ...profile, lastSeenAt: now.toISOString() });
     }
     const info: TurnInfo = {
       tenantId: resolveTenantId(activity, this.deps.webChatTenantId, this.deps.trustDirectLineUserIds),

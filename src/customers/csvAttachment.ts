@@ -57,7 +57,10 @@ export function mayDownload(url: URL, allowLoopback = false): boolean {
  * @returns the text, or a problem: larger than {@link MAX_CSV_BYTES}, not reachable (network
  *   error, timeout, non-2xx status), or a location this reader doesn't follow ({@link mayDownload}).
  */
-export async function readCsv(url: string, options: { allowLoopback?: boolean } = {}): Promise<{ ok: true; text: string } | { ok: false; problem: CsvReadProblem }> {
+export async function readCsv(
+  url: string,
+  options: { allowLoopback?: boolean } = {},
+): Promise<{ ok: true; text: string } | { ok: false; problem: CsvReadProblem }> {
   let parsed: URL;
   try {
     parsed = new URL(url);

@@ -130,7 +130,11 @@ export class CustomerService {
    * Imports customers from CSV text. Good rows are saved (re-importing the same file adds nothing),
    * bad rows are reported by line and field, and known relationships classify what they can.
    */
-  async importCsv(tenantId: string, actor: Actor, text: string): Promise<{ ok: true; report: ImportReport } | { ok: false; problem: CsvProblem; detail?: string } | { ok: false; tooMany: number }> {
+  async importCsv(
+    tenantId: string,
+    actor: Actor,
+    text: string,
+  ): Promise<{ ok: true; report: ImportReport } | { ok: false; problem: CsvProblem; detail?: string } | { ok: false; tooMany: number }> {
     const parsed = parseCustomerCsv(text, EXPORT_HEADERS);
     if (!parsed.ok) return parsed;
     const now = this.clock();
@@ -138,7 +142,13 @@ export class CustomerService {
     const knownBefore = before.customers.filter((c) => c.class !== 'unknown').length;
     let counts = { added: 0, updated: 0, unchanged: 0 };
     const result = await this.customers.update(tenantId, (r) => {
-      const imported = importCustomers(r, parsed.rows.map((row) => row.value), actor, now, 'import');
+      const imported = importCustomers(
+        r,
+        parsed.rows.map((row) => row.value),
+        actor,
+        now,
+        'import',
+      );
       if (!imported.ok) return imported;
       counts = { added: imported.added.length, updated: imported.updated.length, unchanged: imported.unchanged };
       // nothing new: report without writing

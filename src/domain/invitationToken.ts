@@ -71,7 +71,11 @@ export function signJson(secret: Buffer, domain: string, value: unknown): string
  * compared in constant time before anything is parsed (text, not decoded bytes: the 43rd
  * character carries two unused bits, so four spellings decode alike; only the signed one passes).
  */
-export function verifyJson(secret: Buffer, domain: string, token: unknown): { ok: true; value: unknown } | { ok: false; problem: 'malformed' | 'badSignature' } {
+export function verifyJson(
+  secret: Buffer,
+  domain: string,
+  token: unknown,
+): { ok: true; value: unknown } | { ok: false; problem: 'malformed' | 'badSignature' } {
   if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH) return { ok: false, problem: 'malformed' };
   const match = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]{43})$/.exec(token);
   if (!match) return { ok: false, problem: 'malformed' };
@@ -105,12 +109,7 @@ export function signToken(secret: Buffer, claims: TokenClaims): string {
  * @param expect.kind when given, the invitation kind the token must be bound to
  * @param now clock reading; a token is valid while `now < e`
  */
-export function verifyToken(
-  secret: Buffer,
-  token: unknown,
-  now: Date,
-  expect: { purpose: TokenPurpose; tenantId?: string; kind?: string },
-): TokenCheck {
+export function verifyToken(secret: Buffer, token: unknown, now: Date, expect: { purpose: TokenPurpose; tenantId?: string; kind?: string }): TokenCheck {
   const verified = verifyJson(secret, DOMAIN, token);
   if (!verified.ok) return verified;
   const claims = verified.value;

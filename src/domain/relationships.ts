@@ -130,7 +130,13 @@ const optionalDomainSchema = z
 
 const organizationSchema = z.object({
   name: z.string().trim().min(1, 'required').max(200, 'tooLong'),
-  partnerId: z.union([z.literal(''), z.string().trim().regex(/^\d{4,10}$/, 'partnerIdDigits')]),
+  partnerId: z.union([
+    z.literal(''),
+    z
+      .string()
+      .trim()
+      .regex(/^\d{4,10}$/, 'partnerIdDigits'),
+  ]),
 });
 
 function errorsOf<F extends RelationshipFieldError['field']>(issues: z.core.$ZodIssue[], order: F[]): RelationshipFieldError[] {
@@ -283,7 +289,11 @@ export function recordFollowUp(
   let r = bump(record, now);
   r.followUps = [followUp, ...r.followUps].slice(0, MAX_FOLLOW_UPS);
   if (input.type === 'newCustomer' && v.value.domain) {
-    r = addCustomer(r, { domain: v.value.domain, name: v.value.customer, relationship: 'resellerAndProvider', reseller: party, source: 'addedByProvider' }, now);
+    r = addCustomer(
+      r,
+      { domain: v.value.domain, name: v.value.customer, relationship: 'resellerAndProvider', reseller: party, source: 'addedByProvider' },
+      now,
+    );
     r.revision = record.revision + 1;
   }
   return { ok: true, record: r, followUp };

@@ -112,7 +112,8 @@ export interface WantedReminder {
 }
 
 /** Why a person's change to the reminders (cancel, turn back on) was refused; `code` is a locale key under `reminders.errors.`. */
-export type ReminderError = { code: 'notFound' } | { code: 'stale' } | { code: 'notCancellable'; status: ReminderStatus } | { code: 'notRestorable'; status: ReminderStatus };
+export type ReminderError =
+  { code: 'notFound' } | { code: 'stale' } | { code: 'notCancellable'; status: ReminderStatus } | { code: 'notRestorable'; status: ReminderStatus };
 
 /** The outcome of a person's change: the new record, or why it was refused. */
 export type ReminderResult = { ok: true; record: ReminderRecord } | { ok: false; error: ReminderError };
@@ -152,7 +153,12 @@ export function wantedFromTransition(record: TransitionRecord): WantedReminder[]
     wanted.push({ kind: 'approvalOverdue', subjectId, dueAt: morningOf(enrollment.expectedApprovalBy, 1), expectedBy: enrollment.expectedApprovalBy });
   }
   if (!record.nextItems.incentives) {
-    wanted.push({ kind: 'incentivesInvitation', subjectId, dueAt: morningOf(enrollment.incentivesInvitationBy, 0), expectedBy: enrollment.incentivesInvitationBy });
+    wanted.push({
+      kind: 'incentivesInvitation',
+      subjectId,
+      dueAt: morningOf(enrollment.incentivesInvitationBy, 0),
+      expectedBy: enrollment.incentivesInvitationBy,
+    });
   }
   return wanted;
 }
@@ -169,7 +175,12 @@ export function wantedFromInvitations(record: InvitationRecord, now: Date): Want
     const since = Date.parse(inv.resent?.at ?? inv.created.at);
     const due = since + (PENDING_REMINDER_DAYS + 1) * 86_400_000;
     if (due >= Date.parse(inv.expiresAt)) continue;
-    wanted.push({ kind: 'invitationPending', subjectId: `${inv.id}.${inv.nonce}`, dueAt: new Date(due).toISOString(), label: inv.to.company || inv.to.name || inv.to.email });
+    wanted.push({
+      kind: 'invitationPending',
+      subjectId: `${inv.id}.${inv.nonce}`,
+      dueAt: new Date(due).toISOString(),
+      label: inv.to.company || inv.to.name || inv.to.email,
+    });
   }
   return wanted;
 }
@@ -203,7 +214,12 @@ export function isFinished(reminder: Reminder): boolean {
 function prune(reminders: Record<string, Reminder>): Record<string, Reminder> {
   const finished = Object.values(reminders).filter(isFinished);
   if (finished.length <= FINISHED_KEPT) return reminders;
-  const drop = new Set(finished.sort((a, b) => a.updatedAt.localeCompare(b.updatedAt)).slice(0, finished.length - FINISHED_KEPT).map((r) => r.id));
+  const drop = new Set(
+    finished
+      .sort((a, b) => a.updatedAt.localeCompare(b.updatedAt))
+      .slice(0, finished.length - FINISHED_KEPT)
+      .map((r) => r.id),
+  );
   return Object.fromEntries(Object.entries(reminders).filter(([id]) => !drop.has(id)));
 }
 
@@ -213,7 +229,13 @@ function prune(reminders: Record<string, Reminder>): Record<string, Reminder> {
  * `obsolete`, obsolete ones wanted again are scheduled again. Cancelled, sent and failed reminders
  * are left as they are (a cancelled reminder is not planned again for the same fact). `ok: false` with `unchanged` when nothing changes (no write).
  */
-export function reconcileReminders(record: ReminderRecord, source: ReminderSource, wanted: WantedReminder[], target: ReminderTarget, now: Date): ReminderUpdate {
+export function reconcileReminders(
+  record: ReminderRecord,
+  source: ReminderSource,
+  wanted: WantedReminder[],
+  target: ReminderTarget,
+  now: Date,
+): ReminderUpdate {
   const at = now.toISOString();
   const reminders = { ...record.reminders };
   let changed = false;
@@ -325,7 +347,10 @@ export function cancelReminder(record: ReminderRecord, id: string, revision: num
   if (!r) return { ok: false, error: { code: 'notFound' } };
   if (r.status !== 'scheduled') return { ok: false, error: { code: 'notCancellable', status: r.status } };
   const at = now.toISOString();
-  return { ok: true, record: { ...bump(record, now), reminders: { ...record.reminders, [id]: { ...r, status: 'cancelled', cancelled: { by: actor, at }, updatedAt: at } } } };
+  return {
+    ok: true,
+    record: { ...bump(record, now), reminders: { ...record.reminders, [id]: { ...r, status: 'cancelled', cancelled: { by: actor, at }, updatedAt: at } } },
+  };
 }
 
 /** Turns a cancelled reminder back on (it is sent at its time, or at the next check if that has passed). Same `revision` rule as {@link cancelReminder}. */
@@ -335,7 +360,10 @@ export function restoreReminder(record: ReminderRecord, id: string, revision: nu
   if (!r) return { ok: false, error: { code: 'notFound' } };
   if (r.status !== 'cancelled') return { ok: false, error: { code: 'notRestorable', status: r.status } };
   const { cancelled: _cancelled, ...rest } = r;
-  return { ok: true, record: { ...bump(record, now), reminders: { ...record.reminders, [id]: { ...rest, status: 'scheduled', updatedAt: now.toISOString() } } } };
+  return {
+    ok: true,
+    record: { ...bump(record, now), reminders: { ...record.reminders, [id]: { ...rest, status: 'scheduled', updatedAt: now.toISOString() } } },
+  };
 }
 
 /**

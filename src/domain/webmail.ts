@@ -5,7 +5,18 @@ const require = createRequire(import.meta.url);
 const COMMON_PROVIDERS: string[] = require('email-providers/common.json');
 
 /** Domains the list misses that partners in our four markets use (checked 2026-11). */
-const EXTRA = ['googlemail.com', 'ymail.com', 'rocketmail.com', 'hotmail.de', 'outlook.de', 'live.de', 'yahoo.de', 'yahoo.com.tw', 'hotmail.com.tw', 'msa.hinet.net'];
+const EXTRA = [
+  'googlemail.com',
+  'ymail.com',
+  'rocketmail.com',
+  'hotmail.de',
+  'outlook.de',
+  'live.de',
+  'yahoo.de',
+  'yahoo.com.tw',
+  'hotmail.com.tw',
+  'msa.hinet.net',
+];
 
 const WEBMAIL = new Set([...COMMON_PROVIDERS, ...EXTRA].map((d) => d.toLowerCase()));
 /** Country variants of the big consumer brands: outlook.fr, hotmail.co.uk, yahoo.com.tw, live.ru ... */
@@ -21,6 +32,9 @@ const BRAND_VARIANT = /^(outlook|hotmail|live|msn|yahoo|gmail|aol|icloud|gmx|yan
 export function isWebmailAddress(email: string): boolean {
   const at = email.lastIndexOf('@');
   if (at < 0) return false;
-  const domain = email.slice(at + 1).trim().toLowerCase();
+  const domain = email
+    .slice(at + 1)
+    .trim()
+    .toLowerCase();
   return WEBMAIL.has(domain) || BRAND_VARIANT.test(domain);
 }

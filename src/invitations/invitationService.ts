@@ -92,7 +92,9 @@ export class InvitationService {
     const records = deps.records ?? createPartnerRecords(deps.storage, this.clock, deps.changeLog);
     this.invitations = records.invitations;
     this.relationships = records.relationships;
-    this.checklist = deps.checklist ?? new ChecklistService({ transitions: deps.transitions, partners: records, clock: this.clock, ...(deps.changeLog ? { changeLog: deps.changeLog } : {}) });
+    this.checklist =
+      deps.checklist ??
+      new ChecklistService({ transitions: deps.transitions, partners: records, clock: this.clock, ...(deps.changeLog ? { changeLog: deps.changeLog } : {}) });
     this.links = new InvitationLinks({ invitations: this.invitations, secret: deps.secret, publicBaseUrl: deps.publicBaseUrl, clock: this.clock });
     this.acceptance = new InvitationAcceptance({ records, checklist: this.checklist, links: this.links, clock: this.clock });
   }
@@ -144,7 +146,11 @@ export class InvitationService {
   }
 
   /** Sets the tenant's organization (name, optional PartnerID, side) used as the sender of invitations. */
-  setOrganization(tenantId: string, actor: Actor, input: { name?: unknown; partnerId?: unknown; side: OrganizationSide }): Promise<ServiceResult<{ record: RelationshipsRecord }>> {
+  setOrganization(
+    tenantId: string,
+    actor: Actor,
+    input: { name?: unknown; partnerId?: unknown; side: OrganizationSide },
+  ): Promise<ServiceResult<{ record: RelationshipsRecord }>> {
     return this.work(async () => {
       const now = this.clock();
       const result = await this.relationships.update(tenantId, (r) => setOrganization(r, input, actor, now));
@@ -177,7 +183,8 @@ export class InvitationService {
       const from: Party = { tenantId, name: rel.organization.name, ...(rel.organization.partnerId ? { partnerId: rel.organization.partnerId } : {}) };
       let provider: Party | undefined;
       if (input.kind === 'resellerAndProvider') {
-        const link = rel.indirectProviders.find((p) => p.tenantId === input.providerTenantId) ?? (input.providerTenantId ? undefined : rel.indirectProviders[0]);
+        const link =
+          rel.indirectProviders.find((p) => p.tenantId === input.providerTenantId) ?? (input.providerTenantId ? undefined : rel.indirectProviders[0]);
         if (!link) return { ok: false, error: { code: 'providerRequired' } };
         provider = { tenantId: link.tenantId, name: link.name, ...(link.partnerId ? { partnerId: link.partnerId } : {}) };
       }
@@ -265,7 +272,11 @@ export class InvitationService {
     const v = validateDraft(before.draft.split(oldLink).join(newLink), newLink);
     if (!v.ok) return resent;
     const invitation: Invitation = { ...resent.invitation, draft: v.value };
-    return { ...resent, invitation, record: { ...resent.record, invitations: resent.record.invitations.map((i) => (i.id === invitation.id ? invitation : i)) } };
+    return {
+      ...resent,
+      invitation,
+      record: { ...resent.record, invitations: resent.record.invitations.map((i) => (i.id === invitation.id ? invitation : i)) },
+    };
   }
 
   // ---- recipient side (see InvitationAcceptance) ---------------------------------------------
@@ -327,7 +338,14 @@ export class InvitationService {
       const resellerOrg = (await this.relationships.get(input.resellerTenantId)).organization;
       const refresh = (r: RelationshipsRecord): RelationshipsRecord =>
         resellerOrg
-          ? { ...r, indirectResellers: r.indirectResellers.map((p) => (p.tenantId === input.resellerTenantId ? { ...p, name: resellerOrg.name, ...(resellerOrg.partnerId ? { partnerId: resellerOrg.partnerId } : {}) } : p)) }
+          ? {
+              ...r,
+              indirectResellers: r.indirectResellers.map((p) =>
+                p.tenantId === input.resellerTenantId
+                  ? { ...p, name: resellerOrg.name, ...(resellerOrg.partnerId ? { partnerId: resellerOrg.partnerId } : {}) }
+                  : p,
+              ),
+            }
           : r;
       const result = await this.relationships.update(tenantId, (r) => recordFollowUp(refresh(r), input, actor, now, { id }, expectedRevision));
       if (!result.ok) return result;

@@ -25,7 +25,6 @@
  *   {@link ReminderService.tick} with a fake clock.
  */
 import { randomBytes } from 'node:crypto';
-import type { Storage } from 'botbuilder';
 import type { InvitationRecord } from '../domain/invitations.js';
 import {
   REMINDER_SOURCE,
@@ -47,66 +46,22 @@ import {
   type ReminderTarget,
 } from '../domain/reminders.js';
 import type { Actor, TransitionRecord } from '../domain/transition.js';
-import type { Logger } from '../logger.js';
 import { LRUCache } from 'lru-cache';
 import type { RecordChange } from '../store/changeLog.js';
 import { TenantRecords, type RecordResult } from '../store/tenantRecords.js';
 
-/** Storage key of the deployment-wide schedule. */
-export const SCHEDULE_KEY = 'reminders/schedule';
-/** Default time between checks (ms). */
-export const DEFAULT_TICK_MS = 60_000;
-/** Tenants handled per check at most (the rest wait for the next check). */
-export const TENANTS_PER_TICK = 200;
-/** Tenants whose last known target this instance remembers in memory (to skip rewriting an unchanged one). */
-export const KNOWN_TARGETS_CACHED = 10_000;
-
-/** `tenants/<tenantId>/reminderTarget`: where the tenant's last planning turn happened (see the module comment). */
-export interface ReminderTargetRecord {
-  schemaVersion: 1;
-  tenantId: string;
-  updatedAt: string;
-  target?: ReminderTarget;
-}
-
-/** `reminders/schedule`: per tenant, when to look next and from which reminder-record revision that was computed. */
-export interface ReminderSchedule {
-  schemaVersion: 1;
-  revision: number;
-  updatedAt: string;
-  due: Record<string, { at: string; rev: number }>;
-}
-
-/**
- * Delivers one reminder (a proactive message through its saved conversation reference).
- * Throws when the channel refuses or cannot be reached: the reminder is retried later.
- */
-export type ReminderDelivery = (tenantId: string, reminder: Reminder) => Promise<void>;
-
-/** What the service needs. */
-export interface ReminderServiceDeps {
-  storage: Storage;
-  /** The tenants' checklists (facts of the transition kinds). */
-  transitions: TenantRecords<TransitionRecord>;
-  /** The tenants' invitations (facts of `invitationPending`). */
-  invitations: TenantRecords<InvitationRecord>;
-  deliver: ReminderDelivery;
-  /** Names this instance in claims; default a random id per process start. */
-  instanceId?: string;
-  clock?: () => Date;
-  logger?: Logger;
-  /** Claim lease (ms), default `CLAIM_LEASE_MS` (`src/domain/reminders.ts`). */
-  leaseMs?: number;
-}
-
-/** What one check did (counts of reminders). */
-export interface TickReport {
-  tenants: number;
-  claimed: number;
-  sent: number;
-  obsolete: number;
-  retried: number;
-}
+export { DEFAULT_TICK_MS, KNOWN_TARGETS_CACHED, SCHEDULE_KEY, TENANTS_PER_TICK } from './reminderTypes.js';
+export type { ReminderDelivery, ReminderSchedule, ReminderServiceDeps, ReminderTargetRecord, TickReport } from './reminderTypes.js';
+import {
+  DEFAULT_TICK_MS,
+  KNOWN_TARGETS_CACHED,
+  SCHEDULE_KEY,
+  TENANTS_PER_TICK,
+  type ReminderSchedule,
+  type ReminderServiceDeps,
+  type ReminderTargetRecord,
+  type TickReport,
+} from './reminderTypes.js';
 
 type TenantFacts = { transition?: TransitionRecord; invitations?: InvitationRecord };
 
@@ -139,7 +94,13 @@ export class ReminderService {
       this.clock,
       { keyOf: () => SCHEDULE_KEY },
     );
-    this.targets = new TenantRecords<ReminderTargetRecord>(deps.storage, 'reminderTarget', (tenantId, now) => ({ schemaVersion: 1, tenantId, updatedAt: now.toISOString() }), 1, this.clock);
+    this.targets = new TenantRecords<ReminderTargetRecord>(
+      deps.storage,
+      'reminderTarget',
+      (tenantId, now) => ({ schemaVersion: 1, tenantId, updatedAt: now.toISOString() }),
+      1,
+      this.clock,
+    );
   }
 
   /**
@@ -313,7 +274,10 @@ export class ReminderService {
   /** True when the facts still call for `reminder` (read once per tenant and source in a check). */
   private async stillWanted(tenantId: string, reminder: Reminder, facts: TenantFacts): Promise<boolean> {
     const source = REMINDER_SOURCE[reminder.kind];
-    const record = source === 'transition' ? (facts.transition ??= await this.deps.transitions.get(tenantId)) : (facts.invitations ??= await this.deps.invitations.get(tenantId));
+    const record =
+      source === 'transition'
+        ? (facts.transition ??= await this.deps.transitions.get(tenantId))
+        : (facts.invitations ??= await this.deps.invitations.get(tenantId));
     return wantedFrom(source, record, this.clock()).some((w) => reminderId(w.kind, w.subjectId) === reminder.id);
   }
 

@@ -51,7 +51,11 @@ export function signPortalAssertion(secret: string, assertion: PortalAssertion):
  * Verifies a portal assertion: signature (constant-time), shape, not expired, and not valid for
  * longer than {@link MAX_ASSERTION_MS} from `now`.
  */
-export function verifyPortalAssertion(secret: string, token: string, now: Date): { ok: true; assertion: PortalAssertion } | { ok: false; problem: 'malformed' | 'badSignature' | 'expired' | 'tooLong' } {
+export function verifyPortalAssertion(
+  secret: string,
+  token: string,
+  now: Date,
+): { ok: true; assertion: PortalAssertion } | { ok: false; problem: 'malformed' | 'badSignature' | 'expired' | 'tooLong' } {
   const verified = verifyJson(Buffer.from(secret, 'utf8'), ASSERTION_DOMAIN, token);
   if (!verified.ok) return verified;
   const parsed = assertionSchema.safeParse(verified.value);
@@ -122,7 +126,13 @@ export function registerDirectLineToken(server: Server, deps: DirectLineTokenDep
       if (!response.ok) throw new Error(`Direct Line answered HTTP ${response.status}`);
       const session = z.object({ token: z.string().min(1), conversationId: z.string().min(1), expires_in: z.number().optional() }).parse(await response.json());
       deps.logger.info({ outcome: 'token.issued' }, 'web chat token issued');
-      res.json(200, { token: session.token, conversationId: session.conversationId, expiresIn: session.expires_in ?? 3600, userId: user.id, ...(name ? { userName: name } : {}) });
+      res.json(200, {
+        token: session.token,
+        conversationId: session.conversationId,
+        expiresIn: session.expires_in ?? 3600,
+        userId: user.id,
+        ...(name ? { userName: name } : {}),
+      });
     } catch (err) {
       deps.logger.warn({ err: (err as Error).message }, 'Direct Line token exchange failed');
       res.json(502, { error: 'directLineUnavailable', message: 'The chat service could not be reached. Try again in a moment.' });

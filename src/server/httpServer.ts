@@ -66,7 +66,12 @@ export function createHttpServer(deps: HttpServerDeps): { server: Server; devDir
     });
   }
   const assets = registerWebAssets(server);
-  registerWebChatPage(server, { devDirectLine: !config.authEnabled, directLineEndpoint: config.directLineEndpoint, frameAncestors: config.webChatFrameAncestors, assets });
+  registerWebChatPage(server, {
+    devDirectLine: !config.authEnabled,
+    directLineEndpoint: config.directLineEndpoint,
+    frameAncestors: config.webChatFrameAncestors,
+    assets,
+  });
   const assistantLinks = (locale: string): AssistantLinks => ({
     webChat: config.assistantChatUrl ?? `${config.publicBaseUrl ?? deps.baseUrl()}/?lang=${locale}`,
     ...(config.teamsAppId ? { teams: `https://teams.microsoft.com/l/app/${config.teamsAppId}` } : {}),

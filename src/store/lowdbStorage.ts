@@ -185,7 +185,9 @@ export class LowdbStorage implements Storage {
     // temp files left by a crashed earlier process are removed (this instance owns the dir)
     this.#ready = mkdir(this.dir, { recursive: true })
       .then(() => readdir(this.dir))
-      .then((names) => Promise.all(names.filter((n) => n.startsWith('.') && n.endsWith('.tmp')).map((n) => unlink(path.join(this.dir, n)).catch(() => undefined))))
+      .then((names) =>
+        Promise.all(names.filter((n) => n.startsWith('.') && n.endsWith('.tmp')).map((n) => unlink(path.join(this.dir, n)).catch(() => undefined))),
+      )
       .then(() => undefined);
     // Avoid an unhandled rejection if no operation is ever made; operations still see the error.
     this.#ready.catch(() => undefined);
@@ -249,9 +251,7 @@ export class LowdbStorage implements Storage {
         throw new TypeError(`LowdbStorage: item for "${key}" must be a non-null object.`);
       }
     }
-    const outcomes = await Promise.allSettled(
-      entries.map(([key, item]) => this.#withLock(key, () => this.#writeOne(key, item))),
-    );
+    const outcomes = await Promise.allSettled(entries.map(([key, item]) => this.#withLock(key, () => this.#writeOne(key, item))));
     const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
     if (failed) throw failed.reason;
   }
@@ -315,13 +315,7 @@ export class LowdbStorage implements Storage {
     } catch (err) {
       throw new Error(`LowdbStorage: cannot parse stored file "${file}" for key "${key}": ${(err as Error).message}`, { cause: err });
     }
-    if (
-      typeof record !== 'object' ||
-      record.key !== key ||
-      record.item === null ||
-      typeof record.item !== 'object' ||
-      typeof record.item.eTag !== 'string'
-    ) {
+    if (typeof record !== 'object' || record.key !== key || record.item === null || typeof record.item !== 'object' || typeof record.item.eTag !== 'string') {
       throw new Error(`LowdbStorage: stored file "${file}" is not a valid record for key "${key}".`);
     }
     const json = JSON.stringify(record.item);

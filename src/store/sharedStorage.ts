@@ -146,13 +146,7 @@ export class SharedBlobsStorage extends BlobsStorage {
    * is passed to the client.
    * @throws as `BlobsStorage` (zod error for non-string arguments, ReferenceError for a bad credential).
    */
-  constructor(
-    connectionString: string,
-    containerName: string,
-    options?: BlobsStorageOptions,
-    url = '',
-    credential?: BlobsCredential,
-  ) {
+  constructor(connectionString: string, containerName: string, options?: BlobsStorageOptions, url = '', credential?: BlobsCredential) {
     super(connectionString, containerName, options, url, credential);
     this.#container =
       url !== '' && credential != null

@@ -33,7 +33,11 @@ describe('TurnGate: per-conversation serialization and rate limit', () => {
 
   it('releases the lock when a turn throws', async () => {
     const gate = new TurnGate({ turns: 100, windowSeconds: 10 });
-    await gate.run('a', async () => { throw new Error('boom'); }).catch(() => undefined);
+    await gate
+      .run('a', async () => {
+        throw new Error('boom');
+      })
+      .catch(() => undefined);
     const next = await gate.run('a', async () => 'ok');
     expect(next).to.deep.equal({ ran: true, value: 'ok' });
   });

@@ -108,7 +108,9 @@ async function collectCards(): Promise<Array<Record<string, unknown>>> {
   await ga.click('Customer summary');
   await ga.click('What each class allows');
   await lone.say('customers');
-  return [...ga.transcript, ...agent.transcript, ...partner.transcript, ...pat.transcript, ...lone.transcript].flatMap((a) => (a.attachments ?? []).map((x) => x.content as Record<string, unknown>));
+  return [...ga.transcript, ...agent.transcript, ...partner.transcript, ...pat.transcript, ...lone.transcript].flatMap((a) =>
+    (a.attachments ?? []).map((x) => x.content as Record<string, unknown>),
+  );
 }
 
 describe('Adaptive Cards: every card the bot sends', () => {
@@ -120,8 +122,59 @@ describe('Adaptive Cards: every card the bot sends', () => {
   it('covers every template', () => {
     const titles = cards.map((c) => JSON.stringify(c));
     expect(cards.length).to.be.greaterThan(20);
-    for (const marker of ['Find a provider', 'Show matching providers', '"type":"Table"', 'Choose this provider', 'Contacting', "Your tenant's shortlist", 'No provider in this directory', 'appears to partners', 'Start the checklist', 'Both are current', 'Global admin', 'What to gather', 'Check my details', 'There is no rollback', "It's approved", 'Accept and continue', 'Mark done', 'The whole plan', 'Recent activity', 'Start over?', 'This step is for your global admin', 'is complete', 'Your company', 'Your Partner Center role', 'This needs another role', 'Write the email', 'Your invitation email', 'Invitation on its way', 'Revoke this invitation?', 'asks to be your indirect provider', 'is now your indirect provider', 'Invite a customer', 'Move a direct bill customer to your provider', 'Relationships', 'Make the reseller the designated support contact', 'No indirect resellers yet', 'Review an invitation', 'no indirect provider yet', 'Your customers', 'Add a customer', 'Import customers', 'Import finished', 'How did you acquire', 'Customers: Direct bill', 'What each class allows', 'No customers yet', '"minHeight":"12px"']) {
-      expect(titles.some((t) => t.includes(marker)), marker).to.equal(true);
+    for (const marker of [
+      'Find a provider',
+      'Show matching providers',
+      '"type":"Table"',
+      'Choose this provider',
+      'Contacting',
+      "Your tenant's shortlist",
+      'No provider in this directory',
+      'appears to partners',
+      'Start the checklist',
+      'Both are current',
+      'Global admin',
+      'What to gather',
+      'Check my details',
+      'There is no rollback',
+      "It's approved",
+      'Accept and continue',
+      'Mark done',
+      'The whole plan',
+      'Recent activity',
+      'Start over?',
+      'This step is for your global admin',
+      'is complete',
+      'Your company',
+      'Your Partner Center role',
+      'This needs another role',
+      'Write the email',
+      'Your invitation email',
+      'Invitation on its way',
+      'Revoke this invitation?',
+      'asks to be your indirect provider',
+      'is now your indirect provider',
+      'Invite a customer',
+      'Move a direct bill customer to your provider',
+      'Relationships',
+      'Make the reseller the designated support contact',
+      'No indirect resellers yet',
+      'Review an invitation',
+      'no indirect provider yet',
+      'Your customers',
+      'Add a customer',
+      'Import customers',
+      'Import finished',
+      'How did you acquire',
+      'Customers: Direct bill',
+      'What each class allows',
+      'No customers yet',
+      '"minHeight":"12px"',
+    ]) {
+      expect(
+        titles.some((t) => t.includes(marker)),
+        marker,
+      ).to.equal(true);
     }
   });
 

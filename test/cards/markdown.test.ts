@@ -102,7 +102,11 @@ describe('markdown guards (cards/markdown.ts)', () => {
       it(`${JSON.stringify(input)} renders as literal text: no link, no emphasis, no code, no list`, () => {
         const html = render(markdownLiteral(input));
         expect(html).to.not.match(/<(a|em|strong|code|ol|ul|b)\b/);
-        const text = html.replace(/<[^>]+>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+        const text = html
+          .replace(/<[^>]+>/g, '')
+          .replace(/&lt;/g, '<')
+          .replace(/&gt;/g, '>')
+          .replace(/&amp;/g, '&');
         expect(text).to.equal(input);
       });
     }
@@ -114,7 +118,18 @@ describe('markdown guards (cards/markdown.ts)', () => {
 
   describe('buildCard escapes every single-line TextBlock', () => {
     it('a step card whose title starts with a number keeps the number', () => {
-      const card = buildCard('step', { title: '2. Who you are', paragraphs: ['1. first\n2. second'], bullets: [], bulletsTitle: '', actionRows: [], facts: [], lines: [], footer: '', note: { title: '', text: '', style: 'default' }, actions: [] });
+      const card = buildCard('step', {
+        title: '2. Who you are',
+        paragraphs: ['1. first\n2. second'],
+        bullets: [],
+        bulletsTitle: '',
+        actionRows: [],
+        facts: [],
+        lines: [],
+        footer: '',
+        note: { title: '', text: '', style: 'default' },
+        actions: [],
+      });
       const texts = textBlocksOf(card);
       expect(texts).to.include('2\\. Who you are');
       expect(texts, 'a multi-line paragraph is a list on purpose').to.include('1. first\n2. second');
@@ -144,7 +159,13 @@ describe('markdown guards (cards/markdown.ts)', () => {
 
   for (const locale of SUPPORTED_LOCALES) {
     describe(`plan and status cards through the real views (${locale})`, () => {
-      const view = (): ViewContext => ({ record: enrolledRecord(), userId: 'ga', t: translator(locale), now: new Date('2026-11-22T09:00:00Z'), channelId: 'webchat' });
+      const view = (): ViewContext => ({
+        record: enrolledRecord(),
+        userId: 'ga',
+        t: translator(locale),
+        now: new Date('2026-11-22T09:00:00Z'),
+        channelId: 'webchat',
+      });
       const cards: Array<[string, (v: ViewContext) => { content?: unknown }]> = [
         ['plan', planCard],
         ['status', statusCard],
@@ -176,4 +197,3 @@ describe('markdown guards (cards/markdown.ts)', () => {
     });
   }
 });
-

@@ -124,9 +124,10 @@ describe('progress fills (cards/swatches.ts)', () => {
           expect(columns).to.have.length(8);
           expect(columns.map((c) => (c.backgroundImage as { url?: string } | undefined)?.url)).to.deep.equal(states.map(swatchUrl));
           for (const c of columns) expect(c.backgroundImage).to.deep.include({ fillMode: 'repeat' });
-          expect(columns.map((c) => c.style), 'container styles stay as the fallback').to.deep.equal(
-            states.map((s) => ({ done: 'good', current: 'accent', blocked: 'warning', upcoming: 'emphasis' })[s]),
-          );
+          expect(
+            columns.map((c) => c.style),
+            'container styles stay as the fallback',
+          ).to.deep.equal(states.map((s) => ({ done: 'good', current: 'accent', blocked: 'warning', upcoming: 'emphasis' })[s]));
         }
       });
     }

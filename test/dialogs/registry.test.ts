@@ -19,7 +19,9 @@ describe('journey registry (dialogs/registry.ts)', () => {
     expect(MENU.map((m) => m.id)).to.deep.equal(['transition', 'providers', 'invitations', 'customers', 'providerListing']);
     for (const locale of SUPPORTED_LOCALES) {
       const t = translator(locale);
-      for (const m of MENU) for (const key of ['title', 'description', 'start']) expect(t(`journeys.${m.id}.${key}`), `${locale} ${m.id}.${key}`).not.to.equal(`journeys.${m.id}.${key}`);
+      for (const m of MENU)
+        for (const key of ['title', 'description', 'start'])
+          expect(t(`journeys.${m.id}.${key}`), `${locale} ${m.id}.${key}`).not.to.equal(`journeys.${m.id}.${key}`);
     }
   });
 

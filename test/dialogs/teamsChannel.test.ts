@@ -12,10 +12,22 @@ function mentioned(chat: TestChat, text: string) {
 }
 
 describe('Teams team channels', () => {
-  it('reads @mention text, uses the tenant from channelData, and keeps each user\'s journey separate', async () => {
+  it("reads @mention text, uses the tenant from channelData, and keeps each user's journey separate", async () => {
     const under = createBot();
-    const ada = new TestChat(under, { userId: 'ada', userName: 'Ada Admin', tenantId: 'tenant-team', conversationId: '19:general@thread.skype', channel: true });
-    const bob = new TestChat(under, { userId: 'bob', userName: 'Bob Sales', tenantId: 'tenant-team', conversationId: '19:general@thread.skype', channel: true });
+    const ada = new TestChat(under, {
+      userId: 'ada',
+      userName: 'Ada Admin',
+      tenantId: 'tenant-team',
+      conversationId: '19:general@thread.skype',
+      channel: true,
+    });
+    const bob = new TestChat(under, {
+      userId: 'bob',
+      userName: 'Bob Sales',
+      tenantId: 'tenant-team',
+      conversationId: '19:general@thread.skype',
+      channel: true,
+    });
     await mentioned(ada, 'continue');
     expect(ada.text()).to.match(/Before you start/);
     await mentioned(bob, 'providers in Germany');

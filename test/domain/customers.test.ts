@@ -45,10 +45,24 @@ function recordWith(...customers: Customer[]): CustomerRecord {
   return { ...newCustomerRecord('tenant-res', at(-10)), revision: 3, customers };
 }
 function customer(domain: string, overrides: Partial<Customer> = {}): Customer {
-  return { domain, name: domain.split('.')[0]!.replace(/^./, (c) => c.toUpperCase()), class: 'unknown', added: { by: rita, at: at(-10).toISOString(), source: 'import' }, ...overrides };
+  return {
+    domain,
+    name: domain.split('.')[0]!.replace(/^./, (c) => c.toUpperCase()),
+    class: 'unknown',
+    added: { by: rita, at: at(-10).toISOString(), source: 'import' },
+    ...overrides,
+  };
 }
 function link(domain: string, overrides: Partial<CustomerLink> = {}): CustomerLink {
-  return { domain, name: `Customer ${domain}`, relationship: 'resellerAndProvider', provider: northwind, source: 'invitation', since: at(-1).toISOString(), ...overrides };
+  return {
+    domain,
+    name: `Customer ${domain}`,
+    relationship: 'resellerAndProvider',
+    provider: northwind,
+    source: 'invitation',
+    since: at(-1).toISOString(),
+    ...overrides,
+  };
 }
 function ok<T extends { ok: boolean }>(res: T): Extract<T, { ok: true }> {
   if (!res.ok) throw new Error(`refused: ${JSON.stringify(res)}`);
@@ -71,18 +85,51 @@ describe('customers (pure)', () => {
     const long = (n: number) => 'x'.repeat(n);
     type Case = [string, Record<string, unknown>, CustomerInput | CustomerFieldError[]];
     const cases: Case[] = [
-      ['a name and domain, trimmed and lower-cased', { name: '  Fabrikam ', domain: ' Fabrikam.OnMicrosoft.com ' }, { name: 'Fabrikam', domain: 'fabrikam.onmicrosoft.com' }],
-      ['a name with inner newlines and spaces (collapsed)', { name: 'Fabrikam\r\n  Europe\tLtd', domain: 'fabrikam.eu' }, { name: 'Fabrikam Europe Ltd', domain: 'fabrikam.eu' }],
-      ['a tenant ID in upper case (lower-cased)', { name: 'F', domain: 'f.com', tenantId: ` ${GUID.toUpperCase()} ` }, { name: 'F', domain: 'f.com', tenantId: GUID }],
+      [
+        'a name and domain, trimmed and lower-cased',
+        { name: '  Fabrikam ', domain: ' Fabrikam.OnMicrosoft.com ' },
+        { name: 'Fabrikam', domain: 'fabrikam.onmicrosoft.com' },
+      ],
+      [
+        'a name with inner newlines and spaces (collapsed)',
+        { name: 'Fabrikam\r\n  Europe\tLtd', domain: 'fabrikam.eu' },
+        { name: 'Fabrikam Europe Ltd', domain: 'fabrikam.eu' },
+      ],
+      [
+        'a tenant ID in upper case (lower-cased)',
+        { name: 'F', domain: 'f.com', tenantId: ` ${GUID.toUpperCase()} ` },
+        { name: 'F', domain: 'f.com', tenantId: GUID },
+      ],
       ['a blank tenant ID (absent)', { name: 'F', domain: 'f.com', tenantId: '  ' }, { name: 'F', domain: 'f.com' }],
       ['a non-string tenant ID (absent)', { name: 'F', domain: 'f.com', tenantId: 42 }, { name: 'F', domain: 'f.com' }],
       ['a domain pasted as an https URL with a trailing slash', { name: 'F', domain: 'HTTPS://Fabrikam.com/' }, { name: 'F', domain: 'fabrikam.com' }],
       ['a domain pasted as an http URL', { name: 'F', domain: 'http://fabrikam.com' }, { name: 'F', domain: 'fabrikam.com' }],
       ['a www. domain (kept)', { name: 'F', domain: 'www.fabrikam.com' }, { name: 'F', domain: 'www.fabrikam.com' }],
       ['a 200-character name (the limit)', { name: long(200), domain: 'f.com' }, { name: long(200), domain: 'f.com' }],
-      ['nothing', {}, [{ field: 'name', code: 'required' }, { field: 'domain', code: 'required' }]],
-      ['blank fields', { name: ' \n ', domain: '  ' }, [{ field: 'name', code: 'required' }, { field: 'domain', code: 'required' }]],
-      ['non-string fields', { name: 7, domain: ['f.com'] }, [{ field: 'name', code: 'required' }, { field: 'domain', code: 'required' }]],
+      [
+        'nothing',
+        {},
+        [
+          { field: 'name', code: 'required' },
+          { field: 'domain', code: 'required' },
+        ],
+      ],
+      [
+        'blank fields',
+        { name: ' \n ', domain: '  ' },
+        [
+          { field: 'name', code: 'required' },
+          { field: 'domain', code: 'required' },
+        ],
+      ],
+      [
+        'non-string fields',
+        { name: 7, domain: ['f.com'] },
+        [
+          { field: 'name', code: 'required' },
+          { field: 'domain', code: 'required' },
+        ],
+      ],
       ['a 201-character name', { name: long(201), domain: 'f.com' }, [{ field: 'name', code: 'tooLong' }]],
       ['a domain without a dot', { name: 'F', domain: 'fabrikam' }, [{ field: 'domain', code: 'domainInvalid' }]],
       ['a domain with an empty label', { name: 'F', domain: 'fabrikam..com' }, [{ field: 'domain', code: 'domainInvalid' }]],
@@ -94,11 +141,15 @@ describe('customers (pure)', () => {
       ['a tenant ID that is not a GUID', { name: 'F', domain: 'f.com', tenantId: 'contoso' }, [{ field: 'tenantId', code: 'tenantIdInvalid' }]],
       ['a tenant ID in braces', { name: 'F', domain: 'f.com', tenantId: `{${GUID}}` }, [{ field: 'tenantId', code: 'tenantIdInvalid' }]],
       ['a tenant ID with a non-hex digit', { name: 'F', domain: 'f.com', tenantId: GUID.replace(/.$/, 'g') }, [{ field: 'tenantId', code: 'tenantIdInvalid' }]],
-      ['everything wrong', { name: long(201), domain: 'x', tenantId: '1' }, [
-        { field: 'name', code: 'tooLong' },
-        { field: 'domain', code: 'domainInvalid' },
-        { field: 'tenantId', code: 'tenantIdInvalid' },
-      ]],
+      [
+        'everything wrong',
+        { name: long(201), domain: 'x', tenantId: '1' },
+        [
+          { field: 'name', code: 'tooLong' },
+          { field: 'domain', code: 'domainInvalid' },
+          { field: 'tenantId', code: 'tenantIdInvalid' },
+        ],
+      ],
     ];
     for (const [label, input, expected] of cases) {
       it(`${Array.isArray(expected) ? 'refuses' : 'accepts'} ${label}`, () => {
@@ -218,7 +269,16 @@ describe('customers (pure)', () => {
       it('exports every alias listed in the brief, in lower case', () => {
         expect(CSV_COLUMN_ALIASES.name).to.include.members(['name', 'customer', 'customer name', 'company', 'company name', 'organization', 'organisation']);
         expect(CSV_COLUMN_ALIASES.domain).to.include.members(['domain', 'primary domain', 'primary domain name', 'domain name', 'default domain']);
-        expect(CSV_COLUMN_ALIASES.tenantId).to.include.members(['tenant id', 'tenantid', 'tenant', 'microsoft id', 'customer id', 'directory id', 'entra tenant id', 'azure ad tenant id']);
+        expect(CSV_COLUMN_ALIASES.tenantId).to.include.members([
+          'tenant id',
+          'tenantid',
+          'tenant',
+          'microsoft id',
+          'customer id',
+          'directory id',
+          'entra tenant id',
+          'azure ad tenant id',
+        ]);
       });
       it('uses the leftmost matching column when two match', () => {
         expect(csvOk('Company,Customer Name,Domain\nFirst,Second,f.com\n').rows[0]!.value.name).to.equal('First');
@@ -229,13 +289,33 @@ describe('customers (pure)', () => {
       const cases: Array<[string, string, object]> = [
         ['an empty file', '', { ok: false, problem: 'empty' }],
         ['a BOM and blank lines only', '\uFEFF\r\n  \r\n', { ok: false, problem: 'empty' }],
-        ['a header without a domain column', 'Customer Name,Microsoft ID\nFabrikam,x\n', { ok: false, problem: 'noHeader', line: 1, missing: ['domain'], detail: 'Customer Name, Microsoft ID' }],
-        ['data where the header should be', 'Fabrikam,fabrikam.com\n', { ok: false, problem: 'noHeader', line: 1, missing: ['name', 'domain'], detail: 'Fabrikam, fabrikam.com' }],
-        ['a quote never closed', 'name,domain\nFabrikam,fabrikam.com\n\n"Contoso,contoso.com\nAdatum,adatum.com\n', { ok: false, problem: 'malformed', line: 4, detail: 'line 4: CSV_QUOTE_NOT_CLOSED' }],
-        ['a quote never closed after a multi-line field', 'name,domain\r\n"A\r\nB",a.com\r\n"Contoso,contoso.com\r\n', { ok: false, problem: 'malformed', line: 4, detail: 'line 4: CSV_QUOTE_NOT_CLOSED' }],
+        [
+          'a header without a domain column',
+          'Customer Name,Microsoft ID\nFabrikam,x\n',
+          { ok: false, problem: 'noHeader', line: 1, missing: ['domain'], detail: 'Customer Name, Microsoft ID' },
+        ],
+        [
+          'data where the header should be',
+          'Fabrikam,fabrikam.com\n',
+          { ok: false, problem: 'noHeader', line: 1, missing: ['name', 'domain'], detail: 'Fabrikam, fabrikam.com' },
+        ],
+        [
+          'a quote never closed',
+          'name,domain\nFabrikam,fabrikam.com\n\n"Contoso,contoso.com\nAdatum,adatum.com\n',
+          { ok: false, problem: 'malformed', line: 4, detail: 'line 4: CSV_QUOTE_NOT_CLOSED' },
+        ],
+        [
+          'a quote never closed after a multi-line field',
+          'name,domain\r\n"A\r\nB",a.com\r\n"Contoso,contoso.com\r\n',
+          { ok: false, problem: 'malformed', line: 4, detail: 'line 4: CSV_QUOTE_NOT_CLOSED' },
+        ],
         ['a UTF-16 file read as UTF-8', 'n\0a\0m\0e\0', { ok: false, problem: 'malformed', line: 1, detail: 'line 1: NUL character (binary or UTF-16 file?)' }],
         ['a file over 5 MiB', 'x'.repeat(MAX_CSV_BYTES + 1), { ok: false, problem: 'tooLarge', detail: String(MAX_CSV_BYTES + 1) }],
-        ['a file over 5 MiB in UTF-8 bytes but not in characters', 'é'.repeat(MAX_CSV_BYTES / 2 + 1), { ok: false, problem: 'tooLarge', detail: String(MAX_CSV_BYTES + 2) }],
+        [
+          'a file over 5 MiB in UTF-8 bytes but not in characters',
+          'é'.repeat(MAX_CSV_BYTES / 2 + 1),
+          { ok: false, problem: 'tooLarge', detail: String(MAX_CSV_BYTES + 2) },
+        ],
       ];
       for (const [label, text, expected] of cases) {
         it(`refuses ${label}`, () => {
@@ -286,8 +366,24 @@ describe('customers (pure)', () => {
 
     it('re-importing the same file adds nothing, counts all unchanged and keeps the revision', () => {
       const text = 'Customer Name,Primary Domain Name,Microsoft ID\r\nFabrikam,fabrikam.com,' + GUID + '\r\nContoso,contoso.com,\r\n';
-      const first = ok(importCustomers(newCustomerRecord('t', now), csvOk(text).rows.map((r) => r.value), rita, now, 'import'));
-      const again = ok(importCustomers(first.record, csvOk(text).rows.map((r) => r.value), rita, at(1), 'import'));
+      const first = ok(
+        importCustomers(
+          newCustomerRecord('t', now),
+          csvOk(text).rows.map((r) => r.value),
+          rita,
+          now,
+          'import',
+        ),
+      );
+      const again = ok(
+        importCustomers(
+          first.record,
+          csvOk(text).rows.map((r) => r.value),
+          rita,
+          at(1),
+          'import',
+        ),
+      );
       expect([again.added.length, again.updated.length, again.unchanged]).to.deep.equal([0, 0, 2]);
       expect(again.record).to.equal(first.record);
       expect(again.record.revision).to.equal(1);
@@ -296,7 +392,12 @@ describe('customers (pure)', () => {
     it('updates a changed name or tenant ID, keeping class, basis, provider and how it was added', () => {
       const classified = { by: rita, at: at(-2).toISOString() };
       const record = recordWith(
-        customer('fabrikam.com', { class: 'indirectReseller', basis: 'invitation', provider: northwind, classified: { by: ASSISTANT_ACTOR, at: at(-2).toISOString() } }),
+        customer('fabrikam.com', {
+          class: 'indirectReseller',
+          basis: 'invitation',
+          provider: northwind,
+          classified: { by: ASSISTANT_ACTOR, at: at(-2).toISOString() },
+        }),
         customer('contoso.com', { tenantId: GUID, class: 'directBill', basis: 'question', classified }),
         customer('adatum.com', { name: 'Adatum', tenantId: GUID }),
       );
@@ -334,12 +435,34 @@ describe('customers (pure)', () => {
 
     it(`refuses to grow past ${MAX_CUSTOMERS} customers, importing nothing`, () => {
       const full = recordWith(...Array.from({ length: MAX_CUSTOMERS - 1 }, (_, i) => customer(`c${i}.example`)));
-      expect(importCustomers(full, [{ name: 'A', domain: 'a.com' }, { name: 'B', domain: 'b.com' }], rita, now, 'import')).to.deep.equal({
+      expect(
+        importCustomers(
+          full,
+          [
+            { name: 'A', domain: 'a.com' },
+            { name: 'B', domain: 'b.com' },
+          ],
+          rita,
+          now,
+          'import',
+        ),
+      ).to.deep.equal({
         ok: false,
         error: { code: 'tooMany', limit: MAX_CUSTOMERS },
       });
       // updates and one addition still fit
-      const res = ok(importCustomers(full, [{ name: 'A', domain: 'a.com' }, { name: 'Renamed', domain: 'c0.example' }], rita, now, 'import'));
+      const res = ok(
+        importCustomers(
+          full,
+          [
+            { name: 'A', domain: 'a.com' },
+            { name: 'Renamed', domain: 'c0.example' },
+          ],
+          rita,
+          now,
+          'import',
+        ),
+      );
       expect([res.added.length, res.updated.length, res.record.customers.length]).to.deep.equal([1, 1, MAX_CUSTOMERS]);
     });
 
@@ -381,8 +504,14 @@ describe('customers (pure)', () => {
       ['not in the record', undefined],
       ['unknown', {}],
       ['directBill (answered before the relationship)', { class: 'directBill', basis: 'question', classified: { by: rita, at: before } }],
-      ['indirectReseller with another provider (answered before)', { class: 'indirectReseller', basis: 'question', provider: adatum, classified: { by: rita, at: before } }],
-      ['indirectReseller from an earlier invitation', { class: 'indirectReseller', basis: 'invitation', provider: northwind, classified: { by: ASSISTANT_ACTOR, at: before } }],
+      [
+        'indirectReseller with another provider (answered before)',
+        { class: 'indirectReseller', basis: 'question', provider: adatum, classified: { by: rita, at: before } },
+      ],
+      [
+        'indirectReseller from an earlier invitation',
+        { class: 'indirectReseller', basis: 'invitation', provider: northwind, classified: { by: ASSISTANT_ACTOR, at: before } },
+      ],
     ];
     const byAssistant = { by: ASSISTANT_ACTOR, at: now.toISOString() };
     for (const [relationship, source, moved, basis] of linkKinds) {
@@ -428,7 +557,12 @@ describe('customers (pure)', () => {
 
     it('refreshes a renamed provider, and records a provider-less link without one', () => {
       const record = recordWith(
-        customer('fabrikam.com', { class: 'indirectReseller', basis: 'invitation', provider: { ...northwind, name: 'Old Name' }, classified: { by: ASSISTANT_ACTOR, at: before } }),
+        customer('fabrikam.com', {
+          class: 'indirectReseller',
+          basis: 'invitation',
+          provider: { ...northwind, name: 'Old Name' },
+          classified: { by: ASSISTANT_ACTOR, at: before },
+        }),
       );
       const res = classifyFromRelationships(record, [link('fabrikam.com'), link('contoso.com', { provider: undefined })], now);
       expect(res.changed.map((c) => [c.domain, c.class, c.provider?.name])).to.deep.equal([
@@ -440,7 +574,11 @@ describe('customers (pure)', () => {
 
     it('bumps the revision once for many changes, lists each customer once, and lower-cases link domains', () => {
       const record = recordWith(customer('fabrikam.com'));
-      const res = classifyFromRelationships(record, [link('Fabrikam.COM', { relationship: 'reseller' }), link('fabrikam.com'), link('a.com'), link('b.com', { relationship: 'reseller' })], now);
+      const res = classifyFromRelationships(
+        record,
+        [link('Fabrikam.COM', { relationship: 'reseller' }), link('fabrikam.com'), link('a.com'), link('b.com', { relationship: 'reseller' })],
+        now,
+      );
       expect(res.record.revision).to.equal(4);
       expect(res.changed.map((c) => `${c.domain}:${c.class}`)).to.deep.equal(['fabrikam.com:indirectReseller', 'a.com:indirectReseller', 'b.com:unknown']);
       expect(res.record.customers).to.have.length(3);
@@ -465,7 +603,10 @@ describe('customers (pure)', () => {
     const classified = { by: rita, at: now.toISOString() };
     const priors: Array<[string, Partial<Customer>]> = [
       ['unknown', {}],
-      ['indirectReseller from an invitation', { class: 'indirectReseller', basis: 'invitation', provider: northwind, classified: { by: ASSISTANT_ACTOR, at: at(-3).toISOString() } }],
+      [
+        'indirectReseller from an invitation',
+        { class: 'indirectReseller', basis: 'invitation', provider: northwind, classified: { by: ASSISTANT_ACTOR, at: at(-3).toISOString() } },
+      ],
       ['directBill', { class: 'directBill', basis: 'question', classified: { by: rita, at: at(-3).toISOString() } }],
     ];
     type Expect = Pick<Customer, 'class' | 'basis' | 'provider' | 'classified'>;
@@ -476,7 +617,12 @@ describe('customers (pure)', () => {
       ['cannotAddProducts', 'unknown', { class: 'indirectReseller', basis: 'question', provider: adatum, classified }, adatum],
       ['cannotAddProducts', 'indirectReseller from an invitation', { class: 'indirectReseller', basis: 'question', provider: northwind, classified }],
       ['cannotAddProducts', 'indirectReseller from an invitation', { class: 'indirectReseller', basis: 'question', provider: adatum, classified }, adatum],
-      ['cannotAddProducts', 'directBill', { class: 'indirectReseller', basis: 'question', provider: { name: 'Adatum Supply' }, classified }, { name: '  Adatum Supply ' }],
+      [
+        'cannotAddProducts',
+        'directBill',
+        { class: 'indirectReseller', basis: 'question', provider: { name: 'Adatum Supply' }, classified },
+        { name: '  Adatum Supply ' },
+      ],
       ['cannotAddProducts', 'directBill', { class: 'indirectReseller', basis: 'question', classified }, { name: '  ' }],
       ['notSure', 'directBill', { class: 'unknown' }],
       ['notSure', 'indirectReseller from an invitation', { class: 'unknown' }],
@@ -498,14 +644,23 @@ describe('customers (pure)', () => {
 
     it('refuses a card rendered from another revision as stale', () => {
       const record = recordWith(customer('fabrikam.com'));
-      expect(answerIdentifyingQuestion(record, 'fabrikam.com', 'canAddProducts', rita, now, undefined, 2)).to.deep.equal({ ok: false, error: { code: 'stale' } });
+      expect(answerIdentifyingQuestion(record, 'fabrikam.com', 'canAddProducts', rita, now, undefined, 2)).to.deep.equal({
+        ok: false,
+        error: { code: 'stale' },
+      });
       const first = ok(answerIdentifyingQuestion(record, 'fabrikam.com', 'canAddProducts', rita, now, undefined, 3));
       // the same card clicked twice
-      expect(answerIdentifyingQuestion(first.record, 'fabrikam.com', 'canAddProducts', rita, now, undefined, 3)).to.deep.equal({ ok: false, error: { code: 'stale' } });
+      expect(answerIdentifyingQuestion(first.record, 'fabrikam.com', 'canAddProducts', rita, now, undefined, 3)).to.deep.equal({
+        ok: false,
+        error: { code: 'stale' },
+      });
     });
 
     it('refuses an unknown domain as notFound', () => {
-      expect(answerIdentifyingQuestion(recordWith(customer('fabrikam.com')), 'contoso.com', 'notSure', rita, now)).to.deep.equal({ ok: false, error: { code: 'notFound' } });
+      expect(answerIdentifyingQuestion(recordWith(customer('fabrikam.com')), 'contoso.com', 'notSure', rita, now)).to.deep.equal({
+        ok: false,
+        error: { code: 'notFound' },
+      });
     });
   });
 
@@ -532,7 +687,11 @@ describe('customers (pure)', () => {
           { name: 'Adatum Supply', count: 1 },
         ],
       });
-      expect(summarizeCustomers(newCustomerRecord('t', now))).to.deep.equal({ total: 0, counts: { directBill: 0, indirectReseller: 0, unknown: 0 }, byProvider: [] });
+      expect(summarizeCustomers(newCustomerRecord('t', now))).to.deep.equal({
+        total: 0,
+        counts: { directBill: 0, indirectReseller: 0, unknown: 0 },
+        byProvider: [],
+      });
     });
 
     it('sorts by name case- and accent-insensitively, numbers by value, ties by domain', () => {
@@ -576,7 +735,11 @@ describe('customers (pure)', () => {
     it('lists what each class allows (transition seed, Managing your customers)', () => {
       expect(CLASS_RULES).to.deep.equal({
         directBill: { youCan: ['createOrders', 'azureReservations', 'orderHistory', 'purchaseSoftware', 'billDirectly'] },
-        indirectReseller: { providerDoes: ['ordersProducts'], youCan: ['manageLicensesUsers', 'renewals'], youCannot: ['directBillPurchases', 'createTenants'] },
+        indirectReseller: {
+          providerDoes: ['ordersProducts'],
+          youCan: ['manageLicensesUsers', 'renewals'],
+          youCannot: ['directBillPurchases', 'createTenants'],
+        },
       });
       expect(CUSTOMER_CLASSES).to.deep.equal(['directBill', 'indirectReseller', 'unknown']);
     });
@@ -612,11 +775,35 @@ describe('customers (pure)', () => {
       ['a direct bill customer: the newest invitation decides (listed last)', direct, [invitation('revoked', 9), invitation('pending', 1)], 'invited', 1],
       ['a direct bill customer: the newest invitation decides (listed first)', direct, [invitation('declined', 1), invitation('accepted', 9)], 'declined', 0],
       ['a direct bill customer: a reseller-only invitation does not count', direct, [invitation('accepted', 2, { kind: 'reseller' })], 'notStarted', undefined],
-      ['a direct bill customer: another domain does not count', direct, [invitation('pending', 2, { to: { email: 'it@contoso.com', domain: 'contoso.com' } })], 'notStarted', undefined],
-      ['a direct bill customer: an invitation without a domain does not count', direct, [invitation('pending', 2, { to: { email: 'it@fabrikam.com' } })], 'notStarted', undefined],
-      ['an indirect customer moved (with its accepted invitation)', customer('fabrikam.com', { class: 'indirectReseller', basis: 'moved' }), [invitation('accepted', 3)], 'moved', 0],
+      [
+        'a direct bill customer: another domain does not count',
+        direct,
+        [invitation('pending', 2, { to: { email: 'it@contoso.com', domain: 'contoso.com' } })],
+        'notStarted',
+        undefined,
+      ],
+      [
+        'a direct bill customer: an invitation without a domain does not count',
+        direct,
+        [invitation('pending', 2, { to: { email: 'it@fabrikam.com' } })],
+        'notStarted',
+        undefined,
+      ],
+      [
+        'an indirect customer moved (with its accepted invitation)',
+        customer('fabrikam.com', { class: 'indirectReseller', basis: 'moved' }),
+        [invitation('accepted', 3)],
+        'moved',
+        0,
+      ],
       ['an indirect customer moved, no invitation known', customer('fabrikam.com', { class: 'indirectReseller', basis: 'moved' }), [], 'moved', undefined],
-      ['an indirect customer from a new-customer invitation', customer('fabrikam.com', { class: 'indirectReseller', basis: 'invitation' }), [invitation('accepted', 3)], 'notStarted', undefined],
+      [
+        'an indirect customer from a new-customer invitation',
+        customer('fabrikam.com', { class: 'indirectReseller', basis: 'invitation' }),
+        [invitation('accepted', 3)],
+        'notStarted',
+        undefined,
+      ],
       ['an unknown customer with a pending invitation', customer('fabrikam.com'), [invitation('pending', 2)], 'notStarted', undefined],
     ];
     for (const [label, c, invitations, state, invitationIndex] of cases) {
@@ -647,10 +834,28 @@ describe('customers (pure)', () => {
     };
     const classifiedAt = at(-2).toISOString();
     const record = recordWith(
-      customer('b.com', { name: 'Beta, "the" company', tenantId: GUID, class: 'directBill', basis: 'question', classified: { by: { id: 'u1', name: '=HYPERLINK("http://evil")' }, at: classifiedAt } }),
-      customer('a.com', { name: 'Alpha', class: 'indirectReseller', basis: 'moved', provider: northwind, classified: { by: ASSISTANT_ACTOR, at: classifiedAt } }),
+      customer('b.com', {
+        name: 'Beta, "the" company',
+        tenantId: GUID,
+        class: 'directBill',
+        basis: 'question',
+        classified: { by: { id: 'u1', name: '=HYPERLINK("http://evil")' }, at: classifiedAt },
+      }),
+      customer('a.com', {
+        name: 'Alpha',
+        class: 'indirectReseller',
+        basis: 'moved',
+        provider: northwind,
+        classified: { by: ASSISTANT_ACTOR, at: classifiedAt },
+      }),
       customer('c.com', { name: '+Cmd' }),
-      customer('d.com', { name: '-2+3', class: 'indirectReseller', basis: 'invitation', provider: { name: '@SUM(A1)' }, classified: { by: { id: 'user-7' }, at: classifiedAt } }),
+      customer('d.com', {
+        name: '-2+3',
+        class: 'indirectReseller',
+        basis: 'invitation',
+        provider: { name: '@SUM(A1)' },
+        classified: { by: { id: 'user-7' }, at: classifiedAt },
+      }),
       customer('e.com', { name: '\tTabbed\r\nline' }),
       customer('f.com', { name: 'Direct, not invited', class: 'directBill', basis: 'question', classified: { by: rita, at: classifiedAt } }),
     );
@@ -661,7 +866,9 @@ describe('customers (pure)', () => {
       expect(text.startsWith('\uFEFF')).to.equal(false);
       expect(text.endsWith('\r\n')).to.equal(true);
       expect(text.replace(/\r\n/g, '').includes('\n')).to.equal(false);
-      expect(rows[0]).to.deep.equal(['name', 'domain', 'tenantId', 'class', 'provider', 'basis', 'classifiedBy', 'classifiedAt', 'moveStatus'].map((c) => `[customers.csv.${c}]`));
+      expect(rows[0]).to.deep.equal(
+        ['name', 'domain', 'tenantId', 'class', 'provider', 'basis', 'classifiedBy', 'classifiedAt', 'moveStatus'].map((c) => `[customers.csv.${c}]`),
+      );
     });
 
     it('writes one row per customer, sorted by name (whitespace, then punctuation, then symbols, then letters), with labels for class, basis and move status', () => {
@@ -669,9 +876,39 @@ describe('customers (pure)', () => {
         ["'\tTabbed\r\nline", 'e.com', '', '[customers.class.unknown]', '', '', '', '', ''],
         ["'-2+3", 'd.com', '', '[customers.class.indirectReseller]', "'@SUM(A1)", '[customers.basis.invitation]', 'user-7', classifiedAt, ''],
         ["'+Cmd", 'c.com', '', '[customers.class.unknown]', '', '', '', '', ''],
-        ['Alpha', 'a.com', '', '[customers.class.indirectReseller]', 'Northwind Distribution', '[customers.basis.moved]', 'CSP partner assistant', classifiedAt, '[customers.move.moved]'],
-        ['Beta, "the" company', 'b.com', GUID, '[customers.class.directBill]', '', '[customers.basis.question]', `'=HYPERLINK("http://evil")`, classifiedAt, '[customers.move.invited]'],
-        ['Direct, not invited', 'f.com', '', '[customers.class.directBill]', '', '[customers.basis.question]', 'Rita Reseller', classifiedAt, '[customers.move.notStarted]'],
+        [
+          'Alpha',
+          'a.com',
+          '',
+          '[customers.class.indirectReseller]',
+          'Northwind Distribution',
+          '[customers.basis.moved]',
+          'CSP partner assistant',
+          classifiedAt,
+          '[customers.move.moved]',
+        ],
+        [
+          'Beta, "the" company',
+          'b.com',
+          GUID,
+          '[customers.class.directBill]',
+          '',
+          '[customers.basis.question]',
+          `'=HYPERLINK("http://evil")`,
+          classifiedAt,
+          '[customers.move.invited]',
+        ],
+        [
+          'Direct, not invited',
+          'f.com',
+          '',
+          '[customers.class.directBill]',
+          '',
+          '[customers.basis.question]',
+          'Rita Reseller',
+          classifiedAt,
+          '[customers.move.notStarted]',
+        ],
       ]);
     });
 

@@ -12,12 +12,16 @@ describe('enrollment details validation', () => {
   });
 
   const cases: Array<[string, Record<string, unknown>, FieldError[]]> = [
-    ['everything missing', {}, [
-      { field: 'legalName', code: 'required' },
-      { field: 'partnerId', code: 'required' },
-      { field: 'country', code: 'required' },
-      { field: 'primaryContactEmail', code: 'required' },
-    ]],
+    [
+      'everything missing',
+      {},
+      [
+        { field: 'legalName', code: 'required' },
+        { field: 'partnerId', code: 'required' },
+        { field: 'country', code: 'required' },
+        { field: 'primaryContactEmail', code: 'required' },
+      ],
+    ],
     ['blank legal name', { ...good, legalName: '   ' }, [{ field: 'legalName', code: 'required' }]],
     ['one-letter legal name', { ...good, legalName: 'C' }, [{ field: 'legalName', code: 'legalNameLength' }]],
     ['PartnerID with letters', { ...good, partnerId: '12AB567' }, [{ field: 'partnerId', code: 'partnerIdDigits' }]],
@@ -28,12 +32,16 @@ describe('enrollment details validation', () => {
     ['Gmail', { ...good, primaryContactEmail: 'ceo@gmail.com' }, [{ field: 'primaryContactEmail', code: 'emailWebmail' }]],
     ['Outlook.com', { ...good, primaryContactEmail: 'ceo@outlook.com' }, [{ field: 'primaryContactEmail', code: 'emailWebmail' }]],
     ['Hotmail country variant', { ...good, primaryContactEmail: 'ceo@hotmail.co.uk' }, [{ field: 'primaryContactEmail', code: 'emailWebmail' }]],
-    ['wrong types', { legalName: 42, partnerId: ['1'], country: null, primaryContactEmail: {} }, [
-      { field: 'legalName', code: 'required' },
-      { field: 'partnerId', code: 'required' },
-      { field: 'country', code: 'required' },
-      { field: 'primaryContactEmail', code: 'required' },
-    ]],
+    [
+      'wrong types',
+      { legalName: 42, partnerId: ['1'], country: null, primaryContactEmail: {} },
+      [
+        { field: 'legalName', code: 'required' },
+        { field: 'partnerId', code: 'required' },
+        { field: 'country', code: 'required' },
+        { field: 'primaryContactEmail', code: 'required' },
+      ],
+    ],
   ];
   for (const [label, input, errors] of cases) {
     it(`refuses ${label}`, () => {

@@ -76,7 +76,10 @@ describe('invitation tokens (signed links)', () => {
       { ...claims, i: 'x'.repeat(201) },
     ];
     for (const c of bad) {
-      expect(verifyToken(secret, signToken(secret, c as unknown as TokenClaims), now, expectInvite), JSON.stringify(c)).to.deep.equal({ ok: false, problem: 'malformed' });
+      expect(verifyToken(secret, signToken(secret, c as unknown as TokenClaims), now, expectInvite), JSON.stringify(c)).to.deep.equal({
+        ok: false,
+        problem: 'malformed',
+      });
     }
   });
 

@@ -84,7 +84,12 @@ describe('invitation rules (pure)', () => {
         { email: '  Rita@Contoso.COM ', name: ' Rita ', company: 'Contoso Ltd.' },
         { value: { email: 'rita@contoso.com', name: 'Rita', company: 'Contoso Ltd.' } },
       ],
-      ['a partnership request with blank optional fields', 'partnership', { email: 'rita@contoso.com', name: '   ', company: '', domain: 'ignored.com' }, { value: { email: 'rita@contoso.com' } }],
+      [
+        'a partnership request with blank optional fields',
+        'partnership',
+        { email: 'rita@contoso.com', name: '   ', company: '', domain: 'ignored.com' },
+        { value: { email: 'rita@contoso.com' } },
+      ],
       ['a partnership request without an email', 'partnership', { name: 'Rita' }, { errors: [{ field: 'email', code: 'required' }] }],
       ['a partnership request with a blank email', 'partnership', { email: '   ' }, { errors: [{ field: 'email', code: 'required' }] }],
       ['a partnership request with a non-string email', 'partnership', { email: 42 }, { errors: [{ field: 'email', code: 'required' }] }],
@@ -92,8 +97,18 @@ describe('invitation rules (pure)', () => {
       ['an email without @', 'partnership', { email: 'rita.contoso.com' }, { errors: [{ field: 'email', code: 'emailInvalid' }] }],
       ['an email longer than 254 characters', 'partnership', { email: `${long(250)}@contoso.com` }, { errors: [{ field: 'email', code: 'emailInvalid' }] }],
       ['a name longer than 100 characters', 'partnership', { email: 'rita@contoso.com', name: long(101) }, { errors: [{ field: 'name', code: 'tooLong' }] }],
-      ['a company longer than 200 characters', 'partnership', { email: 'rita@contoso.com', company: long(201) }, { errors: [{ field: 'company', code: 'tooLong' }] }],
-      ['a 100-character name (the limit)', 'partnership', { email: 'rita@contoso.com', name: long(100) }, { value: { email: 'rita@contoso.com', name: long(100) } }],
+      [
+        'a company longer than 200 characters',
+        'partnership',
+        { email: 'rita@contoso.com', company: long(201) },
+        { errors: [{ field: 'company', code: 'tooLong' }] },
+      ],
+      [
+        'a 100-character name (the limit)',
+        'partnership',
+        { email: 'rita@contoso.com', name: long(100) },
+        { value: { email: 'rita@contoso.com', name: long(100) } },
+      ],
       [
         'a customer invitation, domain lower-cased',
         'reseller',
@@ -112,13 +127,48 @@ describe('invitation rules (pure)', () => {
           ],
         },
       ],
-      ['a customer invitation without an email', 'reseller', { company: 'Fabrikam', domain: 'fabrikam.com' }, { errors: [{ field: 'email', code: 'required' }] }],
-      ['a customer invitation with a bad email', 'resellerAndProvider', { email: 'it@', company: 'Fabrikam', domain: 'fabrikam.com' }, { errors: [{ field: 'email', code: 'emailInvalid' }] }],
-      ['a customer domain without a dot', 'reseller', { email: 'it@fabrikam.com', company: 'Fabrikam', domain: 'fabrikam' }, { errors: [{ field: 'domain', code: 'domainInvalid' }] }],
-      ['a customer domain given as a URL', 'reseller', { email: 'it@fabrikam.com', company: 'Fabrikam', domain: 'https://fabrikam.com' }, { errors: [{ field: 'domain', code: 'domainInvalid' }] }],
-      ['a customer domain with an empty label', 'resellerAndProvider', { email: 'it@fabrikam.com', company: 'Fabrikam', domain: 'fabrikam..com' }, { errors: [{ field: 'domain', code: 'domainInvalid' }] }],
-      ['a customer name longer than 100 characters', 'resellerAndProvider', { email: 'it@fabrikam.com', company: 'Fabrikam', domain: 'fabrikam.com', name: long(101) }, { errors: [{ field: 'name', code: 'tooLong' }] }],
-      ['a customer company longer than 200 characters', 'reseller', { email: 'it@fabrikam.com', company: long(201), domain: 'fabrikam.com' }, { errors: [{ field: 'company', code: 'tooLong' }] }],
+      [
+        'a customer invitation without an email',
+        'reseller',
+        { company: 'Fabrikam', domain: 'fabrikam.com' },
+        { errors: [{ field: 'email', code: 'required' }] },
+      ],
+      [
+        'a customer invitation with a bad email',
+        'resellerAndProvider',
+        { email: 'it@', company: 'Fabrikam', domain: 'fabrikam.com' },
+        { errors: [{ field: 'email', code: 'emailInvalid' }] },
+      ],
+      [
+        'a customer domain without a dot',
+        'reseller',
+        { email: 'it@fabrikam.com', company: 'Fabrikam', domain: 'fabrikam' },
+        { errors: [{ field: 'domain', code: 'domainInvalid' }] },
+      ],
+      [
+        'a customer domain given as a URL',
+        'reseller',
+        { email: 'it@fabrikam.com', company: 'Fabrikam', domain: 'https://fabrikam.com' },
+        { errors: [{ field: 'domain', code: 'domainInvalid' }] },
+      ],
+      [
+        'a customer domain with an empty label',
+        'resellerAndProvider',
+        { email: 'it@fabrikam.com', company: 'Fabrikam', domain: 'fabrikam..com' },
+        { errors: [{ field: 'domain', code: 'domainInvalid' }] },
+      ],
+      [
+        'a customer name longer than 100 characters',
+        'resellerAndProvider',
+        { email: 'it@fabrikam.com', company: 'Fabrikam', domain: 'fabrikam.com', name: long(101) },
+        { errors: [{ field: 'name', code: 'tooLong' }] },
+      ],
+      [
+        'a customer company longer than 200 characters',
+        'reseller',
+        { email: 'it@fabrikam.com', company: long(201), domain: 'fabrikam.com' },
+        { errors: [{ field: 'company', code: 'tooLong' }] },
+      ],
     ];
     for (const [label, kind, input, expected] of cases) {
       it(`${'value' in expected ? 'accepts' : 'refuses'} ${label}`, () => {
@@ -158,10 +208,14 @@ describe('invitation rules (pure)', () => {
           { field: 'consent', code: 'mustConfirm' },
         ],
       ],
-      ['a bad domain and email', { ...form, domain: 'fabrikam', email: 'ivy', globalAdmin: 'on', consent: 'on' }, [
-        { field: 'domain', code: 'domainInvalid' },
-        { field: 'email', code: 'emailInvalid' },
-      ]],
+      [
+        'a bad domain and email',
+        { ...form, domain: 'fabrikam', email: 'ivy', globalAdmin: 'on', consent: 'on' },
+        [
+          { field: 'domain', code: 'domainInvalid' },
+          { field: 'email', code: 'emailInvalid' },
+        ],
+      ],
     ];
     for (const [label, input, errors] of cases) {
       it(`${errors ? 'refuses' : 'accepts'} ${label}`, () => {
@@ -183,7 +237,9 @@ describe('invitation rules (pure)', () => {
     ];
     for (const [label, body, expected] of cases) {
       it(`${'value' in expected ? 'accepts' : 'refuses'} ${label}`, () => {
-        expect(validateDraft(body, link)).to.deep.equal('value' in expected ? { ok: true, value: expected.value } : { ok: false, errors: [{ field: 'draft', code: expected.code }] });
+        expect(validateDraft(body, link)).to.deep.equal(
+          'value' in expected ? { ok: true, value: expected.value } : { ok: false, errors: [{ field: 'draft', code: expected.code }] },
+        );
       });
     }
     it('accepts a draft of exactly the maximum length', () => {
@@ -227,7 +283,10 @@ describe('invitation rules (pure)', () => {
     it('refuses resellerAndProvider without a provider (providerRequired)', () => {
       const { provider: _omit, ...noProvider } = customerInput;
       void _omit;
-      expect(createInvitation(newInvitationRecord('t', now), noProvider, rita, now, { id: 'x', nonce: 'x' })).to.deep.equal({ ok: false, error: { code: 'providerRequired' } });
+      expect(createInvitation(newInvitationRecord('t', now), noProvider, rita, now, { id: 'x', nonce: 'x' })).to.deep.equal({
+        ok: false,
+        error: { code: 'providerRequired' },
+      });
     });
 
     it('refuses a second pending invitation of the same kind to the same email, naming the existing one', () => {
@@ -246,7 +305,10 @@ describe('invitation rules (pure)', () => {
     const reopeners: Array<[string, (r: InvitationRecord) => { record: InvitationRecord; when: Date }]> = [
       ['after the first was revoked', (r) => ({ record: ok(revokeInvitation(r, 'inv1', sam, at(1))).record, when: at(1) })],
       ['after the first expired', (r) => ({ record: r, when: at(INVITATION_VALID_DAYS) })],
-      ['after the first was declined', (r) => ({ record: ok(declineInvitation(r, { id: 'inv1', nonce: 'n1', kind: 'partnership' }, rita, at(1))).record, when: at(1) })],
+      [
+        'after the first was declined',
+        (r) => ({ record: ok(declineInvitation(r, { id: 'inv1', nonce: 'n1', kind: 'partnership' }, rita, at(1))).record, when: at(1) }),
+      ],
     ];
     for (const [label, close] of reopeners) {
       it(`allows a new invitation to the same email ${label}`, () => {
@@ -284,7 +346,10 @@ describe('invitation rules (pure)', () => {
     it('refuses when the record is full of pending invitations (tooMany)', () => {
       const invitations = Array.from({ length: MAX_INVITATIONS }, (_, i) => stored(`p${i}`, 'pending', 1));
       const record: InvitationRecord = { ...newInvitationRecord(provider.tenantId, now), invitations };
-      expect(createInvitation(record, partnershipInput, sam, now, { id: 'fresh', nonce: 'n' })).to.deep.equal({ ok: false, error: { code: 'tooMany', limit: MAX_INVITATIONS } });
+      expect(createInvitation(record, partnershipInput, sam, now, { id: 'fresh', nonce: 'n' })).to.deep.equal({
+        ok: false,
+        error: { code: 'tooMany', limit: MAX_INVITATIONS },
+      });
     });
   });
 
@@ -336,7 +401,11 @@ describe('invitation rules (pure)', () => {
     });
 
     const closed: Array<[string, (r: InvitationRecord) => InvitationRecord, string]> = [
-      ['accepted', (r) => ok(acceptInvitation(r, { id: 'inv1', nonce: 'n1', kind: 'partnership' }, { by: rita, tenantId: 'tenant-res', company: 'Contoso' }, now)).record, 'accepted'],
+      [
+        'accepted',
+        (r) => ok(acceptInvitation(r, { id: 'inv1', nonce: 'n1', kind: 'partnership' }, { by: rita, tenantId: 'tenant-res', company: 'Contoso' }, now)).record,
+        'accepted',
+      ],
       ['revoked', (r) => ok(revokeInvitation(r, 'inv1', sam, now)).record, 'revoked'],
       ['declined', (r) => ok(declineInvitation(r, { id: 'inv1', nonce: 'n1', kind: 'partnership' }, rita, now)).record, 'declined'],
     ];
@@ -434,7 +503,10 @@ describe('invitation rules (pure)', () => {
       const acceptance = { by: rita, company: 'Contoso' };
       expect(acceptInvitation(resent, linkOf(invitation), acceptance, now)).to.deep.equal({ ok: false, error: { code: 'notFound' } });
       expect(acceptInvitation(record, { ...linkOf(invitation), id: 'x' }, acceptance, now)).to.deep.equal({ ok: false, error: { code: 'notFound' } });
-      expect(acceptInvitation(record, linkOf(invitation), acceptance, at(30))).to.deep.equal({ ok: false, error: { code: 'notAllowedInState', state: 'expired' } });
+      expect(acceptInvitation(record, linkOf(invitation), acceptance, at(30))).to.deep.equal({
+        ok: false,
+        error: { code: 'notAllowedInState', state: 'expired' },
+      });
     });
 
     it('declines: the invitation closes and cannot be accepted afterwards', () => {
@@ -442,15 +514,24 @@ describe('invitation rules (pure)', () => {
       const res = ok(declineInvitation(record, linkOf(invitation), rita, at(1)));
       expect(res.invitation.status).to.equal('declined');
       expect(res.invitation.declined).to.deep.equal({ by: rita, at: at(1).toISOString() });
-      expect(acceptInvitation(res.record, linkOf(invitation), { by: rita, company: 'Contoso' }, at(1))).to.deep.equal({ ok: false, error: { code: 'notAllowedInState', state: 'declined' } });
-      expect(declineInvitation(res.record, linkOf(invitation), rita, at(1))).to.deep.equal({ ok: false, error: { code: 'notAllowedInState', state: 'declined' } });
+      expect(acceptInvitation(res.record, linkOf(invitation), { by: rita, company: 'Contoso' }, at(1))).to.deep.equal({
+        ok: false,
+        error: { code: 'notAllowedInState', state: 'declined' },
+      });
+      expect(declineInvitation(res.record, linkOf(invitation), rita, at(1))).to.deep.equal({
+        ok: false,
+        error: { code: 'notAllowedInState', state: 'declined' },
+      });
     });
   });
 
   describe('drafts and sent marks', () => {
     it('saves a draft that keeps the link and refuses one that lost it', () => {
       const { record } = withOne();
-      expect(saveDraft(record, 'inv1', 'no link here', 'LINK', now)).to.deep.equal({ ok: false, error: { code: 'invalid', errors: [{ field: 'draft', code: 'linkMissing' }] } });
+      expect(saveDraft(record, 'inv1', 'no link here', 'LINK', now)).to.deep.equal({
+        ok: false,
+        error: { code: 'invalid', errors: [{ field: 'draft', code: 'linkMissing' }] },
+      });
       expect(ok(saveDraft(record, 'inv1', 'Hi LINK', 'LINK', now)).invitation.draft).to.equal('Hi LINK');
       const revoked = ok(revokeInvitation(record, 'inv1', sam, now)).record;
       expect(saveDraft(revoked, 'inv1', 'Hi LINK', 'LINK', now)).to.deep.equal({ ok: false, error: { code: 'notAllowedInState', state: 'revoked' } });
@@ -507,6 +588,9 @@ describe('invitation rules (pure)', () => {
     const { counts, reminders } = summarizeInvitations(record, now);
     expect(counts).to.deep.equal({ pending: 3, accepted: 1, declined: 1, revoked: 2, expired: 1 });
     expect(reminders.map((i) => i.id)).to.deep.equal(['waiting', 'waiting2']);
-    expect(summarizeInvitations(newInvitationRecord('t', now), now)).to.deep.equal({ counts: { pending: 0, accepted: 0, declined: 0, revoked: 0, expired: 0 }, reminders: [] });
+    expect(summarizeInvitations(newInvitationRecord('t', now), now)).to.deep.equal({
+      counts: { pending: 0, accepted: 0, declined: 0, revoked: 0, expired: 0 },
+      reminders: [],
+    });
   });
 });

@@ -32,7 +32,10 @@ describe('provider choice rules (pure)', () => {
     ['an unknown provider', newProviderChoiceRecord('t', now), { type: 'shortlist', providerId: 'ghost', add: true }, undefined, 'unknownProvider'],
     [
       'a full shortlist',
-      { ...newProviderChoiceRecord('t', now), shortlist: Array.from({ length: SHORTLIST_LIMIT }, (_, i) => ({ providerId: `p${i}`, by: ada, at: now.toISOString() })) },
+      {
+        ...newProviderChoiceRecord('t', now),
+        shortlist: Array.from({ length: SHORTLIST_LIMIT }, (_, i) => ({ providerId: `p${i}`, by: ada, at: now.toISOString() })),
+      },
       { type: 'shortlist', providerId: 'extra', add: true },
       undefined,
       'shortlistFull',

@@ -38,9 +38,19 @@ function prov(id: string, name: string, fields: Partial<Provider> = {}): Provide
 /** Hand-built directory. Stated facts: alpha 4, bravo 5, charlie 5, delta 0, echo 1. */
 const HAND: Provider[] = [
   prov('alpha', 'Alpha', { headquarters: 'DE', countries: ['DE', 'AT'], services: { training: true, financing: true }, languages: ['de', 'en'] }),
-  prov('bravo', 'Bravo', { headquarters: 'FR', countries: ['DE', 'FR'], services: { training: true, marketing: true, financing: true, support: true }, languages: ['fr'] }),
+  prov('bravo', 'Bravo', {
+    headquarters: 'FR',
+    countries: ['DE', 'FR'],
+    services: { training: true, marketing: true, financing: true, support: true },
+    languages: ['fr'],
+  }),
   // Offers everything, but only in the US: never a match for Germany (region rule).
-  prov('charlie', 'Charlie', { headquarters: 'US', countries: ['US'], services: { training: true, marketing: true, financing: true, support: true }, languages: ['de'] }),
+  prov('charlie', 'Charlie', {
+    headquarters: 'US',
+    countries: ['US'],
+    services: { training: true, marketing: true, financing: true, support: true },
+    languages: ['de'],
+  }),
   prov('delta', 'Delta', { headquarters: 'DE', countries: ['DE'] }),
   prov('echo', 'Echo', { headquarters: 'AT', countries: ['AT', 'DE'], services: { training: true } }),
 ];
@@ -50,15 +60,94 @@ const ids = (q: ProviderQuery, limit?: number) => rankProviders(dir, q, limit).m
 describe('provider ranking', () => {
   describe('order and scores (Germany)', () => {
     const cases: Array<[string, ProviderQuery, Array<[string, number]>]> = [
-      ['no priorities: headquarters +1, then stated facts', { country: 'DE', priorities: [] }, [['alpha', 1], ['delta', 1], ['bravo', 0], ['echo', 0]]],
-      ['training', { country: 'DE', priorities: ['training'] }, [['alpha', 4], ['bravo', 3], ['echo', 3], ['delta', 1]]],
-      ['marketing + support', { country: 'DE', priorities: ['marketing', 'support'] }, [['bravo', 6], ['alpha', 1], ['delta', 1], ['echo', 0]]],
-      ['everything', { country: 'DE', priorities: ['training', 'marketing', 'financing', 'support'] }, [['bravo', 12], ['alpha', 7], ['echo', 3], ['delta', 1]]],
-      ['German support', { country: 'DE', priorities: ['language'], language: 'de' }, [['alpha', 4], ['delta', 1], ['bravo', 0], ['echo', 0]]],
-      ['French support, upper-case code', { country: 'DE', priorities: ['language'], language: 'FR' }, [['bravo', 3], ['alpha', 1], ['delta', 1], ['echo', 0]]],
-      ['duplicated priority counts once', { country: 'DE', priorities: ['financing', 'financing'] }, [['alpha', 4], ['bravo', 3], ['delta', 1], ['echo', 0]]],
-      ['lower-case country', { country: 'de', priorities: ['training'] }, [['alpha', 4], ['bravo', 3], ['echo', 3], ['delta', 1]]],
-      ['Austria', { country: 'AT', priorities: ['training'] }, [['echo', 4], ['alpha', 3]]],
+      [
+        'no priorities: headquarters +1, then stated facts',
+        { country: 'DE', priorities: [] },
+        [
+          ['alpha', 1],
+          ['delta', 1],
+          ['bravo', 0],
+          ['echo', 0],
+        ],
+      ],
+      [
+        'training',
+        { country: 'DE', priorities: ['training'] },
+        [
+          ['alpha', 4],
+          ['bravo', 3],
+          ['echo', 3],
+          ['delta', 1],
+        ],
+      ],
+      [
+        'marketing + support',
+        { country: 'DE', priorities: ['marketing', 'support'] },
+        [
+          ['bravo', 6],
+          ['alpha', 1],
+          ['delta', 1],
+          ['echo', 0],
+        ],
+      ],
+      [
+        'everything',
+        { country: 'DE', priorities: ['training', 'marketing', 'financing', 'support'] },
+        [
+          ['bravo', 12],
+          ['alpha', 7],
+          ['echo', 3],
+          ['delta', 1],
+        ],
+      ],
+      [
+        'German support',
+        { country: 'DE', priorities: ['language'], language: 'de' },
+        [
+          ['alpha', 4],
+          ['delta', 1],
+          ['bravo', 0],
+          ['echo', 0],
+        ],
+      ],
+      [
+        'French support, upper-case code',
+        { country: 'DE', priorities: ['language'], language: 'FR' },
+        [
+          ['bravo', 3],
+          ['alpha', 1],
+          ['delta', 1],
+          ['echo', 0],
+        ],
+      ],
+      [
+        'duplicated priority counts once',
+        { country: 'DE', priorities: ['financing', 'financing'] },
+        [
+          ['alpha', 4],
+          ['bravo', 3],
+          ['delta', 1],
+          ['echo', 0],
+        ],
+      ],
+      [
+        'lower-case country',
+        { country: 'de', priorities: ['training'] },
+        [
+          ['alpha', 4],
+          ['bravo', 3],
+          ['echo', 3],
+          ['delta', 1],
+        ],
+      ],
+      [
+        'Austria',
+        { country: 'AT', priorities: ['training'] },
+        [
+          ['echo', 4],
+          ['alpha', 3],
+        ],
+      ],
       ['United States: only charlie', { country: 'US', priorities: ['support'] }, [['charlie', 4]]],
     ];
     for (const [label, query, expected] of cases) {
@@ -70,31 +159,51 @@ describe('provider ranking', () => {
 
   describe('reasons', () => {
     const cases: Array<[string, ProviderQuery, string, RankReason[]]> = [
-      ['offered and not stated, in query order', { country: 'DE', priorities: ['marketing', 'training'] }, 'alpha', [
-        { code: 'servesCountry', country: 'DE' },
-        { code: 'headquarteredInCountry', country: 'DE' },
-        { code: 'notStated', service: 'marketing' },
-        { code: 'offers', service: 'training' },
-      ]],
-      ['unknown services count 0 and say not stated', { country: 'DE', priorities: ['training', 'marketing', 'financing', 'support'] }, 'delta', [
-        { code: 'servesCountry', country: 'DE' },
-        { code: 'headquarteredInCountry', country: 'DE' },
-        { code: 'notStated', service: 'training' },
-        { code: 'notStated', service: 'marketing' },
-        { code: 'notStated', service: 'financing' },
-        { code: 'notStated', service: 'support' },
-      ]],
-      ['language spoken', { country: 'DE', priorities: ['language', 'support'], language: 'de' }, 'alpha', [
-        { code: 'servesCountry', country: 'DE' },
-        { code: 'headquarteredInCountry', country: 'DE' },
-        { code: 'speaks', language: 'de' },
-        { code: 'notStated', service: 'support' },
-      ]],
-      ['language not stated', { country: 'DE', priorities: ['support', 'language'], language: 'de' }, 'bravo', [
-        { code: 'servesCountry', country: 'DE' },
-        { code: 'offers', service: 'support' },
-        { code: 'languageNotStated', language: 'de' },
-      ]],
+      [
+        'offered and not stated, in query order',
+        { country: 'DE', priorities: ['marketing', 'training'] },
+        'alpha',
+        [
+          { code: 'servesCountry', country: 'DE' },
+          { code: 'headquarteredInCountry', country: 'DE' },
+          { code: 'notStated', service: 'marketing' },
+          { code: 'offers', service: 'training' },
+        ],
+      ],
+      [
+        'unknown services count 0 and say not stated',
+        { country: 'DE', priorities: ['training', 'marketing', 'financing', 'support'] },
+        'delta',
+        [
+          { code: 'servesCountry', country: 'DE' },
+          { code: 'headquarteredInCountry', country: 'DE' },
+          { code: 'notStated', service: 'training' },
+          { code: 'notStated', service: 'marketing' },
+          { code: 'notStated', service: 'financing' },
+          { code: 'notStated', service: 'support' },
+        ],
+      ],
+      [
+        'language spoken',
+        { country: 'DE', priorities: ['language', 'support'], language: 'de' },
+        'alpha',
+        [
+          { code: 'servesCountry', country: 'DE' },
+          { code: 'headquarteredInCountry', country: 'DE' },
+          { code: 'speaks', language: 'de' },
+          { code: 'notStated', service: 'support' },
+        ],
+      ],
+      [
+        'language not stated',
+        { country: 'DE', priorities: ['support', 'language'], language: 'de' },
+        'bravo',
+        [
+          { code: 'servesCountry', country: 'DE' },
+          { code: 'offers', service: 'support' },
+          { code: 'languageNotStated', language: 'de' },
+        ],
+      ],
       ['no priorities: only the country', { country: 'DE', priorities: [] }, 'echo', [{ code: 'servesCountry', country: 'DE' }]],
     ];
     for (const [label, query, id, reasons] of cases) {
@@ -183,7 +292,7 @@ describe('provider ranking', () => {
 
     it('agrees with a plain sort on a random directory, with and without limit', () => {
       let seed = 7;
-      const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+      const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
       const countries = ['DE', 'FR', 'AT', 'NL'];
       const providers = Array.from({ length: 300 }, (_, i) =>
         prov(`p-${i}`, `P${Math.floor(rnd() * 40)}`, {
@@ -201,7 +310,8 @@ describe('provider ranking', () => {
         const priorities = (['training', 'marketing', 'financing', 'support', 'language'] as Priority[]).filter(() => rnd() < 0.5);
         const query: ProviderQuery = { country, priorities, language: 'fr' };
         const score = (p: Provider) =>
-          priorities.reduce((s, x) => s + (x === 'language' ? (p.languages.includes('fr') ? 3 : 0) : p.services[x] ? 3 : 0), 0) + (p.headquarters === country ? 1 : 0);
+          priorities.reduce((s, x) => s + (x === 'language' ? (p.languages.includes('fr') ? 3 : 0) : p.services[x] ? 3 : 0), 0) +
+          (p.headquarters === country ? 1 : 0);
         const naive = providers
           .filter((p) => p.countries.includes(country))
           .map((p) => ({ id: p.id, name: p.name, facts: facts(p), score: score(p) }))
@@ -293,7 +403,11 @@ describe('provider directory', () => {
       ['non-https website', (f) => ((f.providers[0]!.website = 'http://one.example'), f), 'providers[0].website: "http://one.example" is not an https URL'],
       ['non-https source', (f) => ((f.providers[1]!.source = 'ftp://two.example'), f), 'providers[1].source: "ftp://two.example" is not an https URL'],
       ['malformed JSON', () => '{ "providers": [ { "id": "one", ', '(root): malformed JSON'],
-      ['future checked date', (f) => ((f.providers[1]!.checked = '2026-11-22'), f), 'providers[1].checked: "2026-11-22" is in the future (today is 2026-11-21)'],
+      [
+        'future checked date',
+        (f) => ((f.providers[1]!.checked = '2026-11-22'), f),
+        'providers[1].checked: "2026-11-22" is in the future (today is 2026-11-21)',
+      ],
       ['not a real date', (f) => ((f.providers[0]!.checked = '2026-02-30'), f), 'providers[0].checked: "2026-02-30" is not a real date'],
       ['empty countries', (f) => ((f.providers[0]!.countries = []), f), 'providers[0].countries: must list at least one'],
       ['duplicate country', (f) => ((f.providers[0]!.countries = ['DE', 'AT', 'DE']), f), 'providers[0].countries[2]: duplicate country "DE"'],

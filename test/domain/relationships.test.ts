@@ -31,7 +31,9 @@ function ok(res: RelationshipsResult): RelationshipsRecord {
 
 /** A provider's record with one indirect reseller (Contoso). */
 function providerWithReseller(): RelationshipsRecord {
-  const r = ok(setOrganization(newRelationshipsRecord(provider.tenantId, now), { name: provider.name, partnerId: provider.partnerId, side: 'provider' }, pat, now));
+  const r = ok(
+    setOrganization(newRelationshipsRecord(provider.tenantId, now), { name: provider.name, partnerId: provider.partnerId, side: 'provider' }, pat, now),
+  );
   return addIndirectReseller(r, reseller, 'inv1', now);
 }
 
@@ -101,7 +103,14 @@ describe('relationship rules (pure)', () => {
   });
 
   describe('addCustomer', () => {
-    const base: Omit<CustomerLink, 'since'> = { domain: 'fabrikam.com', name: 'Fabrikam', email: 'it@fabrikam.com', relationship: 'reseller', source: 'invitation', invitationId: 'inv1' };
+    const base: Omit<CustomerLink, 'since'> = {
+      domain: 'fabrikam.com',
+      name: 'Fabrikam',
+      email: 'it@fabrikam.com',
+      relationship: 'reseller',
+      source: 'invitation',
+      invitationId: 'inv1',
+    };
     const cases: Array<[string, Array<[Omit<CustomerLink, 'since'>, Date]>, Partial<CustomerLink>]> = [
       ['adds a new customer', [[base, now]], { ...base, since: now.toISOString() }],
       [
@@ -165,7 +174,12 @@ describe('relationship rules (pure)', () => {
   describe('validateFollowUp', () => {
     type Expected = { value: { customer: string; domain?: string; subscription?: string } } | { errors: RelationshipFieldError[] };
     const cases: Array<[FollowUpType, string, Record<string, unknown>, Expected]> = [
-      ['newCustomer', 'a customer and domain', { customer: ' Fabrikam ', domain: 'Fabrikam.com', subscription: 'ignored' }, { value: { customer: 'Fabrikam', domain: 'fabrikam.com' } }],
+      [
+        'newCustomer',
+        'a customer and domain',
+        { customer: ' Fabrikam ', domain: 'Fabrikam.com', subscription: 'ignored' },
+        { value: { customer: 'Fabrikam', domain: 'fabrikam.com' } },
+      ],
       ['newCustomer', 'no domain', { customer: 'Fabrikam' }, { errors: [{ field: 'domain', code: 'required' }] }],
       ['newCustomer', 'a bad domain', { customer: 'Fabrikam', domain: 'fabrikam' }, { errors: [{ field: 'domain', code: 'domainInvalid' }] }],
       [
@@ -179,12 +193,37 @@ describe('relationship rules (pure)', () => {
           ],
         },
       ],
-      ['newCustomer', 'a customer name over 200 characters', { customer: 'x'.repeat(201), domain: 'fabrikam.com' }, { errors: [{ field: 'customer', code: 'tooLong' }] }],
-      ['partnerIdOnSubscription', 'a customer and subscription', { customer: 'Fabrikam', subscription: ' Microsoft 365 E3 ' }, { value: { customer: 'Fabrikam', subscription: 'Microsoft 365 E3' } }],
-      ['partnerIdOnSubscription', 'no subscription', { customer: 'Fabrikam', domain: 'fabrikam.com' }, { errors: [{ field: 'subscription', code: 'required' }] }],
-      ['supportContact', 'a customer and subscription', { customer: 'Fabrikam', subscription: 'sub-123' }, { value: { customer: 'Fabrikam', subscription: 'sub-123' } }],
+      [
+        'newCustomer',
+        'a customer name over 200 characters',
+        { customer: 'x'.repeat(201), domain: 'fabrikam.com' },
+        { errors: [{ field: 'customer', code: 'tooLong' }] },
+      ],
+      [
+        'partnerIdOnSubscription',
+        'a customer and subscription',
+        { customer: 'Fabrikam', subscription: ' Microsoft 365 E3 ' },
+        { value: { customer: 'Fabrikam', subscription: 'Microsoft 365 E3' } },
+      ],
+      [
+        'partnerIdOnSubscription',
+        'no subscription',
+        { customer: 'Fabrikam', domain: 'fabrikam.com' },
+        { errors: [{ field: 'subscription', code: 'required' }] },
+      ],
+      [
+        'supportContact',
+        'a customer and subscription',
+        { customer: 'Fabrikam', subscription: 'sub-123' },
+        { value: { customer: 'Fabrikam', subscription: 'sub-123' } },
+      ],
       ['supportContact', 'a blank subscription', { customer: 'Fabrikam', subscription: '   ' }, { errors: [{ field: 'subscription', code: 'required' }] }],
-      ['supportContact', 'a subscription over 200 characters', { customer: 'Fabrikam', subscription: 'x'.repeat(201) }, { errors: [{ field: 'subscription', code: 'tooLong' }] }],
+      [
+        'supportContact',
+        'a subscription over 200 characters',
+        { customer: 'Fabrikam', subscription: 'x'.repeat(201) },
+        { errors: [{ field: 'subscription', code: 'tooLong' }] },
+      ],
       [
         'supportContact',
         'nothing',
@@ -207,24 +246,65 @@ describe('relationship rules (pure)', () => {
   describe('recordFollowUp', () => {
     it('records a new customer and adds it to the customers, associated with the reseller', () => {
       const record = providerWithReseller();
-      const res = recordFollowUp(record, { type: 'newCustomer', resellerTenantId: reseller.tenantId, fields: { customer: 'Fabrikam', domain: 'fabrikam.com' } }, pat, at(1), { id: 'f1' }, record.revision);
+      const res = recordFollowUp(
+        record,
+        { type: 'newCustomer', resellerTenantId: reseller.tenantId, fields: { customer: 'Fabrikam', domain: 'fabrikam.com' } },
+        pat,
+        at(1),
+        { id: 'f1' },
+        record.revision,
+      );
       const r = ok(res);
-      expect(res.ok && res.followUp).to.deep.equal({ id: 'f1', type: 'newCustomer', reseller, customer: 'Fabrikam', domain: 'fabrikam.com', by: pat, at: at(1).toISOString() });
+      expect(res.ok && res.followUp).to.deep.equal({
+        id: 'f1',
+        type: 'newCustomer',
+        reseller,
+        customer: 'Fabrikam',
+        domain: 'fabrikam.com',
+        by: pat,
+        at: at(1).toISOString(),
+      });
       expect(r.followUps.map((f) => f.id)).to.deep.equal(['f1']);
-      expect(r.customers).to.deep.equal([{ domain: 'fabrikam.com', name: 'Fabrikam', relationship: 'resellerAndProvider', reseller, source: 'addedByProvider', since: at(1).toISOString() }]);
+      expect(r.customers).to.deep.equal([
+        { domain: 'fabrikam.com', name: 'Fabrikam', relationship: 'resellerAndProvider', reseller, source: 'addedByProvider', since: at(1).toISOString() },
+      ]);
       expect(r.revision).to.equal(record.revision + 1);
     });
 
     it('records a subscription follow-up without touching the customers', () => {
       const record = providerWithReseller();
-      const r = ok(recordFollowUp(record, { type: 'supportContact', resellerTenantId: reseller.tenantId, fields: { customer: 'Fabrikam', subscription: 'sub-1' } }, pat, now, { id: 'f1' }));
+      const r = ok(
+        recordFollowUp(
+          record,
+          { type: 'supportContact', resellerTenantId: reseller.tenantId, fields: { customer: 'Fabrikam', subscription: 'sub-1' } },
+          pat,
+          now,
+          { id: 'f1' },
+        ),
+      );
       expect(r.followUps[0]).to.deep.include({ type: 'supportContact', subscription: 'sub-1', customer: 'Fabrikam' });
       expect(r.customers).to.deep.equal([]);
     });
 
     const refusals: Array<[string, (r: RelationshipsRecord) => ReturnType<typeof recordFollowUp>, object]> = [
-      ['an unknown reseller', (r) => recordFollowUp(r, { type: 'newCustomer', resellerTenantId: 'stranger', fields: { customer: 'F', domain: 'f.com' } }, pat, now, { id: 'f' }), { code: 'unknownReseller' }],
-      ['a stale card', (r) => recordFollowUp(r, { type: 'newCustomer', resellerTenantId: reseller.tenantId, fields: { customer: 'F', domain: 'f.com' } }, pat, now, { id: 'f' }, r.revision - 1), { code: 'stale' }],
+      [
+        'an unknown reseller',
+        (r) => recordFollowUp(r, { type: 'newCustomer', resellerTenantId: 'stranger', fields: { customer: 'F', domain: 'f.com' } }, pat, now, { id: 'f' }),
+        { code: 'unknownReseller' },
+      ],
+      [
+        'a stale card',
+        (r) =>
+          recordFollowUp(
+            r,
+            { type: 'newCustomer', resellerTenantId: reseller.tenantId, fields: { customer: 'F', domain: 'f.com' } },
+            pat,
+            now,
+            { id: 'f' },
+            r.revision - 1,
+          ),
+        { code: 'stale' },
+      ],
       [
         'an invalid form',
         (r) => recordFollowUp(r, { type: 'partnerIdOnSubscription', resellerTenantId: reseller.tenantId, fields: { customer: 'F' } }, pat, now, { id: 'f' }),
@@ -243,7 +323,11 @@ describe('relationship rules (pure)', () => {
     it(`keeps the newest ${MAX_FOLLOW_UPS} follow-ups`, () => {
       let r = providerWithReseller();
       for (let i = 0; i < MAX_FOLLOW_UPS + 2; i++) {
-        r = ok(recordFollowUp(r, { type: 'supportContact', resellerTenantId: reseller.tenantId, fields: { customer: 'F', subscription: `s${i}` } }, pat, now, { id: `f${i}` }));
+        r = ok(
+          recordFollowUp(r, { type: 'supportContact', resellerTenantId: reseller.tenantId, fields: { customer: 'F', subscription: `s${i}` } }, pat, now, {
+            id: `f${i}`,
+          }),
+        );
       }
       expect(r.followUps).to.have.length(MAX_FOLLOW_UPS);
       expect(r.followUps[0]!.id).to.equal(`f${MAX_FOLLOW_UPS + 1}`);

@@ -1,5 +1,13 @@
 import { expect } from 'chai';
-import { INVITATION_VALID_DAYS, createInvitation, newInvitationRecord, resendInvitation, type Invitation, type InvitationRecord, type NewInvitation } from '../../src/domain/invitations.js';
+import {
+  INVITATION_VALID_DAYS,
+  createInvitation,
+  newInvitationRecord,
+  resendInvitation,
+  type Invitation,
+  type InvitationRecord,
+  type NewInvitation,
+} from '../../src/domain/invitations.js';
 import {
   CLAIM_LEASE_MS,
   FINISHED_KEPT,
@@ -67,7 +75,12 @@ function journey(commands: TransitionCommand[], when = now): TransitionRecord {
 // ---- invitation fixtures ---------------------------------------------------------------------
 
 const provider = { tenantId: 'tenant-prov', name: 'Northwind Distribution' };
-const partnership: NewInvitation = { kind: 'partnership', purpose: 'new', from: provider, to: { email: 'rita@contoso.com', name: 'Rita', company: 'Contoso Ltd.' } };
+const partnership: NewInvitation = {
+  kind: 'partnership',
+  purpose: 'new',
+  from: provider,
+  to: { email: 'rita@contoso.com', name: 'Rita', company: 'Contoso Ltd.' },
+};
 
 function invitationRecord(...invitations: Invitation[]): InvitationRecord {
   return { ...newInvitationRecord('tenant-prov', now), revision: invitations.length, invitations };
@@ -171,7 +184,9 @@ describe('reminder rules (pure)', () => {
     it('a pending invitation: due 8 days (PENDING_REMINDER_DAYS + 1) after it was created, labelled with the company', () => {
       const created = createInvitation(newInvitationRecord('tenant-prov', now), partnership, sam, now, { id: 'inv1', nonce: 'n1' });
       if (!created.ok) throw new Error('refused');
-      expect(wantedFromInvitations(created.record, now)).to.deep.equal([{ kind: 'invitationPending', subjectId: 'inv1.n1', dueAt: iso(8 * DAY), label: 'Contoso Ltd.' }]);
+      expect(wantedFromInvitations(created.record, now)).to.deep.equal([
+        { kind: 'invitationPending', subjectId: 'inv1.n1', dueAt: iso(8 * DAY), label: 'Contoso Ltd.' },
+      ]);
       expect(wantedFrom('invitations', created.record, at(7 * DAY))).to.have.length(1);
     });
 
@@ -303,7 +318,15 @@ describe('reminder rules (pure)', () => {
     });
 
     it('only touches reminders of its own source', () => {
-      const both = ok(reconcileReminders(ok(reconcileReminders(newReminderRecord('tenant-1', now), 'transition', enrolled, target, now)), 'invitations', [invitationW], target, now));
+      const both = ok(
+        reconcileReminders(
+          ok(reconcileReminders(newReminderRecord('tenant-1', now), 'transition', enrolled, target, now)),
+          'invitations',
+          [invitationW],
+          target,
+          now,
+        ),
+      );
       const noInvitations = ok(reconcileReminders(both, 'invitations', [], target, at(MIN)));
       expect(statuses(noInvitations)).to.deep.equal({ [approvalId]: 'scheduled', [incentivesId]: 'scheduled', [invitationId]: 'obsolete' });
       const noTransition = ok(reconcileReminders(both, 'transition', [], target, at(MIN)));
@@ -415,7 +438,9 @@ describe('reminder rules (pure)', () => {
       const done = ok(finishDelivery(r, { 'approvalOverdue:a': 'sent', 'approvalOverdue:b': 'obsolete', 'approvalOverdue:c': 'retry' }, at(MIN), 'A'));
       expect(done.revision).to.equal(r.revision + 1);
       expect(done.reminders['approvalOverdue:a']).to.include({ status: 'sent', sentAt: iso(MIN), updatedAt: iso(MIN) });
-      expect(done.reminders['approvalOverdue:b']).to.include({ status: 'obsolete', updatedAt: iso(MIN) }).and.not.have.property('sentAt');
+      expect(done.reminders['approvalOverdue:b'])
+        .to.include({ status: 'obsolete', updatedAt: iso(MIN) })
+        .and.not.have.property('sentAt');
       expect(done.reminders['approvalOverdue:c']).to.include({ status: 'scheduled', attempts: 1, dueAt: iso(MIN + RETRY_STEP_MS) });
       for (const x of Object.values(done.reminders)) expect(x).to.not.have.property('claim');
     });
@@ -458,7 +483,9 @@ describe('reminder rules (pure)', () => {
       const c = ok(cancelReminder(r, 'approvalOverdue:a', 7, ga, now));
       const back = ok(restoreReminder(c, 'approvalOverdue:a', 8, at(MIN)));
       expect(back.revision).to.equal(9);
-      expect(back.reminders['approvalOverdue:a']).to.include({ status: 'scheduled', dueAt: iso(DAY), updatedAt: iso(MIN) }).and.not.have.property('cancelled');
+      expect(back.reminders['approvalOverdue:a'])
+        .to.include({ status: 'scheduled', dueAt: iso(DAY), updatedAt: iso(MIN) })
+        .and.not.have.property('cancelled');
       expect(isClaimable(back.reminders['approvalOverdue:a']!, at(2 * DAY))).to.equal(true);
     });
 
@@ -467,8 +494,16 @@ describe('reminder rules (pure)', () => {
       ['cancel with a stale revision, even of an unknown id', () => cancelReminder(r, 'nope', 6, ga, now), { code: 'stale' }],
       ['cancel of an unknown id', () => cancelReminder(r, 'nope', 7, ga, now), { code: 'notFound' }],
       ['cancel of a sent reminder', () => cancelReminder(r, 'approvalOverdue:sent', 7, ga, now), { code: 'notCancellable', status: 'sent' }],
-      ['cancel of a cancelled reminder', () => cancelReminder(ok(cancelReminder(r, 'approvalOverdue:a', 7, ga, now)), 'approvalOverdue:a', 8, ga, now), { code: 'notCancellable', status: 'cancelled' }],
-      ['restore with a stale revision', () => restoreReminder(ok(cancelReminder(r, 'approvalOverdue:a', 7, ga, now)), 'approvalOverdue:a', 7, now), { code: 'stale' }],
+      [
+        'cancel of a cancelled reminder',
+        () => cancelReminder(ok(cancelReminder(r, 'approvalOverdue:a', 7, ga, now)), 'approvalOverdue:a', 8, ga, now),
+        { code: 'notCancellable', status: 'cancelled' },
+      ],
+      [
+        'restore with a stale revision',
+        () => restoreReminder(ok(cancelReminder(r, 'approvalOverdue:a', 7, ga, now)), 'approvalOverdue:a', 7, now),
+        { code: 'stale' },
+      ],
       ['restore of an unknown id', () => restoreReminder(r, 'nope', 7, now), { code: 'notFound' }],
       ['restore of a scheduled reminder', () => restoreReminder(r, 'approvalOverdue:a', 7, now), { code: 'notRestorable', status: 'scheduled' }],
       ['restore of a sent reminder', () => restoreReminder(r, 'approvalOverdue:sent', 7, now), { code: 'notRestorable', status: 'sent' }],

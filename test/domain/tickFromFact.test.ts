@@ -79,7 +79,7 @@ describe('tickFromFact (pure)', () => {
     ['step 1 (prepare)', []],
     ['step 3 (eligibility)', TO_NEXT.slice(0, 2)],
     ['step 6 (approval, after enrollment)', TO_NEXT.slice(0, 5)],
-    ['step 8 (what\'s next)', TO_NEXT],
+    ["step 8 (what's next)", TO_NEXT],
   ];
   for (const [label, commands] of stages) {
     it(`ticks at ${label}, whatever the step`, () => {
@@ -105,7 +105,10 @@ describe('tickFromFact (pure)', () => {
     const before = run(tick(PARTNERSHIP_ITEMS), run(TO_NEXT));
     expect(tickFromFact(before, PARTNERSHIP_ITEMS, fact)).to.deep.equal({ ok: false, error: { code: 'unchanged' } });
     const afterFact = ticked(tickFromFact(newTransitionRecord('t1', now), PARTNERSHIP_ITEMS, fact));
-    expect(tickFromFact(afterFact, PARTNERSHIP_ITEMS, { ...fact, by: ga, at: '2026-12-01T00:00:00.000Z' })).to.deep.equal({ ok: false, error: { code: 'unchanged' } });
+    expect(tickFromFact(afterFact, PARTNERSHIP_ITEMS, { ...fact, by: ga, at: '2026-12-01T00:00:00.000Z' })).to.deep.equal({
+      ok: false,
+      error: { code: 'unchanged' },
+    });
   });
 
   it('does not mutate the input record', () => {

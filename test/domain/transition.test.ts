@@ -66,14 +66,22 @@ describe('transition rules (pure)', () => {
     { name: 'a step not reached yet', before: [], command: { type: 'confirmAgreement' }, actor: ga, error: 'stepNotReached' },
     {
       name: 'details by a non global admin',
-      before: [[{ type: 'confirmPrepared' }, agent], [{ type: 'setRole', role: 'adminAgent' }, agent], [{ type: 'answerEligibility', answer: 'restricted' }, agent]],
+      before: [
+        [{ type: 'confirmPrepared' }, agent],
+        [{ type: 'setRole', role: 'adminAgent' }, agent],
+        [{ type: 'answerEligibility', answer: 'restricted' }, agent],
+      ],
       command: { type: 'submitDetails', details },
       actor: agent,
       error: 'globalAdminRequired',
     },
     {
       name: 'details by someone who never said who they are',
-      before: [[{ type: 'confirmPrepared' }, agent], [{ type: 'setRole', role: 'adminAgent' }, agent], [{ type: 'answerEligibility', answer: 'restricted' }, agent]],
+      before: [
+        [{ type: 'confirmPrepared' }, agent],
+        [{ type: 'setRole', role: 'adminAgent' }, agent],
+        [{ type: 'answerEligibility', answer: 'restricted' }, agent],
+      ],
       command: { type: 'submitDetails', details },
       actor: { id: 'stranger' },
       error: 'globalAdminRequired',
@@ -85,12 +93,28 @@ describe('transition rules (pure)', () => {
       actor: ga,
       error: 'invalidDetails',
     },
-    { name: 'enrolling without ticking no-rollback', before: toEnrolled.slice(0, 4), command: { type: 'confirmEnrollment', understood: false }, actor: ga, error: 'mustConfirmNoRollback' },
-    { name: 'changing details after enrollment (no rollback)', before: toEnrolled, command: { type: 'submitDetails', details }, actor: ga, error: 'stepLocked' },
+    {
+      name: 'enrolling without ticking no-rollback',
+      before: toEnrolled.slice(0, 4),
+      command: { type: 'confirmEnrollment', understood: false },
+      actor: ga,
+      error: 'mustConfirmNoRollback',
+    },
+    {
+      name: 'changing details after enrollment (no rollback)',
+      before: toEnrolled,
+      command: { type: 'submitDetails', details },
+      actor: ga,
+      error: 'stepLocked',
+    },
     { name: 'starting over after enrollment', before: toEnrolled, command: { type: 'startOver' }, actor: ga, error: 'cannotStartOverAfterEnrollment' },
     {
       name: 'details when the enrollment is not Restricted',
-      before: [[{ type: 'confirmPrepared' }, ga], [{ type: 'setRole', role: 'globalAdmin' }, ga], [{ type: 'answerEligibility', answer: 'notRestricted' }, ga]],
+      before: [
+        [{ type: 'confirmPrepared' }, ga],
+        [{ type: 'setRole', role: 'globalAdmin' }, ga],
+        [{ type: 'answerEligibility', answer: 'notRestricted' }, ga],
+      ],
       command: { type: 'submitDetails', details },
       actor: ga,
       error: 'stepNotReached',
@@ -120,7 +144,11 @@ describe('transition rules (pure)', () => {
     expect(nextAction(atDetails, 'newcomer')).to.deep.equal({ kind: 'needsRole', step: 'details' });
     const withAgent = run([[{ type: 'setRole', role: 'salesAgent' }, agent]], atDetails);
     expect(nextAction(withAgent, 'agent')).to.deep.equal({ kind: 'needsGlobalAdmin', step: 'details', globalAdmins: ['Grace Admin'] });
-    const ineligible = run([[{ type: 'confirmPrepared' }, ga], [{ type: 'setRole', role: 'globalAdmin' }, ga], [{ type: 'answerEligibility', answer: 'notRestricted' }, ga]]);
+    const ineligible = run([
+      [{ type: 'confirmPrepared' }, ga],
+      [{ type: 'setRole', role: 'globalAdmin' }, ga],
+      [{ type: 'answerEligibility', answer: 'notRestricted' }, ga],
+    ]);
     expect(nextAction(ineligible, 'ga')).to.deep.equal({ kind: 'ineligible' });
     const rechecked = run([[{ type: 'recheckEligibility' }, ga]], ineligible);
     expect(nextAction(rechecked, 'ga')).to.deep.equal({ kind: 'step', step: 'eligibility' });

@@ -30,7 +30,11 @@ function run(commands: TransitionCommand[], actor = ga, start = newTransitionRec
   return r;
 }
 
-const toDetails: TransitionCommand[] = [{ type: 'confirmPrepared' }, { type: 'setRole', role: 'globalAdmin' }, { type: 'answerEligibility', answer: 'restricted' }];
+const toDetails: TransitionCommand[] = [
+  { type: 'confirmPrepared' },
+  { type: 'setRole', role: 'globalAdmin' },
+  { type: 'answerEligibility', answer: 'restricted' },
+];
 const toEnrolled: TransitionCommand[] = [...toDetails, { type: 'submitDetails', details }, { type: 'confirmEnrollment', understood: true }];
 const toNext: TransitionCommand[] = [...toEnrolled, { type: 'confirmApproved' }, { type: 'confirmAgreement' }];
 
@@ -39,7 +43,12 @@ describe('transition commands (one handler per command type)', () => {
   const table: Array<{ command: TransitionCommand; step: StepId | undefined; before: TransitionCommand[]; action: string }> = [
     { command: { type: 'confirmPrepared' }, step: 'prepare', before: [], action: 'prepare.confirmed' },
     { command: { type: 'setRole', role: 'salesAgent' }, step: 'role', before: [], action: 'role.salesAgent' },
-    { command: { type: 'answerEligibility', answer: 'notRestricted' }, step: 'eligibility', before: toDetails.slice(0, 2), action: 'eligibility.notRestricted' },
+    {
+      command: { type: 'answerEligibility', answer: 'notRestricted' },
+      step: 'eligibility',
+      before: toDetails.slice(0, 2),
+      action: 'eligibility.notRestricted',
+    },
     { command: { type: 'recheckEligibility' }, step: 'eligibility', before: toDetails, action: 'eligibility.recheck' },
     { command: { type: 'submitDetails', details }, step: 'details', before: toDetails, action: 'details.submitted' },
     { command: { type: 'confirmEnrollment', understood: true }, step: 'enroll', before: toEnrolled.slice(0, 4), action: 'enroll.confirmed' },
@@ -77,7 +86,11 @@ describe('transition commands (one handler per command type)', () => {
   });
 
   it('marks step 8 done with the last item and keeps every item mark', () => {
-    const r = run(NEXT_ITEM_IDS.map((item) => ({ type: 'setNextItem', item, done: true }) as TransitionCommand), agent, run(toNext));
+    const r = run(
+      NEXT_ITEM_IDS.map((item) => ({ type: 'setNextItem', item, done: true }) as TransitionCommand),
+      agent,
+      run(toNext),
+    );
     expect(r.done.next?.by).to.deep.equal(agent);
     expect(Object.keys(r.nextItems)).to.have.members([...NEXT_ITEM_IDS]);
   });
@@ -90,7 +103,10 @@ describe('transition commands (one handler per command type)', () => {
   it('refuses a stale revision before anything else, also for setRole and startOver', () => {
     const r = run(toDetails);
     for (const command of [{ type: 'setRole', role: 'globalAdmin' }, { type: 'startOver' }] as TransitionCommand[]) {
-      expect(applyCommand(r, command, ga, now, r.revision - 1)).to.deep.equal({ ok: false, error: { code: 'stale', expected: r.revision - 1, actual: r.revision } });
+      expect(applyCommand(r, command, ga, now, r.revision - 1)).to.deep.equal({
+        ok: false,
+        error: { code: 'stale', expected: r.revision - 1, actual: r.revision },
+      });
     }
   });
 

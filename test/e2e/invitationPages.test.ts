@@ -53,7 +53,10 @@ describe('invitation pages in real Chromium', function () {
     browser = await launchChromium();
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'invitation-pages-e2e-'));
     app = await startApp(loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent' }));
-    for (const [tenant, actor] of [[PROVIDER, provAdmin], [RESELLER, resAdmin]] as const) {
+    for (const [tenant, actor] of [
+      [PROVIDER, provAdmin],
+      [RESELLER, resAdmin],
+    ] as const) {
       await app.transitions.update(tenant, (r) => applyCommand(r, { type: 'setRole', role: 'globalAdmin' }, actor, new Date()));
     }
     await app.invitations.setOrganization(PROVIDER, provAdmin, { name: 'Fabrikam Distribution', partnerId: '1234567', side: 'provider' });

@@ -46,7 +46,10 @@ function contrast(a: string, b: string): number {
 
 /** The what's-next card: the last card offering "Mark done" or "Reopen". */
 function whatsNext(page: Page): Locator {
-  return page.locator('.ac-adaptiveCard').filter({ has: page.getByRole('button', { name: /^(Mark done|Reopen)$/ }) }).last();
+  return page
+    .locator('.ac-adaptiveCard')
+    .filter({ has: page.getByRole('button', { name: /^(Mark done|Reopen)$/ }) })
+    .last();
 }
 
 describe('what partners see, in real Chromium (issue 14 regressions)', function () {
@@ -117,11 +120,15 @@ describe('what partners see, in real Chromium (issue 14 regressions)', function 
       await button(list, /^Mark done$/).click();
       await visibleText(page, /Marked done: Keep serving your direct bill customers\. 3 of 7 items done\./).waitFor({ timeout: REPLY_MS });
       await page.waitForFunction((n) => document.querySelectorAll('.ac-adaptiveCard').length === n, cardsBefore, { timeout: REPLY_MS });
-      await page.waitForFunction(() => {
-        const cards = Array.from(document.querySelectorAll('.ac-adaptiveCard'));
-        const last = cards.filter((c) => /Mark done|Reopen/.test(c.textContent ?? '')).pop();
-        return ((last?.textContent ?? '').match(/Done by /g) ?? []).length === 3;
-      }, undefined, { timeout: REPLY_MS });
+      await page.waitForFunction(
+        () => {
+          const cards = Array.from(document.querySelectorAll('.ac-adaptiveCard'));
+          const last = cards.filter((c) => /Mark done|Reopen/.test(c.textContent ?? '')).pop();
+          return ((last?.textContent ?? '').match(/Done by /g) ?? []).length === 3;
+        },
+        undefined,
+        { timeout: REPLY_MS },
+      );
       expect(await page.locator('.ac-adaptiveCard').count(), 'no card was added').to.equal(cardsBefore);
       // a card click shows no bubble of its own: the bot's one line is all that was added
       expect(await activities(page).count()).to.equal(activitiesBefore + 1);
@@ -172,17 +179,20 @@ describe('what partners see, in real Chromium (issue 14 regressions)', function 
       const upcoming = colours.segs.slice(4);
       for (const s of upcoming) expect(s.image, 'a solid swatch fill').to.match(/^url\("data:image\/png;base64,/);
       // the swatch's colour (decoded in the page) against the card's background
-      const swatchRgb = await page.evaluate(async (url) => {
-        const img = new Image();
-        img.src = url;
-        await img.decode();
-        const canvas = document.createElement('canvas');
-        canvas.width = canvas.height = 1;
-        const ctx = canvas.getContext('2d')!;
-        ctx.drawImage(img, 0, 0);
-        const [r, g, b] = ctx.getImageData(0, 0, 1, 1).data;
-        return `rgb(${r}, ${g}, ${b})`;
-      }, upcoming[0]!.image.replace(/^url\("|"\)$/g, ''));
+      const swatchRgb = await page.evaluate(
+        async (url) => {
+          const img = new Image();
+          img.src = url;
+          await img.decode();
+          const canvas = document.createElement('canvas');
+          canvas.width = canvas.height = 1;
+          const ctx = canvas.getContext('2d')!;
+          ctx.drawImage(img, 0, 0);
+          const [r, g, b] = ctx.getImageData(0, 0, 1, 1).data;
+          return `rgb(${r}, ${g}, ${b})`;
+        },
+        upcoming[0]!.image.replace(/^url\("|"\)$/g, ''),
+      );
       const bg = /rgba\(0, 0, 0, 0\)|transparent/.test(colours.cardBg) ? 'rgb(255, 255, 255)' : colours.cardBg;
       expect(contrast(swatchRgb, bg), `${swatchRgb} on ${bg}`).to.be.at.least(3);
     });
@@ -199,7 +209,12 @@ describe('what partners see, in real Chromium (issue 14 regressions)', function 
       const box = cardWith(page, /Email text/).locator('textarea');
       await box.waitFor({ timeout: REPLY_MS });
       await page.waitForTimeout(300);
-      const size = await box.evaluate((el: HTMLTextAreaElement) => ({ lines: el.value.split('\n').length, clientHeight: el.clientHeight, scrollHeight: el.scrollHeight, lineHeight: parseFloat(getComputedStyle(el).lineHeight) }));
+      const size = await box.evaluate((el: HTMLTextAreaElement) => ({
+        lines: el.value.split('\n').length,
+        clientHeight: el.clientHeight,
+        scrollHeight: el.scrollHeight,
+        lineHeight: parseFloat(getComputedStyle(el).lineHeight),
+      }));
       expect(size.lines, 'a real email').to.be.at.least(10);
       expect(size.scrollHeight - size.clientHeight, 'the whole email is visible without scrolling inside the box').to.be.at.most(2);
       expect(size.clientHeight / size.lineHeight, 'rows shown').to.be.at.least(10);

@@ -109,7 +109,9 @@ describe('Web Chat page in real Chromium', function () {
 
     // The tenant's record advanced: the status card (the only card with "Recent activity") counts it.
     await send(page, 'status');
-    const statusCard = activities(page).filter({ hasText: /Recent activity/ }).last();
+    const statusCard = activities(page)
+      .filter({ hasText: /Recent activity/ })
+      .last();
     await statusCard.waitFor({ timeout: REPLY_MS });
     const statusText = await statusCard.innerText();
     expect(statusText).to.match(/\b1 of 8 steps done\b/);
@@ -121,7 +123,9 @@ describe('Web Chat page in real Chromium', function () {
   it('answers "help" typed in the send box with the commands line', async function () {
     const started = Date.now();
     await send(page, 'help');
-    const reply = activities(page).filter({ hasText: /Words that work at any time/ }).last();
+    const reply = activities(page)
+      .filter({ hasText: /Words that work at any time/ })
+      .last();
     await reply.waitFor({ timeout: REPLY_MS });
     expect(await reply.innerText()).to.match(/menu.+status.+back.+cancel.+start over.+help/s);
     timings.help = Date.now() - started;

@@ -18,7 +18,11 @@ const REPLY_MS = 10_000;
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** A visible element showing `text` (markdown stripped). */
-const visible = (page: Page, text: string) => page.getByText(new RegExp(escape(text.replace(/\*\*/g, '')))).filter({ visible: true }).first();
+const visible = (page: Page, text: string) =>
+  page
+    .getByText(new RegExp(escape(text.replace(/\*\*/g, ''))))
+    .filter({ visible: true })
+    .first();
 
 describe('Web Chat page in two languages (real Chromium)', function () {
   this.timeout(60_000);
@@ -54,7 +58,10 @@ describe('Web Chat page in two languages (real Chromium)', function () {
 
     // the welcome card comes in German
     await visible(page, de('welcome.journeysTitle')).waitFor({ timeout: FIRST_RENDER_MS });
-    await page.getByRole('button', { name: de('journeys.transition.start') }).first().waitFor({ timeout: REPLY_MS });
+    await page
+      .getByRole('button', { name: de('journeys.transition.start') })
+      .first()
+      .waitFor({ timeout: REPLY_MS });
 
     // switch to Russian with the language card
     const box = page.locator('.webchat__send-box input, .webchat__send-box textarea').first();

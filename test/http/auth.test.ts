@@ -12,7 +12,14 @@ describe('auth on (MicrosoftAppId set)', () => {
   before(async () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'csp-auth-'));
     app = await startApp(
-      loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', MicrosoftAppId: '00000000-0000-0000-0000-000000000001', MicrosoftAppPassword: 'not-a-real-secret' }),
+      loadConfig({
+        PORT: '0',
+        HOST: '127.0.0.1',
+        DATA_DIR: dataDir,
+        LOG_LEVEL: 'silent',
+        MicrosoftAppId: '00000000-0000-0000-0000-000000000001',
+        MicrosoftAppPassword: 'not-a-real-secret',
+      }),
     );
   });
   after(async () => {
@@ -24,7 +31,16 @@ describe('auth on (MicrosoftAppId set)', () => {
     const res = await fetch(`${app.url}/api/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ type: 'message', text: 'continue', channelId: 'msteams', serviceUrl: 'http://127.0.0.1:9/', from: { id: 'u' }, recipient: { id: 'b' }, conversation: { id: 'c' }, channelData: { tenant: { id: 'tenant-auth' } } }),
+      body: JSON.stringify({
+        type: 'message',
+        text: 'continue',
+        channelId: 'msteams',
+        serviceUrl: 'http://127.0.0.1:9/',
+        from: { id: 'u' },
+        recipient: { id: 'b' },
+        conversation: { id: 'c' },
+        channelData: { tenant: { id: 'tenant-auth' } },
+      }),
     });
     expect(res.status).to.equal(401);
     const stored = await app.storage.read(['tenants/tenant-auth/transition', 'msteams/conversations/c/']);
@@ -34,7 +50,11 @@ describe('auth on (MicrosoftAppId set)', () => {
   it('has no development Direct Line surface', async () => {
     const res = await fetch(`${app.url}/v3/directline/tokens/generate`, { method: 'POST' });
     expect(res.status).to.equal(404);
-    const connector = await fetch(`${app.url}/devconnector/v3/conversations/x/activities`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const connector = await fetch(`${app.url}/devconnector/v3/conversations/x/activities`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(connector.status).to.equal(404);
   });
 
@@ -54,7 +74,18 @@ describe('start-up with a bad provider directory', () => {
       file,
       JSON.stringify({
         providers: [
-          { id: 'x-dist', name: 'X', website: 'https://x.example.com', headquarters: 'DE', countries: ['DE', 'XX'], services: {}, supportTiers: [], languages: [], source: 'https://x.example.com', checked: '2026-11-01' },
+          {
+            id: 'x-dist',
+            name: 'X',
+            website: 'https://x.example.com',
+            headquarters: 'DE',
+            countries: ['DE', 'XX'],
+            services: {},
+            supportTiers: [],
+            languages: [],
+            source: 'https://x.example.com',
+            checked: '2026-11-01',
+          },
         ],
       }),
     );

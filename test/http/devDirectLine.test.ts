@@ -206,7 +206,10 @@ describe('development Direct Line + Web Chat page (real restify server and bot)'
     expect(response.status).to.equal(200);
     const seen = await pollUntil((a) => a.text === 'echo (edited): again');
     const edited = seen.find((a) => a.text === 'echo (edited): again') as DevActivity;
-    expect(seen.some((a) => a.text === 'echo: again'), 'original version replaced before this poll').to.equal(false);
+    expect(
+      seen.some((a) => a.text === 'echo: again'),
+      'original version replaced before this poll',
+    ).to.equal(false);
 
     const stored = dl.activities(session.conversationId);
     expect(stored.filter((a) => a.id === edited.id)).to.have.length(1);
@@ -329,7 +332,15 @@ describe('development Direct Line + Web Chat page (real restify server and bot)'
     expect((await fetch(`${baseUrl}${appSrc}`, { headers: { 'if-none-match': etag } })).status).to.equal(304);
     expect((await fetch(`${baseUrl}/assets/webchat-NOSUCHHASH.js`)).status).to.equal(404);
     const appJs = await app.text();
-    for (const needle of ['/v3/directline/tokens/generate', 'createDirectLine', 'webSocket: false', 'DIRECT_LINE/CONNECT_FULFILLED', 'webchat/join', 'csp-assistant-user-id', 'session.userName']) {
+    for (const needle of [
+      '/v3/directline/tokens/generate',
+      'createDirectLine',
+      'webSocket: false',
+      'DIRECT_LINE/CONNECT_FULFILLED',
+      'webchat/join',
+      'csp-assistant-user-id',
+      'session.userName',
+    ]) {
       expect(appJs, needle).to.contain(needle);
     }
     const cssHref = /<link rel="stylesheet" href="(\/assets\/webchat-[A-Z0-9]+\.css)"/.exec(html)?.[1];
@@ -371,8 +382,7 @@ describe('development Direct Line limits and the page without Direct Line', func
     await new Promise<void>((resolve) => server.close(() => resolve()));
   });
 
-  const generate = async () =>
-    (await (await fetch(`${baseUrl}/v3/directline/tokens/generate`, { method: 'POST' })).json()) as Session;
+  const generate = async () => (await (await fetch(`${baseUrl}/v3/directline/tokens/generate`, { method: 'POST' })).json()) as Session;
 
   it('evicts the oldest conversation beyond maxConversations', async () => {
     const first = await generate();
@@ -420,14 +430,17 @@ describe('development Direct Line limits and the page without Direct Line', func
     expect(html).to.contain('data-mode="portal"');
     expect(html).to.contain(':root{--brand:#A0522D}');
     const attribute = /<div id="webchat"[^>]* data-config="([^"]*)"/.exec(html)![1]!;
-    const decoded = attribute.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&amp;/g, '&');
+    const decoded = attribute
+      .replace(/&quot;/g, '"')
+      .replace(/&lt;/g, '<')
+      .replace(/&amp;/g, '&');
     const config = JSON.parse(decoded) as { mode: string; locale: string; theme: Record<string, string> };
     expect(config).to.deep.include({ mode: 'portal', locale: 'de-DE' });
     expect(config.theme).to.deep.include({ accent: '#A0522D', avatarInitials: 'NW' });
     expect(config.theme.avatarImage, 'a non-https avatar is ignored').to.equal(undefined);
     const csp = response.headers.get('content-security-policy')!;
     expect(csp).to.contain('frame-ancestors https://portal.contoso.example');
-    expect(csp).to.contain('connect-src \'self\' https://directline.botframework.com wss://directline.botframework.com');
+    expect(csp).to.contain("connect-src 'self' https://directline.botframework.com wss://directline.botframework.com");
     expect(response.headers.get('x-frame-options')).to.equal(null);
     const appSrc = /<script src="(\/assets\/webchat-[A-Z0-9]+\.js)"/.exec(html)![1]!;
     const appJs = await (await fetch(`${baseUrl}${appSrc}`)).text();

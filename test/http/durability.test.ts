@@ -66,7 +66,10 @@ describe('reliability', function () {
       const url = `${app.url}/api/messages`;
       const results = await Promise.all(Array.from({ length: 20 }, (_, i) => channel.post(url, activity('same', { text: i % 2 ? 'continue' : 'cancel' }))));
       expect(results.map((r) => r.status).every((s) => s >= 200 && s < 300)).to.equal(true);
-      const text = results.flatMap((r) => r.replies).map(describeActivity).join('\n');
+      const text = results
+        .flatMap((r) => r.replies)
+        .map(describeActivity)
+        .join('\n');
       expect(text).to.not.match(/something went wrong/i);
     });
 
@@ -74,9 +77,18 @@ describe('reliability', function () {
       const url = `${app.url}/api/messages`;
       const turns: string[] = [];
       for (let i = 0; i < 30; i++) turns.push((await channel.post(url, activity('chatty', { text: 'status' }))).replies.map(describeActivity).join('\n'));
-      expect(turns.filter((t) => /faster than I can follow/.test(t)), 'told once').to.have.length(1);
-      expect(turns.filter((t) => /steps done/.test(t)), 'turns that ran').to.have.length(25);
-      expect(turns.slice(25).filter((t) => t !== '' && !/faster than I can follow/.test(t)), 'refused turns do nothing').to.deep.equal([]);
+      expect(
+        turns.filter((t) => /faster than I can follow/.test(t)),
+        'told once',
+      ).to.have.length(1);
+      expect(
+        turns.filter((t) => /steps done/.test(t)),
+        'turns that ran',
+      ).to.have.length(25);
+      expect(
+        turns.slice(25).filter((t) => t !== '' && !/faster than I can follow/.test(t)),
+        'refused turns do nothing',
+      ).to.deep.equal([]);
       const other = await channel.post(url, activity('quiet', { text: 'status' }));
       expect(other.replies.map(describeActivity).join('\n')).to.not.match(/faster than I can follow/);
     });
@@ -104,7 +116,10 @@ describe('reliability', function () {
     const results = await Promise.all(posts);
     expect(await exit).to.equal(0);
     const acknowledged = results.filter((r) => r.status >= 200 && r.status < 300);
-    expect(results.every((r) => r.status === 0 || (r.status >= 200 && r.status < 300)), 'no 5xx').to.equal(true);
+    expect(
+      results.every((r) => r.status === 0 || (r.status >= 200 && r.status < 300)),
+      'no 5xx',
+    ).to.equal(true);
     expect(after.length, 'turns that finished after the signal').to.be.greaterThan(0);
     const repo = new TransitionRepository(new LowdbStorage({ dir: path.join(dataDir, 'store') }));
     for (const { i } of acknowledged) expect((await repo.get(`tenant-term-${i}`)).done.prepare, `tenant-term-${i}`).to.not.equal(undefined);

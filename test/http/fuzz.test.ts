@@ -22,8 +22,49 @@ const SEED = Number(process.env.FUZZ_SEED ?? 20261121);
 const COUNT = Number(process.env.FUZZ_COUNT ?? 2000);
 
 const VERBS = submitSchema.options.map((o) => o.shape.verb.value as string);
-const SAMPLE_TEXT = ['hi', 'help', 'status', 'continue', 'approved', 'menu', 'back', 'cancel', 'start over', 'plan', 'providers in Germany with financing', 'I have an invitation', 'invitations', 'customers', 'import customers', 'export customers', 'language', 'Deutsch', '繁體中文', 'русский', 'English', 'add a customer', 'Name,Domain\nA,a.example\nB,not a domain'];
-const WEIRD = ['', ' ', '\u0000', '\u202e', '👩🏽‍💻', '<script>alert(1)</script>', '**bold**', '{{count}}', '${x}', '../../etc/passwd', 'null', '[]', '{}', '\n\n\n', 'a'.repeat(5000), 'ü'.repeat(300)];
+const SAMPLE_TEXT = [
+  'hi',
+  'help',
+  'status',
+  'continue',
+  'approved',
+  'menu',
+  'back',
+  'cancel',
+  'start over',
+  'plan',
+  'providers in Germany with financing',
+  'I have an invitation',
+  'invitations',
+  'customers',
+  'import customers',
+  'export customers',
+  'language',
+  'Deutsch',
+  '繁體中文',
+  'русский',
+  'English',
+  'add a customer',
+  'Name,Domain\nA,a.example\nB,not a domain',
+];
+const WEIRD = [
+  '',
+  ' ',
+  '\u0000',
+  '\u202e',
+  '👩🏽‍💻',
+  '<script>alert(1)</script>',
+  '**bold**',
+  '{{count}}',
+  '${x}',
+  '../../etc/passwd',
+  'null',
+  '[]',
+  '{}',
+  '\n\n\n',
+  'a'.repeat(5000),
+  'ü'.repeat(300),
+];
 const LOCALES = ['en-US', 'de-DE', 'ru-RU', 'zh-TW', 'zh-CN', 'fr-FR', 'xx', '', 'EN_us', '🦄', 'de'];
 
 describe(`fuzz: ${COUNT} random activities through the real endpoint (seed ${SEED})`, function () {
@@ -51,22 +92,74 @@ describe(`fuzz: ${COUNT} random activities through the real endpoint (seed ${SEE
     const chance = (p: number) => rnd() < p;
     const junk = (depth = 0): unknown => {
       switch (int(depth > 2 ? 6 : 9)) {
-        case 0: return pick(WEIRD);
-        case 1: return int(2 ** 31) * (chance(0.5) ? -1 : 1);
-        case 2: return chance(0.5);
-        case 3: return null;
-        case 4: return rnd();
-        case 5: return pick(SAMPLE_TEXT);
-        case 6: return Array.from({ length: int(4) }, () => junk(depth + 1));
-        case 7: return Object.fromEntries(Array.from({ length: int(4) }, () => [pick(['verb', 'rev', 'token', 'kind', 'x', '__proto__', 'constructor']), junk(depth + 1)]));
-        default: return { verb: pick(VERBS), rev: junk(depth + 1) };
+        case 0:
+          return pick(WEIRD);
+        case 1:
+          return int(2 ** 31) * (chance(0.5) ? -1 : 1);
+        case 2:
+          return chance(0.5);
+        case 3:
+          return null;
+        case 4:
+          return rnd();
+        case 5:
+          return pick(SAMPLE_TEXT);
+        case 6:
+          return Array.from({ length: int(4) }, () => junk(depth + 1));
+        case 7:
+          return Object.fromEntries(
+            Array.from({ length: int(4) }, () => [pick(['verb', 'rev', 'token', 'kind', 'x', '__proto__', 'constructor']), junk(depth + 1)]),
+          );
+        default:
+          return { verb: pick(VERBS), rev: junk(depth + 1) };
       }
     };
     /** A card submit: a known verb with random, partly wrong fields, or an unknown verb. */
     const submit = (): Record<string, unknown> => {
-      const fields = ['rev', 'role', 'answer', 'country', 'priorities', 'providerId', 'add', 'item', 'done', 'journey', 'command', 'kind', 'purpose', 'email', 'name', 'company', 'domain', 'invitationId', 'token', 'consent', 'filter', 'page', 'csv', 'type', 'locale', 'side', 'partnerId', 'body', 'link', 'selected', 'understood', 'customer', 'subscription', 'resellerTenantId', 'provider', 'tenantId', 'confirm'];
+      const fields = [
+        'rev',
+        'role',
+        'answer',
+        'country',
+        'priorities',
+        'providerId',
+        'add',
+        'item',
+        'done',
+        'journey',
+        'command',
+        'kind',
+        'purpose',
+        'email',
+        'name',
+        'company',
+        'domain',
+        'invitationId',
+        'token',
+        'consent',
+        'filter',
+        'page',
+        'csv',
+        'type',
+        'locale',
+        'side',
+        'partnerId',
+        'body',
+        'link',
+        'selected',
+        'understood',
+        'customer',
+        'subscription',
+        'resellerTenantId',
+        'provider',
+        'tenantId',
+        'confirm',
+      ];
       const value: Record<string, unknown> = { verb: chance(0.9) ? pick(VERBS) : `${pick(VERBS)}.${int(99)}` };
-      for (let i = int(6); i > 0; i--) value[pick(fields)] = chance(0.5) ? pick([0, 1, 2, 'true', 'false', true, 'globalAdmin', 'restricted', 'DE', 'partnership', 'all', 'customers', 'ok@example.com', 'example.com']) : junk();
+      for (let i = int(6); i > 0; i--)
+        value[pick(fields)] = chance(0.5)
+          ? pick([0, 1, 2, 'true', 'false', true, 'globalAdmin', 'restricted', 'DE', 'partnership', 'all', 'customers', 'ok@example.com', 'example.com'])
+          : junk();
       return value;
     };
     const rejectedOnly = new Set<string>();
@@ -95,7 +188,23 @@ describe(`fuzz: ${COUNT} random activities through the real endpoint (seed ${SEE
         rejected = typeof value === 'object' && value !== null && !Array.isArray(value) && !submitSchema.safeParse(value).success;
         extra = { value, ...(chance(0.2) ? { text: pick(WEIRD) } : {}) };
       } else if (kind === 8) {
-        extra = { attachments: [pick([{ contentType: 'text/csv', name: 'x.csv', contentUrl: pick(['https://evil.example/x.csv', 'data:text/csv;base64,bm9wZQ==', 'file:///etc/passwd', 'not a url']) }, { contentType: 'image/png', contentUrl: 'data:,' }, { contentType: 'application/vnd.microsoft.teams.file.download.info', name: 'c.csv', content: { downloadUrl: 'http://169.254.169.254/', fileType: 'csv' } }])] };
+        extra = {
+          attachments: [
+            pick([
+              {
+                contentType: 'text/csv',
+                name: 'x.csv',
+                contentUrl: pick(['https://evil.example/x.csv', 'data:text/csv;base64,bm9wZQ==', 'file:///etc/passwd', 'not a url']),
+              },
+              { contentType: 'image/png', contentUrl: 'data:,' },
+              {
+                contentType: 'application/vnd.microsoft.teams.file.download.info',
+                name: 'c.csv',
+                content: { downloadUrl: 'http://169.254.169.254/', fileType: 'csv' },
+              },
+            ]),
+          ],
+        };
       } else {
         extra = pick<Partial<Activity>>([
           { type: 'conversationUpdate', membersAdded: [{ id: '29:u1', name: 'x' }], text: undefined },
@@ -132,11 +241,22 @@ describe(`fuzz: ${COUNT} random activities through the real endpoint (seed ${SEE
 
     // malformed protocol requests: refused with a 4xx (or ignored), never fatal
     const statuses: Record<string, number> = {};
-    for (const body of ['{', '[]', 'null', '"x"', '{"type":"message"}', '{"type":"message","conversation":7}', JSON.stringify({ type: 'message', text: 'x'.repeat(300_000) })]) {
+    for (const body of [
+      '{',
+      '[]',
+      'null',
+      '"x"',
+      '{"type":"message"}',
+      '{"type":"message","conversation":7}',
+      JSON.stringify({ type: 'message', text: 'x'.repeat(300_000) }),
+    ]) {
       const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
       statuses[body.slice(0, 40)] = res.status;
     }
-    expect(Object.values(statuses).every((s) => s < 500), JSON.stringify(statuses)).to.equal(true);
+    expect(
+      Object.values(statuses).every((s) => s < 500),
+      JSON.stringify(statuses),
+    ).to.equal(true);
     expect(statuses['{'], 'invalid JSON').to.equal(400);
     expect((await fetch(`${app.url}/healthz`)).status, 'still healthy').to.equal(200);
     expect(failures).to.deep.equal([]);

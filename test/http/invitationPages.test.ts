@@ -140,8 +140,12 @@ describe('invitation pages over HTTP', function () {
     await setRole(app, PROVIDER, provAdmin, 'globalAdmin');
     await setRole(app, RESELLER, resAdmin, 'globalAdmin');
     await setRole(app, RESELLER, resAgent, 'adminAgent');
-    expect((await app.invitations.setOrganization(PROVIDER, provAdmin, { name: 'Fabrikam Distribution', partnerId: '1234567', side: 'provider' })).ok).to.equal(true);
-    expect((await app.invitations.setOrganization(RESELLER, resAdmin, { name: 'Contoso Cloud & Co', partnerId: '7654321', side: 'reseller' })).ok).to.equal(true);
+    expect((await app.invitations.setOrganization(PROVIDER, provAdmin, { name: 'Fabrikam Distribution', partnerId: '1234567', side: 'provider' })).ok).to.equal(
+      true,
+    );
+    expect((await app.invitations.setOrganization(RESELLER, resAdmin, { name: 'Contoso Cloud & Co', partnerId: '7654321', side: 'reseller' })).ok).to.equal(
+      true,
+    );
     // the reseller's indirect provider, accepted through the service (needed for resellerAndProvider)
     const partnership = await invite(app, PROVIDER, provAdmin, 'partnership', { email: 'setup@contoso.example', company: 'Contoso' });
     expect((await app.invitations.acceptPartnership(partnership.token, { tenantId: RESELLER, actor: resAdmin })).ok).to.equal(true);
@@ -168,7 +172,7 @@ describe('invitation pages over HTTP', function () {
       expect(text).to.include('owner@northwind.example');
       expect(text).to.match(/Link works until \w+day, \w+ \d{1,2}, \d{4} \(30 days left\)/);
       expect(text).to.include('place orders and add subscriptions for your customers');
-      expect(text).to.include('admin access to your organization\'s Microsoft Entra ID tenant');
+      expect(text).to.include("admin access to your organization's Microsoft Entra ID tenant");
       expect(text).to.include('renamed Azure Active Directory to Microsoft Entra ID in 2023');
       expect(text).to.include('granular delegated admin privileges (GDAP)');
       expect(text).to.include('“I have an invitation”');
@@ -234,7 +238,14 @@ describe('invitation pages over HTTP', function () {
     });
 
     it('moving a direct bill customer: says the customer stays with the same reseller and the provider now orders', async () => {
-      const inv = await invite(app, RESELLER, resAdmin, 'resellerAndProvider', { email: 'it@adatum.example', company: 'Adatum', domain: 'adatum.example' }, 'moveDirect');
+      const inv = await invite(
+        app,
+        RESELLER,
+        resAdmin,
+        'resellerAndProvider',
+        { email: 'it@adatum.example', company: 'Adatum', domain: 'adatum.example' },
+        'moveDirect',
+      );
       const text = textOf((await fetchPage(inv.link)).html);
       expect(text).to.include('Contoso Cloud & Co is moving your Microsoft cloud services to Fabrikam Distribution');
       expect(text).to.include('Contoso Cloud & Co remains your reseller');
@@ -326,9 +337,17 @@ describe('invitation pages over HTTP', function () {
       const inv = await invite(app, RESELLER, resAdmin, 'reseller', { email: 'a@badform.example', company: 'Bad', domain: 'badform.example' });
       const page = await fetchPage(inv.link);
       const before = await snapshot(app);
-      const bodies: Record<string, string>[] = [{ action: 'approve' }, { action: 'accept', company: 'x'.repeat(1001) }, { action: 'accept', extra: 'y'.repeat(1001) }];
+      const bodies: Record<string, string>[] = [
+        { action: 'approve' },
+        { action: 'accept', company: 'x'.repeat(1001) },
+        { action: 'accept', extra: 'y'.repeat(1001) },
+      ];
       for (const body of bodies) {
-        const res = await fetchPage(inv.link, { method: 'POST', headers: { ...FORM, cookie: page.cookie! }, body: new URLSearchParams({ ...body, csrf: page.csrf! }).toString() });
+        const res = await fetchPage(inv.link, {
+          method: 'POST',
+          headers: { ...FORM, cookie: page.cookie! },
+          body: new URLSearchParams({ ...body, csrf: page.csrf! }).toString(),
+        });
         expect(res.status).to.equal(400);
       }
       expect(await snapshot(app)).to.equal(before);
@@ -337,10 +356,22 @@ describe('invitation pages over HTTP', function () {
 
   describe('POST: customer invitations', () => {
     it('bad fields: 422, a localized message next to each field, the typed values kept, nothing stored', async () => {
-      const inv = await invite(app, RESELLER, resAdmin, 'reseller', { email: 'it@fourthcoffee.example', company: 'Fourth Coffee', domain: 'fourthcoffee.example' });
+      const inv = await invite(app, RESELLER, resAdmin, 'reseller', {
+        email: 'it@fourthcoffee.example',
+        company: 'Fourth Coffee',
+        domain: 'fourthcoffee.example',
+      });
       const page = await fetchPage(inv.link);
       const before = await snapshot(app);
-      const typed = { action: 'accept', csrf: page.csrf!, company: '<Fourth & Coffee>', domain: 'not a domain', name: '', email: 'nobody-at-example', consent: 'on' };
+      const typed = {
+        action: 'accept',
+        csrf: page.csrf!,
+        company: '<Fourth & Coffee>',
+        domain: 'not a domain',
+        name: '',
+        email: 'nobody-at-example',
+        consent: 'on',
+      };
       const res = await fetchPage(inv.link, { method: 'POST', headers: { ...FORM, cookie: page.cookie! }, body: new URLSearchParams(typed).toString() });
       expect(res.status).to.equal(422);
       expectSecurityHeaders(res);
@@ -365,7 +396,16 @@ describe('invitation pages over HTTP', function () {
       const inv = await invite(app, RESELLER, resAdmin, 'resellerAndProvider', { email: 'it@wingtip.example', company: 'Wingtip', domain: 'wingtip.example' });
       secrets.push(inv.token, 'it@wingtip.example', 'ada@wingtip.example');
       const page = await fetchPage(inv.link);
-      const body = { action: 'accept', csrf: page.csrf!, company: 'Wingtip Toys', domain: 'wingtip.example', name: 'Ada Wing', email: 'ada@wingtip.example', globalAdmin: 'on', consent: 'on' };
+      const body = {
+        action: 'accept',
+        csrf: page.csrf!,
+        company: 'Wingtip Toys',
+        domain: 'wingtip.example',
+        name: 'Ada Wing',
+        email: 'ada@wingtip.example',
+        globalAdmin: 'on',
+        consent: 'on',
+      };
       const res = await fetchPage(inv.link, { method: 'POST', headers: { ...FORM, cookie: page.cookie! }, body: new URLSearchParams(body).toString() });
       expect(res.status).to.equal(200);
       expectSecurityHeaders(res);
@@ -386,7 +426,11 @@ describe('invitation pages over HTTP', function () {
       expect(textOf(again.html)).to.include('This invitation was already accepted');
       expect(textOf(again.html)).to.match(/accepted by Ada Wing \(Wingtip Toys\) on \w+ \d{1,2}, \d{4}/);
       const before = await snapshot(app);
-      const replay = await fetchPage(inv.link, { method: 'POST', headers: { ...FORM, cookie: page.cookie! }, body: new URLSearchParams({ ...body, csrf: page.csrf! }).toString() });
+      const replay = await fetchPage(inv.link, {
+        method: 'POST',
+        headers: { ...FORM, cookie: page.cookie! },
+        body: new URLSearchParams({ ...body, csrf: page.csrf! }).toString(),
+      });
       expect(replay.status).to.equal(410);
       expect(await snapshot(app)).to.equal(before);
     });
@@ -394,7 +438,11 @@ describe('invitation pages over HTTP', function () {
     it('declining closes the invitation; the link then shows "declined" (410)', async () => {
       const inv = await invite(app, RESELLER, resAdmin, 'reseller', { email: 'it@proseware.example', company: 'Proseware', domain: 'proseware.example' });
       const page = await fetchPage(inv.link);
-      const res = await fetchPage(inv.link, { method: 'POST', headers: { ...FORM, cookie: page.cookie! }, body: new URLSearchParams({ action: 'decline', csrf: page.csrf! }).toString() });
+      const res = await fetchPage(inv.link, {
+        method: 'POST',
+        headers: { ...FORM, cookie: page.cookie! },
+        body: new URLSearchParams({ action: 'decline', csrf: page.csrf! }).toString(),
+      });
       expect(res.status).to.equal(200);
       expect(textOf(res.html)).to.include('You declined the invitation');
       expect(textOf(res.html)).to.include('The invitation from Contoso Cloud & Co is closed');
@@ -461,7 +509,11 @@ describe('invitation pages over HTTP', function () {
         const session = new URL(url).searchParams.get('session')!;
         const page = await fetchPage(url);
         const post = (extra: Record<string, string>) =>
-          fetchPage(inv.link, { method: 'POST', headers: { ...FORM, cookie: page.cookie! }, body: new URLSearchParams({ action: 'accept', csrf: page.csrf!, session, ...extra }).toString() });
+          fetchPage(inv.link, {
+            method: 'POST',
+            headers: { ...FORM, cookie: page.cookie! },
+            body: new URLSearchParams({ action: 'accept', csrf: page.csrf!, session, ...extra }).toString(),
+          });
 
         const unticked = await post({});
         expect(unticked.status).to.equal(422);
@@ -484,7 +536,11 @@ describe('invitation pages over HTTP', function () {
     it('declining with a session closes the invitation', async () => {
       const inv = await invite(app, PROVIDER, provAdmin, 'partnership', { email: 'decline@litware.example' });
       const { page, session } = await formFor(inv, resAdmin);
-      const res = await fetchPage(inv.link, { method: 'POST', headers: { ...FORM, cookie: page.cookie! }, body: new URLSearchParams({ action: 'decline', csrf: page.csrf!, session }).toString() });
+      const res = await fetchPage(inv.link, {
+        method: 'POST',
+        headers: { ...FORM, cookie: page.cookie! },
+        body: new URLSearchParams({ action: 'decline', csrf: page.csrf!, session }).toString(),
+      });
       expect(res.status).to.equal(200);
       expect(textOf(res.html)).to.include('The invitation from Fabrikam Distribution is closed');
       expect(await statusOf(app, PROVIDER, inv.id)).to.equal('declined');
@@ -493,7 +549,11 @@ describe('invitation pages over HTTP', function () {
 
   describe("sender's copy page", () => {
     it('shows the recipient, subject, the body with the personalized link, a copy button with a nonce script, and a mailto link', async () => {
-      const created = await app.invitations.create(RESELLER, resAdmin, { kind: 'reseller', purpose: 'new', to: { email: 'it@draft.example', name: 'Dee', company: 'Draft Co', domain: 'draft.example' } });
+      const created = await app.invitations.create(RESELLER, resAdmin, {
+        kind: 'reseller',
+        purpose: 'new',
+        to: { email: 'it@draft.example', name: 'Dee', company: 'Draft Co', domain: 'draft.example' },
+      });
       if (!created.ok) throw new Error('create failed');
       const page = await fetchPage(app.invitations.draftPageUrl(created.invitation));
       expect(page.status).to.equal(200);

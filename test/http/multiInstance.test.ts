@@ -70,7 +70,12 @@ describe('several instances on one Azure Blob container (Azurite)', function () 
   };
   const click = (app: RunningApp, user: string, tenant: string, replies: Partial<Activity>[], title: string, inputs: Record<string, unknown> = {}) => {
     const action = actionsOf(replies).find((x) => x.title === title);
-    expect(action, `button "${title}" among ${actionsOf(replies).map((x) => x.title).join(' | ')}`).to.not.equal(undefined);
+    expect(
+      action,
+      `button "${title}" among ${actionsOf(replies)
+        .map((x) => x.title)
+        .join(' | ')}`,
+    ).to.not.equal(undefined);
     return post(app, activity(user, tenant, { value: { ...action!.data, ...inputs } }));
   };
 
@@ -115,7 +120,10 @@ describe('several instances on one Azure Blob container (Azurite)', function () 
     const n = 24;
     await Promise.all(
       Array.from({ length: n }, (_, i) =>
-        post(i % 2 === 0 ? a : b, activity(`busy-${i}`, tenant, { value: { verb: 'customers.add', name: `Customer ${i}`, domain: `customer${i}.example.com` } })),
+        post(
+          i % 2 === 0 ? a : b,
+          activity(`busy-${i}`, tenant, { value: { verb: 'customers.add', name: `Customer ${i}`, domain: `customer${i}.example.com` } }),
+        ),
       ),
     );
     const customers = (await b.customers.synced(tenant)).customers.map((c) => c.domain).sort();
@@ -152,7 +160,9 @@ describe('several instances on one Azure Blob container (Azurite)', function () 
     expect(again[0].sent + again[1].sent).to.equal(0);
     for (const { user } of tenants) expect(channel.take(`a:conv-${user}`)).to.have.length(0);
     for (const { tenant } of tenants) {
-      const statuses = Object.values((await b.reminders.list(tenant)).reminders).map((r) => `${r.kind}:${r.status}`).sort();
+      const statuses = Object.values((await b.reminders.list(tenant)).reminders)
+        .map((r) => `${r.kind}:${r.status}`)
+        .sort();
       expect(statuses).to.deep.equal(['approvalOverdue:sent', 'incentivesInvitation:scheduled']);
     }
   });

@@ -48,7 +48,12 @@ describe('proactive reminders (real app, loopback channel)', function () {
   };
   const click = async (user: string, locale: string, replies: Partial<Activity>[], title: string | RegExp, inputs: Record<string, unknown> = {}) => {
     const action = actionsOf(replies).find((a) => (typeof title === 'string' ? a.title === title : title.test(a.title)));
-    expect(action, `button "${title}" among ${actionsOf(replies).map((a) => a.title).join(' | ')}`).to.not.equal(undefined);
+    expect(
+      action,
+      `button "${title}" among ${actionsOf(replies)
+        .map((a) => a.title)
+        .join(' | ')}`,
+    ).to.not.equal(undefined);
     return say(user, locale, { value: { ...action!.data, ...inputs } });
   };
   /** Walks the checklist of `user`'s tenant up to "enrollment recorded" (English buttons). */
@@ -70,7 +75,9 @@ describe('proactive reminders (real app, loopback channel)', function () {
     channel = new LoopbackChannel();
     await channel.start();
     dir = await mkdtemp(path.join(os.tmpdir(), 'csp-reminders-'));
-    app = await startApp(loadConfig({ PORT: '0', DATA_DIR: dir, LOG_LEVEL: 'silent', REMINDER_CHECK_SECONDS: '0', RATE_LIMIT_TURNS: '100000' }), { clock: () => clock.now });
+    app = await startApp(loadConfig({ PORT: '0', DATA_DIR: dir, LOG_LEVEL: 'silent', REMINDER_CHECK_SECONDS: '0', RATE_LIMIT_TURNS: '100000' }), {
+      clock: () => clock.now,
+    });
     url = `${app.url}/api/messages`;
   });
   after(async () => {
@@ -124,7 +131,9 @@ describe('proactive reminders (real app, loopback channel)', function () {
     expect(listText).to.contain('Reminders');
     expect(listText).to.match(/Enrollment approval \(expected by .*\)\*\*: sent/);
     expect(listText).to.match(/Incentives invitation \(expected by .*\)\*\*: due/);
-    const cancelTitles = actionsOf(list).filter((a) => a.data.verb === 'reminders.cancel').map((a) => a.title);
+    const cancelTitles = actionsOf(list)
+      .filter((a) => a.data.verb === 'reminders.cancel')
+      .map((a) => a.title);
     expect(cancelTitles).to.have.length(1);
     expect(cancelTitles[0]).to.match(/^Cancel: Incentives invitation/);
 
@@ -153,7 +162,7 @@ describe('proactive reminders (real app, loopback channel)', function () {
     expect((await app.reminders.tick()).sent).to.equal(0);
   });
 
-  it('does not send the approval reminder once approval is recorded, and speaks the planner\'s language', async () => {
+  it("does not send the approval reminder once approval is recorded, and speaks the planner's language", async () => {
     clock.now = START;
     // a German-speaking admin enrolls (buttons are clicked by their data, the text is German)
     let r = await say('bea', 'de-DE', { text: 'weiter' });

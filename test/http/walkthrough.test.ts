@@ -40,7 +40,12 @@ class ChannelUser {
 
   async click(title: string, inputs: Record<string, unknown> = {}) {
     const action = actionsOf(this.last).find((a) => a.title === title);
-    if (!action) throw new Error(`no button "${title}" in: ${actionsOf(this.last).map((a) => a.title).join(' | ')}`);
+    if (!action)
+      throw new Error(
+        `no button "${title}" in: ${actionsOf(this.last)
+          .map((a) => a.title)
+          .join(' | ')}`,
+      );
     return this.send({ value: { ...action.data, ...inputs } });
   }
 

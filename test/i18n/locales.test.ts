@@ -24,7 +24,7 @@ describe('locale files: every locale has every key, no gaps and no extras', () =
       const tr = leaves(LOCALE_RESOURCES[locale]);
       const categories = new Intl.PluralRules(locale).resolvedOptions().pluralCategories;
 
-      it('has every English key (plural keys in exactly this language\'s plural forms) and nothing else', () => {
+      it("has every English key (plural keys in exactly this language's plural forms) and nothing else", () => {
         const missing: string[] = [];
         const extra: string[] = [];
         for (const base of enBase) {
@@ -54,9 +54,11 @@ describe('locale files: every locale has every key, no gaps and no extras', () =
           if (Array.isArray(enValue) && Array.isArray(value)) {
             if (value.length === 0 || value.some((v) => typeof v !== 'string' || !v.trim())) problems.push(`${key}: empty list or item`);
             if (!WORD_LISTS.test(key) && value.length !== enValue.length) problems.push(`${key}: ${value.length} items, English has ${enValue.length}`);
-            if (!WORD_LISTS.test(key)) value.forEach((v, i) => {
-              if (JSON.stringify(placeholders(v)) !== JSON.stringify(placeholders(enValue[i]!))) problems.push(`${key}[${i}]: placeholders ${placeholders(v)} vs ${placeholders(enValue[i]!)}`);
-            });
+            if (!WORD_LISTS.test(key))
+              value.forEach((v, i) => {
+                if (JSON.stringify(placeholders(v)) !== JSON.stringify(placeholders(enValue[i]!)))
+                  problems.push(`${key}[${i}]: placeholders ${placeholders(v)} vs ${placeholders(enValue[i]!)}`);
+              });
             continue;
           }
           const text = value as string;
@@ -71,7 +73,13 @@ describe('locale files: every locale has every key, no gaps and no extras', () =
 
       it('answers in its own language (a sample is not the English text)', () => {
         const t = translator(locale);
-        for (const key of ['welcome.intro', 'steps.enroll.title', 'invitations.review.authorize', 'customers.summary.title', 'pages.partnership.form.authorize']) {
+        for (const key of [
+          'welcome.intro',
+          'steps.enroll.title',
+          'invitations.review.authorize',
+          'customers.summary.title',
+          'pages.partnership.form.authorize',
+        ]) {
           expect(t(key), key).to.not.equal(translator('en-US')(key));
         }
       });

@@ -14,7 +14,9 @@ function invitation(kind: InvitationKind, purpose: InvitationPurpose, extra: Par
     purpose,
     from: partnership ? { tenantId: 'tp', name: 'Northwind Distribution' } : { tenantId: 'tr', name: 'Contoso Ltd.' },
     ...(kind === 'resellerAndProvider' ? { provider: { tenantId: 'tp', name: 'Northwind Distribution' } } : {}),
-    to: partnership ? { email: 'rita@contoso.com', name: 'Rita', company: 'Contoso Ltd.' } : { email: 'ivy@fabrikam.com', name: 'Ivy', company: 'Fabrikam', domain: 'fabrikam.com' },
+    to: partnership
+      ? { email: 'rita@contoso.com', name: 'Rita', company: 'Contoso Ltd.' }
+      : { email: 'ivy@fabrikam.com', name: 'Ivy', company: 'Fabrikam', domain: 'fabrikam.com' },
     nonce: 'n1',
     status: 'pending',
     created: { by: { id: 'sam' }, at: '2026-11-20T09:00:00.000Z' },

@@ -164,7 +164,11 @@ describe('InvitationService (LowdbStorage, real repositories)', () => {
         await twoTenants();
         if (role) await declare(tenantId, actor, role);
         const admin = tenantId === PROV ? 'Pat Provider' : 'Rita Reseller';
-        const res = await service.create(tenantId, actor, { kind, purpose: 'new', to: { email: 'x@fabrikam.com', company: 'Fabrikam', domain: 'fabrikam.com' } });
+        const res = await service.create(tenantId, actor, {
+          kind,
+          purpose: 'new',
+          to: { email: 'x@fabrikam.com', company: 'Fabrikam', domain: 'fabrikam.com' },
+        });
         expect(res).to.deep.equal({ ok: false, error: { code: 'roleRequired', action, ...(role ? { role } : {}), globalAdmins: [admin] } });
         expect((await service.invitations.get(tenantId)).invitations).to.deep.equal([]);
       });
@@ -178,16 +182,25 @@ describe('InvitationService (LowdbStorage, real repositories)', () => {
 
     it('needs the organization set first (organizationRequired)', async () => {
       await declare(PROV, pat, 'globalAdmin');
-      expect(await outcome(service.create(PROV, pat, { kind: 'partnership', purpose: 'new', to: { email: 'rita@contoso.com' } }))).to.deep.equal({ ok: false, error: { code: 'organizationRequired' } });
+      expect(await outcome(service.create(PROV, pat, { kind: 'partnership', purpose: 'new', to: { email: 'rita@contoso.com' } }))).to.deep.equal({
+        ok: false,
+        error: { code: 'organizationRequired' },
+      });
     });
 
     it('needs a provider from the indirect providers list for resellerAndProvider (providerRequired)', async () => {
       await twoTenants();
       const to = { email: 'ivy@fabrikam.com', company: 'Fabrikam', domain: 'fabrikam.com' };
-      expect(await outcome(service.create(RES, rita, { kind: 'resellerAndProvider', purpose: 'new', to }))).to.deep.equal({ ok: false, error: { code: 'providerRequired' } });
+      expect(await outcome(service.create(RES, rita, { kind: 'resellerAndProvider', purpose: 'new', to }))).to.deep.equal({
+        ok: false,
+        error: { code: 'providerRequired' },
+      });
       const { token } = await partnershipLink();
       value(await service.acceptPartnership(token, { tenantId: RES, actor: rita }));
-      expect(await outcome(service.create(RES, rita, { kind: 'resellerAndProvider', purpose: 'new', to, providerTenantId: 'tenant-unknown' }))).to.deep.equal({ ok: false, error: { code: 'providerRequired' } });
+      expect(await outcome(service.create(RES, rita, { kind: 'resellerAndProvider', purpose: 'new', to, providerTenantId: 'tenant-unknown' }))).to.deep.equal({
+        ok: false,
+        error: { code: 'providerRequired' },
+      });
       const res = value(await service.create(RES, rita, { kind: 'resellerAndProvider', purpose: 'new', to, providerTenantId: PROV }));
       expect(res.invitation.provider).to.deep.equal(northwind);
     });
@@ -214,11 +227,23 @@ describe('InvitationService (LowdbStorage, real repositories)', () => {
       const { invitation, link, token } = await partnershipLink();
       expect(link.startsWith(`${BASE}/invitations/`)).to.equal(true);
       expect(service.linkFor(invitation)).to.equal(link);
-      expect(invitation).to.deep.include({ kind: 'partnership', status: 'pending', from: northwind, to: { email: 'rita@contoso.com', company: 'Contoso Ltd.' } });
+      expect(invitation).to.deep.include({
+        kind: 'partnership',
+        status: 'pending',
+        from: northwind,
+        to: { email: 'rita@contoso.com', company: 'Contoso Ltd.' },
+      });
       expect(await service.get(PROV, invitation.id)).to.deep.equal(invitation);
       const opened = value(await service.open(token));
       expect(opened.invitation).to.deep.equal(invitation);
-      expect(opened.claims).to.deep.include({ p: 'invite', t: PROV, k: 'partnership', i: invitation.id, n: invitation.nonce, e: Date.parse(invitation.expiresAt) });
+      expect(opened.claims).to.deep.include({
+        p: 'invite',
+        t: PROV,
+        k: 'partnership',
+        i: invitation.id,
+        n: invitation.nonce,
+        e: Date.parse(invitation.expiresAt),
+      });
       expect(await outcome(service.create(PROV, pat, { kind: 'partnership', purpose: 'new', to: { email: 'RITA@contoso.com' } }))).to.deep.equal({
         ok: false,
         error: { code: 'duplicatePending', invitationId: invitation.id },
@@ -228,7 +253,10 @@ describe('InvitationService (LowdbStorage, real repositories)', () => {
     it('refuses to open a tampered, a draft-page or an expired link', async () => {
       await twoTenants();
       const { invitation, token } = await partnershipLink();
-      expect(await outcome(service.open(`${token.slice(0, 10)}${token[10] === 'A' ? 'B' : 'A'}${token.slice(11)}`))).to.deep.equal({ ok: false, error: { code: 'link', problem: 'badSignature' } });
+      expect(await outcome(service.open(`${token.slice(0, 10)}${token[10] === 'A' ? 'B' : 'A'}${token.slice(11)}`))).to.deep.equal({
+        ok: false,
+        error: { code: 'link', problem: 'badSignature' },
+      });
       const draftToken = tokenOf(service.draftPageUrl(invitation));
       expect(await outcome(service.open(draftToken))).to.deep.equal({ ok: false, error: { code: 'link', problem: 'wrongPurpose' } });
       expect(value(await service.open(draftToken, 'draft')).invitation.id).to.equal(invitation.id);
@@ -246,7 +274,10 @@ describe('InvitationService (LowdbStorage, real repositories)', () => {
       await declare(RES, hank, 'adminAgent');
       const { invitation, token } = await partnershipLink();
       const res = await service.acceptPartnership(token, { tenantId: RES, actor: hank });
-      expect(res).to.deep.equal({ ok: false, error: { code: 'roleRequired', action: 'acceptPartnership', role: 'adminAgent', globalAdmins: ['Rita Reseller'] } });
+      expect(res).to.deep.equal({
+        ok: false,
+        error: { code: 'roleRequired', action: 'acceptPartnership', role: 'adminAgent', globalAdmins: ['Rita Reseller'] },
+      });
       expect((await service.get(PROV, invitation.id))?.status).to.equal('pending');
       expect((await service.relationships.get(RES)).indirectProviders).to.deep.equal([]);
     });
@@ -292,7 +323,12 @@ describe('InvitationService (LowdbStorage, real repositories)', () => {
       const { invitation, token } = await partnershipLink();
       // the crash: only the invitation record was written
       const written = await service.invitations.update(PROV, (r) =>
-        acceptInvitation(r, { id: invitation.id, nonce: invitation.nonce, kind: 'partnership' }, { by: rita, tenantId: RES, company: 'Contoso Ltd.' }, clock.now),
+        acceptInvitation(
+          r,
+          { id: invitation.id, nonce: invitation.nonce, kind: 'partnership' },
+          { by: rita, tenantId: RES, company: 'Contoso Ltd.' },
+          clock.now,
+        ),
       );
       expect(written.ok).to.equal(true);
       expect((await service.relationships.get(RES)).indirectProviders).to.deep.equal([]);
@@ -323,7 +359,10 @@ describe('InvitationService (LowdbStorage, real repositories)', () => {
       await declare(OTHER, olga, 'globalAdmin');
       const { invitation, token } = await partnershipLink();
       storage.gateKey = service.invitations.key(PROV);
-      const results = await Promise.all([service.acceptPartnership(token, { tenantId: RES, actor: rita }), service.acceptPartnership(token, { tenantId: OTHER, actor: olga })]);
+      const results = await Promise.all([
+        service.acceptPartnership(token, { tenantId: RES, actor: rita }),
+        service.acceptPartnership(token, { tenantId: OTHER, actor: olga }),
+      ]);
       storage.gateKey = undefined;
       expect(storage.conflicts).to.be.greaterThan(0);
       const winners = results.filter((r) => r.ok);
@@ -342,7 +381,10 @@ describe('InvitationService (LowdbStorage, real repositories)', () => {
       await twoTenants();
       const { invitation, token } = await partnershipLink();
       storage.gateKey = service.invitations.key(PROV);
-      const results = await Promise.all([service.acceptPartnership(token, { tenantId: RES, actor: rita }), service.acceptPartnership(token, { tenantId: RES, actor: rita })]);
+      const results = await Promise.all([
+        service.acceptPartnership(token, { tenantId: RES, actor: rita }),
+        service.acceptPartnership(token, { tenantId: RES, actor: rita }),
+      ]);
       storage.gateKey = undefined;
       expect(storage.conflicts).to.be.greaterThan(0);
       expect(results.map((r) => (r.ok ? r.alreadyAccepted : r.error.code)).sort()).to.deep.equal([false, true]);
@@ -353,7 +395,10 @@ describe('InvitationService (LowdbStorage, real repositories)', () => {
     it('refuses a customer invitation link (wrongKind)', async () => {
       await partnered();
       const { token } = await customerLink('reseller');
-      expect(await outcome(service.acceptPartnership(token, { tenantId: OTHER, actor: olga }))).to.deep.equal({ ok: false, error: { code: 'wrongKind', kind: 'reseller' } });
+      expect(await outcome(service.acceptPartnership(token, { tenantId: OTHER, actor: olga }))).to.deep.equal({
+        ok: false,
+        error: { code: 'wrongKind', kind: 'reseller' },
+      });
     });
   });
 
@@ -368,7 +413,16 @@ describe('InvitationService (LowdbStorage, real repositories)', () => {
         ],
       ],
       ['with a bad domain', { ...customerForm, domain: 'fabrikam' }, [{ field: 'domain', code: 'domainInvalid' }]],
-      ['empty', {}, ['company', 'domain', 'name', 'email'].map((field) => ({ field, code: 'required' })).concat([{ field: 'globalAdmin', code: 'mustConfirm' }, { field: 'consent', code: 'mustConfirm' }])],
+      [
+        'empty',
+        {},
+        ['company', 'domain', 'name', 'email']
+          .map((field) => ({ field, code: 'required' }))
+          .concat([
+            { field: 'globalAdmin', code: 'mustConfirm' },
+            { field: 'consent', code: 'mustConfirm' },
+          ]),
+      ],
     ];
     for (const [label, form, errors] of badForms) {
       it(`refuses a form ${label} (invalid) and stores nothing`, async () => {
@@ -497,7 +551,10 @@ describe('InvitationService (LowdbStorage, real repositories)', () => {
       const opened = await service.open(token);
       expect(opened.ok).to.equal(false);
       if (!opened.ok) expect(opened.error).to.deep.include({ code: 'link', problem: 'revoked' });
-      expect(await outcome(service.manage(PROV, pat, invitation.id, 'resend'))).to.deep.equal({ ok: false, error: { code: 'notAllowedInState', state: 'revoked' } });
+      expect(await outcome(service.manage(PROV, pat, invitation.id, 'resend'))).to.deep.equal({
+        ok: false,
+        error: { code: 'notAllowedInState', state: 'revoked' },
+      });
     });
 
     it('refuses a stale card and a helpdesk agent', async () => {
@@ -567,7 +624,10 @@ describe('InvitationService (LowdbStorage, real repositories)', () => {
     it('requires the personalized link and saves a draft that keeps it', async () => {
       await twoTenants();
       const { invitation, link } = await partnershipLink();
-      expect(await outcome(service.saveDraft(PROV, invitation.id, 'Hi Rita, please accept.'))).to.deep.equal({ ok: false, error: { code: 'invalid', errors: [{ field: 'draft', code: 'linkMissing' }] } });
+      expect(await outcome(service.saveDraft(PROV, invitation.id, 'Hi Rita, please accept.'))).to.deep.equal({
+        ok: false,
+        error: { code: 'invalid', errors: [{ field: 'draft', code: 'linkMissing' }] },
+      });
       expect((await service.get(PROV, invitation.id))?.draft).to.equal(undefined);
       const saved = value(await service.saveDraft(PROV, invitation.id, `Hi Rita,\r\n${link}`));
       expect(saved.invitation.draft).to.equal(`Hi Rita,\n${link}`);
@@ -594,26 +654,44 @@ describe('InvitationService (LowdbStorage, real repositories)', () => {
       await partnered();
       await declare(PROV, hank, 'helpdeskAgent');
       const input = { type: 'newCustomer' as const, resellerTenantId: RES, fields: { customer: 'Fabrikam', domain: 'fabrikam.com' } };
-      expect(await outcome(service.followUp(PROV, hank, input))).to.deep.equal({ ok: false, error: { code: 'roleRequired', action: 'providerFollowUp', role: 'helpdeskAgent', globalAdmins: ['Pat Provider'] } });
-      expect(await outcome(service.followUp(PROV, nobody, input))).to.deep.equal({ ok: false, error: { code: 'roleRequired', action: 'providerFollowUp', globalAdmins: ['Pat Provider'] } });
+      expect(await outcome(service.followUp(PROV, hank, input))).to.deep.equal({
+        ok: false,
+        error: { code: 'roleRequired', action: 'providerFollowUp', role: 'helpdeskAgent', globalAdmins: ['Pat Provider'] },
+      });
+      expect(await outcome(service.followUp(PROV, nobody, input))).to.deep.equal({
+        ok: false,
+        error: { code: 'roleRequired', action: 'providerFollowUp', globalAdmins: ['Pat Provider'] },
+      });
       expect((await service.relationships.get(PROV)).followUps).to.deep.equal([]);
     });
 
     it('refuses a reseller the provider has no partnership with (unknownReseller)', async () => {
       await partnered();
-      expect(await outcome(service.followUp(PROV, pat, { type: 'newCustomer', resellerTenantId: OTHER, fields: { customer: 'Fabrikam', domain: 'fabrikam.com' } }))).to.deep.equal({ ok: false, error: { code: 'unknownReseller' } });
+      expect(
+        await outcome(service.followUp(PROV, pat, { type: 'newCustomer', resellerTenantId: OTHER, fields: { customer: 'Fabrikam', domain: 'fabrikam.com' } })),
+      ).to.deep.equal({ ok: false, error: { code: 'unknownReseller' } });
     });
 
     it("adds a new customer to the provider's customers (with the reseller) and to the reseller's (with the provider)", async () => {
       await partnered();
       const revision = (await service.relationships.get(PROV)).revision;
-      const res = value(await service.followUp(PROV, pat, { type: 'newCustomer', resellerTenantId: RES, fields: { customer: 'Fabrikam', domain: 'fabrikam.com' } }, revision));
+      const res = value(
+        await service.followUp(PROV, pat, { type: 'newCustomer', resellerTenantId: RES, fields: { customer: 'Fabrikam', domain: 'fabrikam.com' } }, revision),
+      );
       expect(res.followUp).to.deep.include({ type: 'newCustomer', customer: 'Fabrikam', domain: 'fabrikam.com', reseller: contoso, by: pat });
       expect(res.record.revision).to.equal(revision + 1);
       const since = clock.now.toISOString();
-      expect((await service.relationships.get(PROV)).customers).to.deep.equal([{ domain: 'fabrikam.com', name: 'Fabrikam', relationship: 'resellerAndProvider', reseller: contoso, source: 'addedByProvider', since }]);
-      expect((await service.relationships.get(RES)).customers).to.deep.equal([{ domain: 'fabrikam.com', name: 'Fabrikam', relationship: 'resellerAndProvider', provider: northwind, source: 'addedByProvider', since }]);
-      expect(await outcome(service.followUp(PROV, pat, { type: 'supportContact', resellerTenantId: RES, fields: { customer: 'Fabrikam', subscription: 's' } }, revision))).to.deep.equal({ ok: false, error: { code: 'stale' } });
+      expect((await service.relationships.get(PROV)).customers).to.deep.equal([
+        { domain: 'fabrikam.com', name: 'Fabrikam', relationship: 'resellerAndProvider', reseller: contoso, source: 'addedByProvider', since },
+      ]);
+      expect((await service.relationships.get(RES)).customers).to.deep.equal([
+        { domain: 'fabrikam.com', name: 'Fabrikam', relationship: 'resellerAndProvider', provider: northwind, source: 'addedByProvider', since },
+      ]);
+      expect(
+        await outcome(
+          service.followUp(PROV, pat, { type: 'supportContact', resellerTenantId: RES, fields: { customer: 'Fabrikam', subscription: 's' } }, revision),
+        ),
+      ).to.deep.equal({ ok: false, error: { code: 'stale' } });
     });
   });
 });

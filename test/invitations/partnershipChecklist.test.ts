@@ -38,7 +38,9 @@ async function requestToContoso(under = createBot()): Promise<{ under: BotUnderT
   await declareGlobalAdmin(under, P, pat);
   value(await under.invitations.setOrganization(P, pat, { name: 'Northwind Distribution', partnerId: '7654321', side: 'provider' }));
   await declareGlobalAdmin(under, R, rita);
-  const created = value(await under.invitations.create(P, pat, { kind: 'partnership', purpose: 'new', to: { email: 'rita@contoso.com', company: 'Contoso Ltd.' } }));
+  const created = value(
+    await under.invitations.create(P, pat, { kind: 'partnership', purpose: 'new', to: { email: 'rita@contoso.com', company: 'Contoso Ltd.' } }),
+  );
   return { under, link: created.link, token: findTokenInText(created.link)! };
 }
 
@@ -161,7 +163,10 @@ describe('partnership acceptance ticks the reseller checklist (InvitationService
     it("falls back to the tenant and the partnership's date when the invitation is not found", async () => {
       const under = createBot();
       const since = under.clock.now.toISOString();
-      await under.invitations.relationships.update('OLD', (r) => ({ ok: true, record: addIndirectProvider(r, { tenantId: 'P-OLD', name: 'Old Provider' }, 'gone', under.clock.now) }));
+      await under.invitations.relationships.update('OLD', (r) => ({
+        ok: true,
+        record: addIndirectProvider(r, { tenantId: 'P-OLD', name: 'Old Provider' }, 'gone', under.clock.now),
+      }));
       later(under, 86_400_000);
       const reconciled = await under.invitations.reconcileChecklist('OLD');
       for (const item of PARTNERSHIP_ITEMS) expect(reconciled.nextItems[item], item).to.deep.equal({ by: { id: 'OLD' }, at: since });

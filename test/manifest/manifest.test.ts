@@ -13,15 +13,7 @@ const MANIFEST_PATH = join(MANIFEST_DIR, 'manifest.json');
 /** The v1.19 Teams manifest schema shipped inside @microsoft/app-manifest (read offline, no fetch). */
 const SCHEMA_PATH = schemaPath('1.19');
 
-const EXPECTED_PLACEHOLDERS = [
-  'BOT_DOMAIN',
-  'BOT_ID',
-  'DEVELOPER_NAME',
-  'DEVELOPER_WEBSITE_URL',
-  'PRIVACY_URL',
-  'TEAMS_APP_ID',
-  'TERMS_URL',
-];
+const EXPECTED_PLACEHOLDERS = ['BOT_DOMAIN', 'BOT_ID', 'DEVELOPER_NAME', 'DEVELOPER_WEBSITE_URL', 'PRIVACY_URL', 'TEAMS_APP_ID', 'TERMS_URL'];
 
 const SAMPLE_VALUES: Record<string, string> = {
   TEAMS_APP_ID: '6f1c2b7e-3a4d-4e5f-9a8b-1c2d3e4f5a6b',
@@ -237,7 +229,10 @@ describe('Teams app manifest (manifest/)', () => {
       expect(manifest.name.full.length).to.be.within(1, 100);
       expect(manifest.description.short.length).to.be.within(1, 80);
       expect(manifest.description.full.length).to.be.within(1, 4000);
-      expect(manifest.description.full).to.match(/direct bill/i).and.to.match(/indirect reseller/i).and.to.match(/tenant/i);
+      expect(manifest.description.full)
+        .to.match(/direct bill/i)
+        .and.to.match(/indirect reseller/i)
+        .and.to.match(/tenant/i);
       expect(manifest.accentColor).to.equal('#0F6CBD');
       expect(manifest.icons).to.deep.equal({ color: 'color.png', outline: 'outline.png' });
     });

@@ -12,15 +12,7 @@ import { promisify } from 'node:util';
 import { AppManifestUtils } from '@microsoft/app-manifest';
 import { strFromU8, unzipSync } from 'fflate';
 import pngjs from 'pngjs';
-import {
-  TeamsPackageError,
-  defaultPackageFile,
-  packageTeamsApp,
-  parseArgs,
-  readEnvFile,
-  type PackageEnv,
-  schemaPath,
-} from '../../scripts/package-teams.js';
+import { TeamsPackageError, defaultPackageFile, packageTeamsApp, parseArgs, readEnvFile, type PackageEnv, schemaPath } from '../../scripts/package-teams.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const MANIFEST_DIR = join(ROOT, 'manifest');
@@ -195,9 +187,7 @@ describe('npm run package:teams (scripts/package-teams.ts)', () => {
       const noDomain = manifestCopy((m) => {
         m.validDomains = ['other.example.com'];
       });
-      expect(await problemsOf({ ...GOOD_ENV }, noDomain)).to.deep.equal([
-        '/validDomains: must include BOT_DOMAIN "csp-assistant.example.com"',
-      ]);
+      expect(await problemsOf({ ...GOOD_ENV }, noDomain)).to.deep.equal(['/validDomains: must include BOT_DOMAIN "csp-assistant.example.com"']);
 
       const malformed = manifestCopy((m) => {
         m.name.full = 'CSP Partner Assistant ${{ broken';
@@ -220,8 +210,14 @@ describe('npm run package:teams (scripts/package-teams.ts)', () => {
 
     it('checks the icons: PNG, 192x192 and 32x32, outline white on transparent, files present', async () => {
       const dir = manifestCopy();
-      writeFileSync(join(dir, 'color.png'), pngBytes(96, () => [15, 108, 189, 255]));
-      writeFileSync(join(dir, 'outline.png'), pngBytes(32, (x) => (x < 4 ? [255, 255, 255, 255] : x < 8 ? [0, 0, 0, 255] : [9, 9, 9, 0])));
+      writeFileSync(
+        join(dir, 'color.png'),
+        pngBytes(96, () => [15, 108, 189, 255]),
+      );
+      writeFileSync(
+        join(dir, 'outline.png'),
+        pngBytes(32, (x) => (x < 4 ? [255, 255, 255, 255] : x < 8 ? [0, 0, 0, 255] : [9, 9, 9, 0])),
+      );
       const problems = await problemsOf({ ...GOOD_ENV }, dir);
       expect(problems).to.deep.equal([
         '/icons/color (color.png): is 96x96, expected 192x192',
@@ -264,7 +260,12 @@ describe('npm run package:teams (scripts/package-teams.ts)', () => {
     it('exits 1 naming every missing or bad variable, and 0 with a good env file, writing the zip', async () => {
       const out = join(tmp, 'cli', 'app.zip');
       const envFile = join(tmp, 'cli.env');
-      writeFileSync(envFile, Object.entries(GOOD_ENV).map(([k, v]) => `${k}='${v}'`).join('\n'));
+      writeFileSync(
+        envFile,
+        Object.entries(GOOD_ENV)
+          .map(([k, v]) => `${k}='${v}'`)
+          .join('\n'),
+      );
       const [bad, good] = await Promise.all([
         cli(['--out', join(tmp, 'cli', 'bad.zip')], { ...baseEnv(), BOT_ID: 'nope', PRIVACY_URL: 'http://example.com' }),
         // the environment wins over the file: DEVELOPER_NAME comes from the environment

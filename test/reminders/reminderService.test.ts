@@ -101,7 +101,6 @@ class ObservedStorage implements Storage {
   }
 }
 
-
 interface Delivery {
   by: string;
   tenantId: string;
@@ -147,7 +146,11 @@ function deployment(seed = 1) {
       },
     });
 
-  const target = (tenantId: string): ReminderTarget => ({ conversation: { conversation: { id: `a:conv-${tenantId}` }, serviceUrl: 'https://smba.example' }, locale: 'en-US', user: ga });
+  const target = (tenantId: string): ReminderTarget => ({
+    conversation: { conversation: { id: `a:conv-${tenantId}` }, serviceUrl: 'https://smba.example' },
+    locale: 'en-US',
+    user: ga,
+  });
 
   /** A bot turn: runs `work`, then re-plans with the captured changes (as the bot does). */
   async function turn(svc: ReminderService, tenantId: string, work: () => Promise<unknown>): Promise<void> {
@@ -166,7 +169,12 @@ function deployment(seed = 1) {
     });
 
   const invite = (svc: ReminderService, tenantId: string, id = 'inv1', nonce = 'n1') => {
-    const input: NewInvitation = { kind: 'partnership', purpose: 'new', from: { tenantId, name: `Provider ${tenantId}` }, to: { email: `rita@${tenantId}.example`, company: `Reseller of ${tenantId}` } };
+    const input: NewInvitation = {
+      kind: 'partnership',
+      purpose: 'new',
+      from: { tenantId, name: `Provider ${tenantId}` },
+      to: { email: `rita@${tenantId}.example`, company: `Reseller of ${tenantId}` },
+    };
     return turn(svc, tenantId, async () => {
       const res = await invitations.update(tenantId, (r) => createInvitation(r, input, ga, clock(), { id, nonce }));
       if (!res.ok) throw new Error(`invite refused: ${JSON.stringify(res.error)}`);
@@ -231,7 +239,12 @@ describe('ReminderService (two instances, one MemoryStorage)', () => {
       const record = await a.list('t1');
       expect(record.revision, 'one write for the latest transition record').to.equal(1);
       expect(Object.keys(record.reminders)).to.have.members([approvalId, incentivesId]);
-      expect(record.reminders[approvalId]).to.include({ status: 'scheduled', dueAt: new Date(APPROVAL_DUE).toISOString(), expectedBy: '2026-11-27', attempts: 0 });
+      expect(record.reminders[approvalId]).to.include({
+        status: 'scheduled',
+        dueAt: new Date(APPROVAL_DUE).toISOString(),
+        expectedBy: '2026-11-27',
+        attempts: 0,
+      });
       expect(record.reminders[approvalId]!.target).to.deep.equal(d.target('t1'));
       expect(record.reminders[incentivesId]!.dueAt).to.equal(new Date(INCENTIVES_DUE).toISOString());
       expect(await d.schedule()).to.deep.equal({ t1: { at: new Date(APPROVAL_DUE).toISOString(), rev: 1 } });
@@ -253,7 +266,11 @@ describe('ReminderService (two instances, one MemoryStorage)', () => {
       const a = d.service('A');
       await d.invite(a, 't1');
       const record = await a.list('t1');
-      expect(record.reminders['invitationPending:inv1.n1']).to.include({ status: 'scheduled', label: 'Reseller of t1', dueAt: new Date(START.getTime() + 8 * DAY).toISOString() });
+      expect(record.reminders['invitationPending:inv1.n1']).to.include({
+        status: 'scheduled',
+        label: 'Reseller of t1',
+        dueAt: new Date(START.getTime() + 8 * DAY).toISOString(),
+      });
       expect((await d.schedule()).t1!.at).to.equal(new Date(START.getTime() + 8 * DAY).toISOString());
     });
 
@@ -334,7 +351,9 @@ describe('ReminderService (two instances, one MemoryStorage)', () => {
       expect(sum(ra, rb)).to.deep.equal({ tenants: 2, claimed: 1, sent: 1, obsolete: 0, retried: 0 });
       expect(d.deliveries.map((x) => [x.tenantId, x.id, x.attempts])).to.deep.equal([['t1', approvalId, 1]]);
       expect(d.deliveries[0]!.by).to.equal(ra.sent === 1 ? 'A' : 'B');
-      expect(await reminder(a, 't1', approvalId)).to.include({ status: 'sent', sentAt: new Date(APPROVAL_DUE).toISOString(), attempts: 1 }).and.not.have.property('claim');
+      expect(await reminder(a, 't1', approvalId))
+        .to.include({ status: 'sent', sentAt: new Date(APPROVAL_DUE).toISOString(), attempts: 1 })
+        .and.not.have.property('claim');
       expect(await d.schedule(), 'next look: the incentives date').to.deep.equal({ t1: { at: new Date(INCENTIVES_DUE).toISOString(), rev: 3 } });
 
       d.set(APPROVAL_DUE + DAY);
@@ -368,7 +387,10 @@ describe('ReminderService (two instances, one MemoryStorage)', () => {
           const perReminder = new Map<string, number>();
           for (const x of round) perReminder.set(`${x.tenantId}|${x.id}`, (perReminder.get(`${x.tenantId}|${x.id}`) ?? 0) + 1);
           expect([...perReminder.keys()].sort(), `${label}: each tenant's reminder`).to.deep.equal(tenants.map((t) => `${t}|${id}`));
-          expect([...perReminder.values()].every((n) => n === 1), `${label}: exactly once`).to.equal(true);
+          expect(
+            [...perReminder.values()].every((n) => n === 1),
+            `${label}: exactly once`,
+          ).to.equal(true);
           expect(sum(ra, rb), label).to.deep.equal({ tenants: 60, claimed: 30, sent: 30, obsolete: 0, retried: 0 });
           expect(ra.sent, `${label}: A's report matches what A delivered`).to.equal(round.filter((x) => x.by === 'A').length);
           expect(rb.sent, `${label}: B's report matches what B delivered`).to.equal(round.filter((x) => x.by === 'B').length);
@@ -414,7 +436,9 @@ describe('ReminderService (two instances, one MemoryStorage)', () => {
       const [ra, rb] = await Promise.all([a.tick(), b.tick()]);
       expect(sum(ra, rb)).to.deep.equal({ tenants: 2, claimed: 1, sent: 0, obsolete: 1, retried: 0 });
       expect(d.deliveries).to.deep.equal([]);
-      expect(await reminder(a, 'unplanned', approvalId)).to.include({ status: 'obsolete' }).and.not.have.property('claim');
+      expect(await reminder(a, 'unplanned', approvalId))
+        .to.include({ status: 'obsolete' })
+        .and.not.have.property('claim');
       expect((await d.schedule()).unplanned!.at).to.equal(new Date(INCENTIVES_DUE).toISOString());
     });
 
@@ -423,7 +447,9 @@ describe('ReminderService (two instances, one MemoryStorage)', () => {
       const a = d.service('A');
       await d.invite(a, 't1');
       d.set(START.getTime() + 2 * DAY);
-      const res = await d.invitations.update('t1', (r) => acceptInvitation(r, { id: 'inv1', nonce: 'n1', kind: 'partnership' }, { by: { id: 'rita' }, company: 'Contoso' }, d.now()));
+      const res = await d.invitations.update('t1', (r) =>
+        acceptInvitation(r, { id: 'inv1', nonce: 'n1', kind: 'partnership' }, { by: { id: 'rita' }, company: 'Contoso' }, d.now()),
+      );
       expect(res.ok).to.equal(true);
       d.set(START.getTime() + 8 * DAY);
       expect(await a.tick()).to.deep.equal({ tenants: 1, claimed: 1, sent: 0, obsolete: 1, retried: 0 });
@@ -495,7 +521,9 @@ describe('ReminderService (two instances, one MemoryStorage)', () => {
       const [ra, rb] = await Promise.all([a.tick(), b.tick()]);
       expect(sum(ra, rb)).to.deep.include({ claimed: 1, sent: 1 });
       expect(d.deliveries.map((x) => [x.id, x.attempts, x.ok])).to.deep.equal([[approvalId, 2, true]]);
-      expect(await reminder(a, 't1', approvalId)).to.include({ status: 'sent', attempts: 2 }).and.not.have.property('claim');
+      expect(await reminder(a, 't1', approvalId))
+        .to.include({ status: 'sent', attempts: 2 })
+        .and.not.have.property('claim');
     });
 
     it('a cancelled reminder is never sent; restored, it is sent at the next check', async () => {
@@ -533,7 +561,12 @@ describe('ReminderService (two instances, one MemoryStorage)', () => {
       await d.enroll(a, 't2');
       expect(Object.keys(await d.schedule())).to.have.members(['t1', 't2']);
       await d.turn(a, 't1', async () => {
-        for (const cmd of [{ type: 'confirmApproved' }, { type: 'confirmAgreement' }, { type: 'setNextItem', item: 'incentives', done: true }] as TransitionCommand[]) await d.command('t1', cmd);
+        for (const cmd of [
+          { type: 'confirmApproved' },
+          { type: 'confirmAgreement' },
+          { type: 'setNextItem', item: 'incentives', done: true },
+        ] as TransitionCommand[])
+          await d.command('t1', cmd);
       });
       expect(Object.values((await a.list('t1')).reminders).map((r) => r.status)).to.deep.equal(['obsolete', 'obsolete']);
       expect(Object.keys(await d.schedule())).to.deep.equal(['t2']);

@@ -70,8 +70,20 @@ describe('tenant isolation: randomized cross-tenant attempts', function () {
       () => ({ verb: 'invitations.draft.show', invitationId: pick(yIds) }),
       () => ({ verb: 'invitations.draft.save', invitationId: pick(yIds), body: `x ${yLink}` }),
       () => ({ verb: 'invitations.draft.done', invitationId: pick(yIds) }),
-      () => ({ verb: 'invitations.followUp.submit', rev: Math.floor(rnd() * 5), type: 'newCustomer', resellerTenantId: 'tenant-y', customer: 'Evil', domain: 'evil.example' }),
-      () => ({ verb: 'customers.answer', rev: Math.floor(rnd() * 5), domain: pick(yDomains), answer: pick(['canAddProducts', 'cannotAddProducts', 'notSure']) }),
+      () => ({
+        verb: 'invitations.followUp.submit',
+        rev: Math.floor(rnd() * 5),
+        type: 'newCustomer',
+        resellerTenantId: 'tenant-y',
+        customer: 'Evil',
+        domain: 'evil.example',
+      }),
+      () => ({
+        verb: 'customers.answer',
+        rev: Math.floor(rnd() * 5),
+        domain: pick(yDomains),
+        answer: pick(['canAddProducts', 'cannotAddProducts', 'notSure']),
+      }),
       () => ({ verb: 'customers.classify', domain: pick(yDomains) }),
       () => ({ verb: 'customers.list', filter: 'all', page: 0 }),
       () => ({ verb: 'transition.prepare.confirm', rev: 0 }),
@@ -172,7 +184,10 @@ describe('logs: no secrets, tokens or personal data', function () {
     await channel.post(url, act('my private note: the password is hunter2'));
     await channel.post(url, act(undefined, { verb: 'invitations.org', side: 'provider', name: 'Northwind' }));
     await channel.post(url, act(undefined, { verb: 'invitations.role', role: 'globalAdmin' }));
-    const created = await channel.post(url, act(undefined, { verb: 'invitations.create', kind: 'partnership', purpose: 'new', email: 'grace.hopper@contoso.example', name: 'Grace' }));
+    const created = await channel.post(
+      url,
+      act(undefined, { verb: 'invitations.create', kind: 'partnership', purpose: 'new', email: 'grace.hopper@contoso.example', name: 'Grace' }),
+    );
     const link = /Personalized link:\*\* (\S+)/.exec(created.replies.map(describeActivity).join('\n'))![1]!;
     await fetch(link);
     await fetch(link.replace(/.$/, 'A'));

@@ -67,7 +67,11 @@ describe('invitation secret', () => {
     it(`refuses ${label} with a message naming the file and how to recover`, async () => {
       const file = path.join(dir, SECRET_FILE);
       await writeFile(file, content, 'utf8');
-      expect(() => loadInvitationSecret(dir)).to.throw(Error, file).with.property('message').that.matches(/fewer than 32 bytes/).and.matches(/delete it/);
+      expect(() => loadInvitationSecret(dir))
+        .to.throw(Error, file)
+        .with.property('message')
+        .that.matches(/fewer than 32 bytes/)
+        .and.matches(/delete it/);
       expect(await readFile(file, 'utf8')).to.equal(content);
     });
   }

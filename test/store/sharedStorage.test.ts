@@ -11,7 +11,6 @@ import { blobNameFor, createStorage, SharedBlobsStorage, SharedCosmosStorage, ty
 import { startAzurite, uniqueContainer, type AzuriteHandle } from '../support/azurite.js';
 import { rejectionOf, storageContract } from './storageContract.js';
 
-
 describe('shared storage backends', () => {
   describe('on Azurite (Azure Blob Storage emulator)', () => {
     let azurite: AzuriteHandle | undefined;
@@ -166,7 +165,12 @@ describe('shared storage backends', () => {
         const storage = new SharedBlobsStorage(connectionString(), container);
         await storage.write({ '.': { v: 'one' }, '..': { v: 'two' }, '%2E%2E': { v: 'three' }, '...': { v: 'four' } });
         const items = await storage.read(['.', '..', '%2E%2E', '...', 'missing']);
-        expect(Object.fromEntries(Object.entries(items).map(([k, v]) => [k, v.v]))).to.deep.equal({ '.': 'one', '..': 'two', '%2E%2E': 'three', '...': 'four' });
+        expect(Object.fromEntries(Object.entries(items).map(([k, v]) => [k, v.v]))).to.deep.equal({
+          '.': 'one',
+          '..': 'two',
+          '%2E%2E': 'three',
+          '...': 'four',
+        });
         await storage.write({ '..': { ...items['..'], v: 'two-b' } });
         const err = await rejectionOf(storage.write({ '..': { ...items['..'], v: 'stale' } }));
         expect(isETagConflict(err)).to.equal(true);
@@ -288,7 +292,11 @@ describe('shared storage backends', () => {
         return {
           storage: new SharedCosmosStorage({ cosmosDbEndpoint: cosmosEndpoint, authKey: cosmosKey, databaseId: database, containerId: container }),
           cleanup: async () => {
-            await client.database(database).container(container).delete().catch(() => undefined);
+            await client
+              .database(database)
+              .container(container)
+              .delete()
+              .catch(() => undefined);
           },
         };
       });

@@ -38,11 +38,10 @@ export async function startAzurite(): Promise<AzuriteHandle> {
   const require = createRequire(import.meta.url);
   const main = path.join(path.dirname(require.resolve('azurite/package.json')), 'dist', 'src', 'blob', 'main.js');
   const cwd = await mkdtemp(path.join(os.tmpdir(), 'azurite-test-'));
-  const child = spawn(
-    process.execPath,
-    [main, '--blobHost', '127.0.0.1', '--blobPort', '0', '--inMemoryPersistence', '--skipApiVersionCheck', '--loose'],
-    { cwd, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const child = spawn(process.execPath, [main, '--blobHost', '127.0.0.1', '--blobPort', '0', '--inMemoryPersistence', '--skipApiVersionCheck', '--loose'], {
+    cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const exited = new Promise<void>((resolve) => {
     child.once('exit', () => resolve());
     child.once('error', () => resolve()); // e.g. spawn failure: no 'exit' will follow
@@ -81,8 +80,7 @@ export async function startAzurite(): Promise<AzuriteHandle> {
       });
     });
     const connectionString =
-      `DefaultEndpointsProtocol=http;AccountName=${ACCOUNT};AccountKey=${ACCOUNT_KEY};` +
-      `BlobEndpoint=http://127.0.0.1:${port}/${ACCOUNT};`;
+      `DefaultEndpointsProtocol=http;AccountName=${ACCOUNT};AccountKey=${ACCOUNT_KEY};` + `BlobEndpoint=http://127.0.0.1:${port}/${ACCOUNT};`;
     return { connectionString, stop };
   } catch (err) {
     await stop();

@@ -46,7 +46,11 @@ export interface BotUnderTest {
  * Builds the bot with the app's composition root over `storage` (MemoryStorage by default), with a
  * settable clock, the fixture directory, a fixed secret and a recording reminder delivery.
  */
-export function createBot(storage: Storage = new MemoryStorage(), start = new Date('2026-11-20T09:00:00Z'), directory = loadProviderDirectory(FIXTURE_DIRECTORY)): BotUnderTest {
+export function createBot(
+  storage: Storage = new MemoryStorage(),
+  start = new Date('2026-11-20T09:00:00Z'),
+  directory = loadProviderDirectory(FIXTURE_DIRECTORY),
+): BotUnderTest {
   const clock = { now: start };
   const delivered: BotUnderTest['delivered'] = [];
   const assistant = composeAssistant({
@@ -131,7 +135,10 @@ export class TestChat {
       channelData:
         o.tenantId === ''
           ? {}
-          : { tenant: { id: o.tenantId ?? 'tenant-a' }, ...(o.channel ? { team: { id: '19:team@thread.skype' }, channel: { id: o.conversationId ?? 'conv-1' } } : {}) },
+          : {
+              tenant: { id: o.tenantId ?? 'tenant-a' },
+              ...(o.channel ? { team: { id: '19:team@thread.skype' }, channel: { id: o.conversationId ?? 'conv-1' } } : {}),
+            },
     };
   }
 
@@ -174,7 +181,9 @@ export class TestChat {
 
   /** Adaptive Card contents among the last replies. */
   cards(): Record<string, unknown>[] {
-    return this.replies.flatMap((r) => (r.attachments ?? []).filter((a) => a.contentType === 'application/vnd.microsoft.card.adaptive').map((a) => a.content as Record<string, unknown>));
+    return this.replies.flatMap((r) =>
+      (r.attachments ?? []).filter((a) => a.contentType === 'application/vnd.microsoft.card.adaptive').map((a) => a.content as Record<string, unknown>),
+    );
   }
 
   /** The first action titled `title` on the last turn's cards. */

@@ -111,7 +111,11 @@ export async function seedChecklistToNext(app: RunningApp, tenantId = WEBCHAT_TE
 
 /** Steps 1-3 done by a global admin: the tenant stands at the details form (step 4). */
 export async function seedChecklistToDetails(app: RunningApp, tenantId = WEBCHAT_TENANT, actor: Actor = WEBCHAT_USER): Promise<void> {
-  await apply(app, tenantId, actor, [{ type: 'confirmPrepared' }, { type: 'setRole', role: 'globalAdmin' }, { type: 'answerEligibility', answer: 'restricted' }]);
+  await apply(app, tenantId, actor, [
+    { type: 'confirmPrepared' },
+    { type: 'setRole', role: 'globalAdmin' },
+    { type: 'answerEligibility', answer: 'restricted' },
+  ]);
 }
 
 /** The Web Chat tenant as an indirect reseller whose user is its global admin (what the organization card and role question record). */

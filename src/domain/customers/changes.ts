@@ -49,7 +49,13 @@ export function importCustomers(
   for (const row of unique) {
     const i = index.get(row.domain);
     if (i === undefined) {
-      const c: Customer = { domain: row.domain, name: row.name, ...(row.tenantId ? { tenantId: row.tenantId } : {}), class: 'unknown', added: { by: actor, at, source } };
+      const c: Customer = {
+        domain: row.domain,
+        name: row.name,
+        ...(row.tenantId ? { tenantId: row.tenantId } : {}),
+        class: 'unknown',
+        added: { by: actor, at, source },
+      };
       customers.push(c);
       added.push(c);
       continue;

@@ -49,7 +49,11 @@ const sameProvider = (a?: CustomerProviderRef, b?: CustomerProviderRef) => (a?.n
  *   such links are skipped and counted in `skipped`.
  * `changed` lists each added or reclassified customer once. Revision +1 only if something changed.
  */
-export function classifyFromRelationships(record: CustomerRecord, links: CustomerLink[], now: Date): { record: CustomerRecord; changed: Customer[]; skipped: number } {
+export function classifyFromRelationships(
+  record: CustomerRecord,
+  links: CustomerLink[],
+  now: Date,
+): { record: CustomerRecord; changed: Customer[]; skipped: number } {
   const at = now.toISOString();
   const index = new Map<string, number>();
   record.customers.forEach((c, i) => index.set(c.domain, i));
@@ -84,7 +88,13 @@ export function classifyFromRelationships(record: CustomerRecord, links: Custome
     if (old.class === target.class && old.basis === target.basis && sameProvider(old.provider, target.provider)) continue;
     if (old.basis === 'question' && old.classified && Date.parse(old.classified.at) > Date.parse(link.since)) continue;
     const { provider: _p, ...rest } = old;
-    const c: Customer = { ...rest, class: target.class, ...(target.provider ? { provider: target.provider } : {}), basis: target.basis, classified: { by: ASSISTANT_ACTOR, at } };
+    const c: Customer = {
+      ...rest,
+      class: target.class,
+      ...(target.provider ? { provider: target.provider } : {}),
+      basis: target.basis,
+      classified: { by: ASSISTANT_ACTOR, at },
+    };
     customers[i] = c;
     changed.set(domain, c);
   }
@@ -129,7 +139,10 @@ export function answerIdentifyingQuestion(
   if (answer === 'canAddProducts') customer = { ...rest, class: 'directBill', basis: 'question', classified };
   else if (answer === 'notSure') customer = { ...rest, class: 'unknown' };
   else {
-    const given = provider && provider.name.trim() ? { ...(provider.tenantId?.trim() ? { tenantId: provider.tenantId.trim().toLowerCase() } : {}), name: provider.name.trim() } : undefined;
+    const given =
+      provider && provider.name.trim()
+        ? { ...(provider.tenantId?.trim() ? { tenantId: provider.tenantId.trim().toLowerCase() } : {}), name: provider.name.trim() }
+        : undefined;
     const kept = old.class === 'indirectReseller' ? oldProvider : undefined;
     const p = given ?? kept;
     customer = { ...rest, class: 'indirectReseller', ...(p ? { provider: p } : {}), basis: 'question', classified };
@@ -138,7 +151,6 @@ export function answerIdentifyingQuestion(
   customers[i] = customer;
   return { ok: true, record: bumped(record, customers, now), customer };
 }
-
 
 /**
  * What each class allows the partner (transition seed, "Managing your direct bill customers and

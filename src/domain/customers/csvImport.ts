@@ -181,7 +181,10 @@ function headerColumns(cells: string[], extraAliases: Partial<Record<CsvField, r
  * Validates the data records (all but the header): a bad row gives one error per bad field, a
  * domain repeating an earlier good row's gives `duplicateInFile`; both are left out of `rows`.
  */
-function validateRows(records: CsvRecord[], columns: Partial<Record<CsvField, number>>): { rows: Array<{ line: number; value: CustomerInput }>; errors: CsvRowError[] } {
+function validateRows(
+  records: CsvRecord[],
+  columns: Partial<Record<CsvField, number>>,
+): { rows: Array<{ line: number; value: CustomerInput }>; errors: CsvRowError[] } {
   const rows: Array<{ line: number; value: CustomerInput }> = [];
   const errors: CsvRowError[] = [];
   const firstLineOf = new Map<string, number>();

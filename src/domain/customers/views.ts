@@ -16,7 +16,11 @@ export function byName(a: Customer, b: Customer): number {
  * Counts per class and, for indirect reseller customers, per provider name (largest first, ties
  * by name; customers with no known provider are counted under the name `''`).
  */
-export function summarizeCustomers(record: CustomerRecord): { total: number; counts: Record<CustomerClass, number>; byProvider: Array<{ name: string; count: number }> } {
+export function summarizeCustomers(record: CustomerRecord): {
+  total: number;
+  counts: Record<CustomerClass, number>;
+  byProvider: Array<{ name: string; count: number }>;
+} {
   const counts = Object.fromEntries(CUSTOMER_CLASSES.map((c) => [c, 0])) as Record<CustomerClass, number>;
   const providers = new Map<string, number>();
   for (const c of record.customers) {
@@ -26,7 +30,9 @@ export function summarizeCustomers(record: CustomerRecord): { total: number; cou
       providers.set(name, (providers.get(name) ?? 0) + 1);
     }
   }
-  const byProvider = [...providers].map(([name, count]) => ({ name, count })).sort((a, b) => b.count - a.count || nameCollator.compare(a.name, b.name) || (a.name < b.name ? -1 : 1));
+  const byProvider = [...providers]
+    .map(([name, count]) => ({ name, count }))
+    .sort((a, b) => b.count - a.count || nameCollator.compare(a.name, b.name) || (a.name < b.name ? -1 : 1));
   return { total: record.customers.length, counts, byProvider };
 }
 
@@ -36,7 +42,12 @@ export function summarizeCustomers(record: CustomerRecord): { total: number; cou
  * `pageSize` is floored and at least 1. `pages` is at least 1 (an empty list has one empty page);
  * `page` in the result is the page actually shown.
  */
-export function listCustomers(record: CustomerRecord, filter: CustomerClass | 'all', page: number, pageSize: number): { items: Customer[]; total: number; pages: number; page: number } {
+export function listCustomers(
+  record: CustomerRecord,
+  filter: CustomerClass | 'all',
+  page: number,
+  pageSize: number,
+): { items: Customer[]; total: number; pages: number; page: number } {
   const size = Number.isFinite(pageSize) ? Math.max(1, Math.floor(pageSize)) : 1;
   const matching = filter === 'all' ? record.customers.slice() : record.customers.filter((c) => c.class === filter);
   matching.sort(byName);

@@ -45,7 +45,13 @@ function addDays(now: Date, days: number): string {
  * full of pending invitations.
  * @param ids fresh random invitation id and link nonce (the caller generates them)
  */
-export function createInvitation(record: InvitationRecord, input: NewInvitation, actor: Actor, now: Date, ids: { id: string; nonce: string }): InvitationResult {
+export function createInvitation(
+  record: InvitationRecord,
+  input: NewInvitation,
+  actor: Actor,
+  now: Date,
+  ids: { id: string; nonce: string },
+): InvitationResult {
   if (input.kind === 'resellerAndProvider' && !input.provider) return { ok: false, error: { code: 'providerRequired' } };
   const duplicate = record.invitations.find(
     (i) => i.kind === input.kind && i.to.email === input.to.email && invitationState(i, now) === 'pending' && (i.to.domain ?? '') === (input.to.domain ?? ''),

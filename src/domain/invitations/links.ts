@@ -13,7 +13,11 @@ import { invitationState } from './state.js';
  * now: the invitation exists in this record, the nonce is the current one (`replaced` after a
  * resend), and it is pending (`used` once accepted, `declined`, `revoked`, `expired`).
  */
-export function checkLink(record: InvitationRecord, link: { id: string; nonce: string; kind: string }, now: Date): { ok: true; invitation: Invitation } | { ok: false; problem: LinkProblem; invitation?: Invitation } {
+export function checkLink(
+  record: InvitationRecord,
+  link: { id: string; nonce: string; kind: string },
+  now: Date,
+): { ok: true; invitation: Invitation } | { ok: false; problem: LinkProblem; invitation?: Invitation } {
   const invitation = record.invitations.find((i) => i.id === link.id && i.kind === link.kind);
   if (!invitation) return { ok: false, problem: 'notFound' };
   const state = invitationState(invitation, now);
@@ -33,7 +37,12 @@ function linkError(problem: LinkProblem, invitation?: Invitation, now?: Date): I
  * Accepts the invitation a link points to (single use: the invitation must still be pending and
  * the link's nonce current). The caller checks who may accept (roles) before calling.
  */
-export function acceptInvitation(record: InvitationRecord, link: { id: string; nonce: string; kind: string }, acceptance: Omit<Acceptance, 'at'>, now: Date): InvitationResult {
+export function acceptInvitation(
+  record: InvitationRecord,
+  link: { id: string; nonce: string; kind: string },
+  acceptance: Omit<Acceptance, 'at'>,
+  now: Date,
+): InvitationResult {
   const check = checkLink(record, link, now);
   if (!check.ok) return { ok: false, error: linkError(check.problem, check.invitation, now) };
   return change(record, link.id, now, undefined, (inv) => {

@@ -8,7 +8,13 @@ import { DOMAIN_NAME } from '../domainName.js';
 import { MAX_DRAFT_LENGTH, type InvitationFieldError, type InvitationKind, type Recipient } from './model.js';
 
 const text = (max: number) => z.string().trim().max(max, 'tooLong');
-const email = z.string().trim().min(1, 'required').max(254, 'emailInvalid').pipe(z.email('emailInvalid')).transform((e) => e.toLowerCase());
+const email = z
+  .string()
+  .trim()
+  .min(1, 'required')
+  .max(254, 'emailInvalid')
+  .pipe(z.email('emailInvalid'))
+  .transform((e) => e.toLowerCase());
 /** A DNS name with at least one dot, e.g. `fabrikam.com` or `fabrikam.onmicrosoft.com`. */
 const domain = z
   .string()

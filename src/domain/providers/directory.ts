@@ -71,22 +71,26 @@ export class ProviderDirectory {
       if (byId.has(p.id)) throw new RangeError(`duplicate provider id "${p.id}"`);
       byId.set(p.id, p);
     }
-    const entries = all.map(
-      (p): Entry & { facts: number } => ({
-        provider: p,
-        headquarters: p.headquarters,
-        offeredMask: PROVIDER_SERVICES.reduce((m, s) => (p.services[s] === true ? m | SERVICE_BIT[s] : m), 0),
-        languages: p.languages,
-        facts: statedFacts(p),
-      }),
-    );
+    const entries = all.map((p): Entry & { facts: number } => ({
+      provider: p,
+      headquarters: p.headquarters,
+      offeredMask: PROVIDER_SERVICES.reduce((m, s) => (p.services[s] === true ? m | SERVICE_BIT[s] : m), 0),
+      languages: p.languages,
+      facts: statedFacts(p),
+    }));
     // Tie-break order, applied once: more stated facts first, then name, then id (locale-independent).
     entries.sort((a, b) =>
       a.facts !== b.facts
         ? b.facts - a.facts
         : a.provider.name !== b.provider.name
-          ? a.provider.name < b.provider.name ? -1 : 1
-          : a.provider.id < b.provider.id ? -1 : a.provider.id > b.provider.id ? 1 : 0,
+          ? a.provider.name < b.provider.name
+            ? -1
+            : 1
+          : a.provider.id < b.provider.id
+            ? -1
+            : a.provider.id > b.provider.id
+              ? 1
+              : 0,
     );
     const byCountry = new Map<string, Entry[]>();
     for (const e of entries) {

@@ -68,13 +68,7 @@ export function commandStep(command: TransitionCommand): StepId | undefined {
  *   that has changed since is refused as `stale`: an old or double-clicked card never replays.
  * @throws Error for a command `type` that is not a {@link TransitionCommand} (a programming error)
  */
-export function applyCommand(
-  record: TransitionRecord,
-  command: TransitionCommand,
-  actor: Actor,
-  now: Date,
-  expectedRevision?: number,
-): TransitionResult {
+export function applyCommand(record: TransitionRecord, command: TransitionCommand, actor: Actor, now: Date, expectedRevision?: number): TransitionResult {
   if (expectedRevision !== undefined && expectedRevision !== record.revision) {
     return { ok: false, error: { code: 'stale', expected: expectedRevision, actual: record.revision } };
   }

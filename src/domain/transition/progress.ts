@@ -3,7 +3,17 @@
  * may block them), progress for the card, the step "back" reopens and the what's-next list.
  */
 import { isGlobalAdmin, type PartnerRole } from '../roles.js';
-import { GLOBAL_ADMIN_STEPS, NEXT_ITEM_IDS, NEXT_ITEM_PERFORMER, STEP_IDS, type Mark, type NextItemId, type Performer, type StepId, type TransitionRecord } from './model.js';
+import {
+  GLOBAL_ADMIN_STEPS,
+  NEXT_ITEM_IDS,
+  NEXT_ITEM_PERFORMER,
+  STEP_IDS,
+  type Mark,
+  type NextItemId,
+  type Performer,
+  type StepId,
+  type TransitionRecord,
+} from './model.js';
 
 /** The first step not yet done, or `undefined` when the whole checklist is done. */
 export function currentStep(record: TransitionRecord): StepId | undefined {

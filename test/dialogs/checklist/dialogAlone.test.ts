@@ -15,7 +15,13 @@ import { describe as describeActivity } from '../../support/chat.js';
 function turnInfoMiddleware(tenantId: string, now: Date): Middleware {
   return {
     onTurn: async (context, next) => {
-      setTurnInfo(context, { tenantId, actor: { id: context.activity.from.id, name: context.activity.from.name }, t: translator('en-US'), now, channelId: 'test' });
+      setTurnInfo(context, {
+        tenantId,
+        actor: { id: context.activity.from.id, name: context.activity.from.name },
+        t: translator('en-US'),
+        now,
+        channelId: 'test',
+      });
       await next();
     },
   };

@@ -65,7 +65,11 @@ describe('customer classification journey', () => {
     expect(chat.text()).to.match(/2 rows need fixing/);
     expect(chat.text()).to.match(/Line 4, Primary domain: enter a domain like/);
     expect(chat.text()).to.match(/Line 5, Primary domain: same domain as line 2/);
-    expect((await under.customers.customers.get('tenant-a')).customers.map((c) => c.domain).sort()).to.deep.equal(['fabrikam.com', 'tailspin.com', 'wingtip.onmicrosoft.com']);
+    expect((await under.customers.customers.get('tenant-a')).customers.map((c) => c.domain).sort()).to.deep.equal([
+      'fabrikam.com',
+      'tailspin.com',
+      'wingtip.onmicrosoft.com',
+    ]);
     await chat.say(CSV);
     expect(chat.text()).to.match(/0 added, 0 updated, 3 already up to date/);
     expect((await under.customers.customers.get('tenant-a')).customers).to.have.length(3);
@@ -114,7 +118,14 @@ describe('customer classification journey', () => {
     await ga.click('With my provider');
     await ga.click('Write the email', { company: 'Fabrikam', domain: 'fabrikam.com', email: 'it@fabrikam.com' });
     const token = findTokenInText(/Personalized link:\*\* (\S+)/.exec(ga.text())![1]!)!;
-    await under.invitations.acceptCustomer(token, { company: 'Fabrikam', domain: 'fabrikam.com', name: 'Ines', email: 'ines@fabrikam.com', globalAdmin: 'on', consent: 'on' });
+    await under.invitations.acceptCustomer(token, {
+      company: 'Fabrikam',
+      domain: 'fabrikam.com',
+      name: 'Ines',
+      email: 'ines@fabrikam.com',
+      globalAdmin: 'on',
+      consent: 'on',
+    });
     await ga.say(CSV);
     expect(ga.text()).to.match(/1 customer was classified from what I already know/);
     const fabrikam = (await under.customers.customers.get('tenant-a')).customers.find((c) => c.domain === 'fabrikam.com')!;
@@ -138,7 +149,14 @@ describe('customer classification journey', () => {
     await ga.click('Direct bill (1)');
     expect(ga.text()).to.match(/invitation sent .*, waiting for the customer/);
     expect(ga.findAction('Move 1')).to.equal(undefined);
-    await under.invitations.acceptCustomer(token, { company: 'Fabrikam', domain: 'fabrikam.com', name: 'Ines', email: 'ines@fabrikam.com', globalAdmin: 'on', consent: 'on' });
+    await under.invitations.acceptCustomer(token, {
+      company: 'Fabrikam',
+      domain: 'fabrikam.com',
+      name: 'Ines',
+      email: 'ines@fabrikam.com',
+      globalAdmin: 'on',
+      consent: 'on',
+    });
     await ga.click('Customer summary');
     expect(ga.text()).to.match(/Every customer is an indirect reseller customer/);
     await ga.click('Indirect reseller (1)');
@@ -178,7 +196,9 @@ describe('customer classification journey', () => {
     const contentUrl = `data:text/csv;base64,${Buffer.from(CSV).toString('base64')}`;
     await chat.send({ type: ActivityTypes.Message, attachments: [{ contentType: 'text/csv', name: 'customers.csv', contentUrl }] });
     expect(chat.text()).to.match(/3 added, 0 updated/);
-    const teams = [{ contentType: 'application/vnd.microsoft.teams.file.download.info', name: 'customers.csv', content: { downloadUrl: contentUrl, fileType: 'csv' } }];
+    const teams = [
+      { contentType: 'application/vnd.microsoft.teams.file.download.info', name: 'customers.csv', content: { downloadUrl: contentUrl, fileType: 'csv' } },
+    ];
     await chat.send({ type: ActivityTypes.Message, attachments: teams });
     expect(chat.text()).to.match(/0 added, 0 updated, 3 already up to date/);
   });

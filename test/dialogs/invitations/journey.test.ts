@@ -161,7 +161,7 @@ describe('invitations journey: provider -> reseller partnership', () => {
     expect(pat.text()).to.match(/your own company's request/);
   });
 
-  it('the reseller\'s global admin declines: the provider sees it declined and the link stops working', async () => {
+  it("the reseller's global admin declines: the provider sees it declined and the link stops working", async () => {
     const { under, pat, link } = await providerWithRequest();
     const ga = new TestChat(under, { userId: 'grace', tenantId: 'tenant-a', conversationId: 'c-ga' });
     await ga.say(link);
@@ -200,7 +200,14 @@ describe('invitations journey: reseller -> customer invitations', () => {
     await ga.click('Write the email', { company: 'Fabrikam', domain: 'Fabrikam.onmicrosoft.com', email: 'it@fabrikam.com', providerTenantId: 'tenant-p' });
     expect(ga.text()).to.match(/Contoso Ltd\. and our indirect provider Northwind Distribution would like to become/);
     const token = findTokenInText(linkOnDraft(ga))!;
-    const accepted = await under.invitations.acceptCustomer(token, { company: 'Fabrikam', domain: 'fabrikam.onmicrosoft.com', name: 'Ines IT', email: 'ines@fabrikam.com', globalAdmin: 'on', consent: 'on' });
+    const accepted = await under.invitations.acceptCustomer(token, {
+      company: 'Fabrikam',
+      domain: 'fabrikam.onmicrosoft.com',
+      name: 'Ines IT',
+      email: 'ines@fabrikam.com',
+      globalAdmin: 'on',
+      consent: 'on',
+    });
     expect(accepted.ok).to.equal(true);
     await ga.click('Relationships');
     expect(ga.text()).to.match(/Fabrikam \(fabrikam\.onmicrosoft\.com\): you and Northwind Distribution/);
@@ -230,7 +237,14 @@ describe('invitations journey: reseller -> customer invitations', () => {
     await ga.click('Write the email', { company: 'Tailspin', domain: 'tailspin.com', email: 'admin@tailspin.com' });
     expect(ga.text()).to.match(/is moving your Microsoft cloud services to Northwind Distribution/);
     const token = findTokenInText(linkOnDraft(ga))!;
-    await under.invitations.acceptCustomer(token, { company: 'Tailspin', domain: 'tailspin.com', name: 'Tom', email: 'tom@tailspin.com', globalAdmin: 'true', consent: 'true' });
+    await under.invitations.acceptCustomer(token, {
+      company: 'Tailspin',
+      domain: 'tailspin.com',
+      name: 'Tom',
+      email: 'tom@tailspin.com',
+      globalAdmin: 'true',
+      consent: 'true',
+    });
     const reseller = await under.invitations.relationships.get('tenant-a');
     expect(reseller.customers[0]).to.include({ domain: 'tailspin.com', relationship: 'resellerAndProvider', movedFromDirectBill: true });
   });
@@ -322,7 +336,9 @@ describe('invitations journey: provider follow-ups', () => {
     expect(pat.text()).to.match(/Customer's primary domain: required/);
     await pat.click('Done in Partner Center: record it', { resellerTenantId: 'tenant-a', customer: 'Wingtip', domain: 'wingtip.com' });
     expect(pat.text()).to.match(/Recorded: Wingtip added for Contoso Ltd\./);
-    expect((await under.invitations.relationships.get('tenant-a')).customers.map((c) => [c.domain, c.provider?.name])).to.deep.equal([['wingtip.com', 'Northwind Distribution']]);
+    expect((await under.invitations.relationships.get('tenant-a')).customers.map((c) => [c.domain, c.provider?.name])).to.deep.equal([
+      ['wingtip.com', 'Northwind Distribution'],
+    ]);
     await pat.click("Reseller's PartnerID on a subscription");
     expect(pat.text()).to.match(/partner location account/);
     await pat.click('Done in Partner Center: record it', { resellerTenantId: 'tenant-a', customer: 'Wingtip', subscription: 'Microsoft 365 E3' });
@@ -330,6 +346,10 @@ describe('invitations journey: provider follow-ups', () => {
     await pat.click('Reseller as support contact');
     await pat.click('Done in Partner Center: record it', { resellerTenantId: 'tenant-a', customer: 'Wingtip', subscription: 'Microsoft 365 E3' });
     expect(pat.text()).to.match(/designated support contact/);
-    expect((await under.invitations.relationships.get('tenant-p')).followUps.map((f) => f.type)).to.deep.equal(['supportContact', 'partnerIdOnSubscription', 'newCustomer']);
+    expect((await under.invitations.relationships.get('tenant-p')).followUps.map((f) => f.type)).to.deep.equal([
+      'supportContact',
+      'partnerIdOnSubscription',
+      'newCustomer',
+    ]);
   });
 });
