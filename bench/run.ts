@@ -241,7 +241,7 @@ async function assistantPhases({ channel, echoUrl, baselineUrl, temp }: Harness)
   });
 }
 
-/** Phase 4: sequential walks with 10 stored tenants, then with TENANTS (journeys and customers); also how long seeding took. */
+/** Phase 4: sequential walks with 10 stored tenants, then with TENANTS (checklists and customers); also how long seeding took. */
 async function storePhases({ channel, temp }: Harness): Promise<{ smallRow: Row; bigRow: Row; seedSeconds: number }> {
   const small = await temp();
   await seedTenants(small, 10);
