@@ -5,11 +5,9 @@
  * CONC_ONLY=assistant|baseline runs only that bot's rounds; CONC_PROFILE=<file> profiles the rounds.
  * Prints one JSON line per measurement so runs can be compared by a script.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import { readdirSync, readFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { Activity } from 'botbuilder';
 import { loadConfig } from '../src/config.js';
 import { startApp } from '../src/index.js';
@@ -17,6 +15,7 @@ import { actionsOf } from '../test/support/chat.js';
 import { LoopbackChannel } from '../test/support/loopbackChannel.js';
 import { startDialogsBaselineBot } from './dialogsBaselineBot.js';
 import { percentile } from './stats.js';
+import { benchDataDir } from './workDir.js';
 
 const ROUNDS = Number(process.env.CONC_ROUNDS ?? 5);
 const CONCURRENT = Number(process.env.CONC_CONCURRENT ?? 50);
@@ -171,7 +170,7 @@ async function stopProfiler(session: Session, file: string): Promise<void> {
 }
 
 async function main() {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'csp-conc-'));
+  const dir = benchDataDir('csp-conc-');
   const channel = new LoopbackChannel();
   await channel.start();
   const baseline = await startDialogsBaselineBot();

@@ -26,9 +26,7 @@ import {
   type CustomerInput,
   type CustomerRecord,
 } from '../src/domain/customers.js';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { rmSync } from 'node:fs';
 import { composeAssistant } from '../src/app/compose.js';
 import { createLogger } from '../src/logger.js';
 import { LowdbStorage } from '../src/store/lowdbStorage.js';
@@ -36,6 +34,7 @@ import { INVITATION_VALID_DAYS, type Invitation } from '../src/domain/invitation
 import type { CustomerLink } from '../src/domain/relationships.js';
 import type { Actor } from '../src/domain/transition.js';
 import { percentile, prng } from './stats.js';
+import { benchDataDir } from './workDir.js';
 
 const CUSTOMERS = 10_000;
 const LINKS = 3_000;
@@ -166,7 +165,7 @@ console.table(rowsOut);
 
 // End to end through the use case the chat calls: CustomerService.importCsv on a real lowdb store
 // in a temp dir (parse, import, write the tenant's record, read relationships, classify, write).
-const storeDir = mkdtempSync(path.join(os.tmpdir(), 'csp-bench-customers-'));
+const storeDir = benchDataDir('csp-bench-customers-');
 try {
   // the app's own wiring (src/app/compose.ts) over a lowdb store; no channel, so reminders are not delivered
   const { services } = composeAssistant({

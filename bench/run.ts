@@ -16,7 +16,7 @@
  * Numbers, not pass/fail; BENCH_STRICT=1 exits 1 on a missed target. Sizes: BENCH_WALKS,
  * BENCH_CONCURRENT, BENCH_ROUNDS, BENCH_TENANTS.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Activity } from 'botbuilder';
@@ -30,6 +30,7 @@ import { LoopbackChannel } from '../test/support/loopbackChannel.js';
 import { startDialogsBaselineBot } from './dialogsBaselineBot.js';
 import { startEchoBot } from './echoBot.js';
 import { percentile } from './stats.js';
+import { benchDataDir } from './workDir.js';
 
 const WALKS = Number(process.env.BENCH_WALKS ?? 40);
 const CONCURRENT = Number(process.env.BENCH_CONCURRENT ?? 50);
@@ -316,7 +317,7 @@ function report({ echoSingle, assistantSingle, echoConc, baselineConc, assistant
 async function main() {
   const dirs: string[] = [];
   const temp = async () => {
-    const d = await mkdtemp(path.join(os.tmpdir(), 'csp-bench-'));
+    const d = benchDataDir('csp-bench-');
     dirs.push(d);
     return d;
   };
