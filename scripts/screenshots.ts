@@ -1,6 +1,6 @@
 /**
  * `npm run screenshots`: what a partner sees, as PNG files anyone can open. Starts the real app
- * (lowdb in a temp dir) and real Chromium, and for en-US and zh-TW captures:
+ * (lowdb in a temp dir) and real Chromium, and for each of the four languages (en-US, zh-TW, ru-RU, de-DE) captures:
  * - the checklist's what's-next list with all steps shown, before and after "Mark done";
  * - the plan ("Show the whole plan") with its step numbers;
  * - the details form refused for a webmail address (the country keeps its name);
@@ -31,7 +31,7 @@ import {
   type Stage,
 } from '../test/support/partnerScenes.js';
 
-const LOCALES = ['en-US', 'zh-TW'] as const;
+const LOCALES = ['en-US', 'zh-TW', 'ru-RU', 'de-DE'] as const;
 /** Tall enough that a whole card fits in the transcript (element screenshots of a scrolled-away card come out cut). */
 const TALL = { width: 1000, height: 3600 };
 
