@@ -8,14 +8,13 @@
 import { rm, writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import { readdirSync, readFileSync } from 'node:fs';
-import type { Activity } from 'botbuilder';
 import { loadConfig } from '../src/config.js';
 import { startApp } from '../src/index.js';
-import { actionsOf } from '../test/support/chat.js';
 import { LoopbackChannel } from '../test/support/loopbackChannel.js';
 import { startDialogsBaselineBot } from './dialogsBaselineBot.js';
 import { percentile } from './stats.js';
 import { benchDataDir } from './workDir.js';
+import { echoWalk, walk } from './walk.js';
 
 const ROUNDS = Number(process.env.CONC_ROUNDS ?? 5);
 const CONCURRENT = Number(process.env.CONC_CONCURRENT ?? 50);
@@ -24,56 +23,6 @@ const ONLY = process.env.CONC_ONLY ?? '';
 const SINGLE = process.env.CONC_SINGLE !== '0';
 /** CONC_PROFILE=<file>: a CPU profile of the at-once rounds only (not start-up, warm-up or the single phase). */
 const PROFILE = process.env.CONC_PROFILE;
-
-const DETAILS = { legalName: 'Contoso Ltd.', partnerId: '1234567', country: 'DE', primaryContactEmail: 'ops@contoso.com' };
-const CLICKS: Array<[string, Record<string, unknown>]> = [
-  ['Start the checklist', {}],
-  ['Both are current', {}],
-  ['Global admin', {}],
-  ["Yes, it's Restricted", {}],
-  ['Check my details', DETAILS],
-  ["I've selected Enroll now", { understood: 'true' }],
-  ["It's approved", {}],
-  ["I've accepted the agreement", {}],
-  ...Array.from({ length: 7 }, () => ['Mark done', {}] as [string, Record<string, unknown>]),
-];
-const TURNS_PER_WALK = CLICKS.length + 1;
-
-function base(n: number | string): Partial<Activity> {
-  return {
-    type: 'message',
-    channelId: 'msteams',
-    from: { id: `29:user-${n}`, name: `User ${n}`, aadObjectId: `aad-${n}` },
-    conversation: { id: `a:bench-${n}`, conversationType: 'personal', isGroup: false, name: '' },
-    channelData: { tenant: { id: `bench-tenant-${n}` } },
-    locale: 'en-US',
-  };
-}
-
-async function walk(channel: LoopbackChannel, botUrl: string, n: string, latencies: number[]): Promise<void> {
-  const turn = async (extra: Partial<Activity>) => {
-    const t0 = performance.now();
-    const { status, replies } = await channel.post(botUrl, { ...base(n), ...extra });
-    latencies.push(performance.now() - t0);
-    if (status >= 300) throw new Error(`HTTP ${status}`);
-    return replies;
-  };
-  let replies = await turn({ text: 'hi' });
-  for (const [title, inputs] of CLICKS) {
-    const action = actionsOf(replies).find((a) => a.title === title);
-    if (!action) throw new Error(`walk ${n}: no "${title}" button`);
-    replies = await turn({ value: { ...action.data, ...inputs } });
-  }
-}
-
-async function echoWalk(channel: LoopbackChannel, botUrl: string, n: string, latencies: number[]): Promise<void> {
-  for (let i = 0; i < TURNS_PER_WALK; i++) {
-    const t0 = performance.now();
-    const { status } = await channel.post(botUrl, { ...base(`echo-${n}`), text: `message ${i}` });
-    latencies.push(performance.now() - t0);
-    if (status >= 300) throw new Error(`HTTP ${status}`);
-  }
-}
 
 /** CPU time (ms) used so far by the main thread alone (Linux: /proc/self/task/<pid>/stat utime+stime). */
 function mainThreadCpuMs(): number {

@@ -19,76 +19,23 @@
 import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { Activity } from 'botbuilder';
 import { loadConfig } from '../src/config.js';
 import { newCustomerRecord, type Customer } from '../src/domain/customers.js';
 import { applyCommand, newTransitionRecord } from '../src/domain/transition.js';
 import { startApp, type RunningApp } from '../src/index.js';
 import { LowdbStorage } from '../src/store/lowdbStorage.js';
-import { actionsOf } from '../test/support/chat.js';
 import { LoopbackChannel } from '../test/support/loopbackChannel.js';
 import { startDialogsBaselineBot } from './dialogsBaselineBot.js';
 import { startEchoBot } from './echoBot.js';
 import { percentile } from './stats.js';
 import { benchDataDir } from './workDir.js';
+import { DETAILS, TURNS_PER_WALK, echoWalk, walk } from './walk.js';
 
 const WALKS = Number(process.env.BENCH_WALKS ?? 40);
 const CONCURRENT = Number(process.env.BENCH_CONCURRENT ?? 50);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const TENANTS = Number(process.env.BENCH_TENANTS ?? 10_000);
 const TARGET = { singleP99Ms: 15, echoRatio: 0.7, storeRatio: 1.2 };
-
-const DETAILS = { legalName: 'Contoso Ltd.', partnerId: '1234567', country: 'DE', primaryContactEmail: 'ops@contoso.com' };
-/** The walk: what the partner clicks (button title + form inputs), after "hi". */
-const CLICKS: Array<[string, Record<string, unknown>]> = [
-  ['Start the checklist', {}],
-  ['Both are current', {}],
-  ['Global admin', {}],
-  ["Yes, it's Restricted", {}],
-  ['Check my details', DETAILS],
-  ["I've selected Enroll now", { understood: 'true' }],
-  ["It's approved", {}],
-  ["I've accepted the agreement", {}],
-  ...Array.from({ length: 7 }, () => ['Mark done', {}] as [string, Record<string, unknown>]),
-];
-const TURNS_PER_WALK = CLICKS.length + 1;
-
-function base(n: number | string): Partial<Activity> {
-  return {
-    type: 'message',
-    channelId: 'msteams',
-    from: { id: `29:user-${n}`, name: `User ${n}`, aadObjectId: `aad-${n}` },
-    conversation: { id: `a:bench-${n}`, conversationType: 'personal', isGroup: false, name: '' },
-    channelData: { tenant: { id: `bench-tenant-${n}` } },
-    locale: 'en-US',
-  };
-}
-
-async function walk(channel: LoopbackChannel, botUrl: string, n: number | string, latencies: number[]): Promise<void> {
-  const turn = async (extra: Partial<Activity>) => {
-    const t0 = performance.now();
-    const { status, replies } = await channel.post(botUrl, { ...base(n), ...extra });
-    latencies.push(performance.now() - t0);
-    if (status >= 300) throw new Error(`HTTP ${status}`);
-    return replies;
-  };
-  let replies = await turn({ text: 'hi' });
-  for (const [title, inputs] of CLICKS) {
-    const action = actionsOf(replies).find((a) => a.title === title);
-    if (!action) throw new Error(`walk ${n}: no "${title}" button`);
-    replies = await turn({ value: { ...action.data, ...inputs } });
-  }
-}
-
-/** A baseline bot's equivalent of a walk: TURNS_PER_WALK text messages in one conversation. */
-async function echoWalk(channel: LoopbackChannel, botUrl: string, n: number | string, latencies: number[]): Promise<void> {
-  for (let i = 0; i < TURNS_PER_WALK; i++) {
-    const t0 = performance.now();
-    const { status } = await channel.post(botUrl, { ...base(`echo-${n}`), text: `message ${i}` });
-    latencies.push(performance.now() - t0);
-    if (status >= 300) throw new Error(`HTTP ${status}`);
-  }
-}
 
 interface Row {
   phase: string;
