@@ -30,7 +30,7 @@ export interface JourneyRouter {
    * `journeyId`: the loop then hands the turn back to the main dialog, which starts that journey.
    */
   claimedElsewhere(journeyId: JourneyId, t: Translator, activity: Partial<Activity>): boolean;
-  /** True when the verb belongs to `journeyId` (its own prefix, or a common verb). */
+  /** True when the verb belongs to `journeyId` (starts with its verb prefix). */
   owns(journeyId: JourneyId, verb: string): boolean;
 }
 
@@ -108,6 +108,3 @@ export interface OverlayJourney extends JourneyBase {
    */
   handle(context: TurnContext, parsed: ParsedSubmit, services: JourneyServices): Promise<boolean>;
 }
-
-/** A journey of either kind. */
-export type Journey = LoopJourney<any> | OverlayJourney; // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -95,5 +95,5 @@ export const router: JourneyRouter = {
     const claim = claimOf(t, activity);
     return claim !== undefined && claim.journey.id !== journeyId;
   },
-  owns: (journeyId: JourneyId, verb: string) => JOURNEYS.some((j) => j.id === journeyId && verb.startsWith(j.verbPrefix)),
+  owns: (journeyId: JourneyId, verb: string) => ownerOf(verb)?.id === journeyId,
 };

@@ -22,23 +22,14 @@ import { LoopDialog, type CommandMap, type JourneyTurn, type LoopOptions } from 
 import type { ChecklistService } from '../../src/checklist/checklistService.js';
 import { recognizeIntent } from './triggers.js';
 import { typedAnswer } from './typedAnswers.js';
-import { refuse, retireAnsweredCard, sendCurrent, updateCard, viewOf } from './present.js';
+import { refuse, retireAnsweredCard, sendCurrent, updateCard, viewOf, type Shown } from './present.js';
 import type { ChecklistSubmit } from './submits.js';
 import { planCard, statusCard } from './overviewViews.js';
 import { cardForStep, nextCard, startOverCard, type ViewContext } from './views.js';
 
 export const CHECKLIST_DIALOG = 'transitionDialog';
 
-/**
- * The card last shown in this conversation: its step and the record revision it was rendered
- * from (typed answers apply to it), and the id of its activity when the channel returned one (the
- * what's-next list is updated in place through it).
- */
-export interface Shown {
-  step: StepId;
-  rev: number;
-  activityId?: string;
-}
+export type { Shown } from './present.js';
 
 /**
  * Options for one pass of the loop.

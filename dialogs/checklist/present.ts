@@ -10,8 +10,12 @@ import { commandStep, nextAction, type StepId, type TransitionCommand, type Tran
 import type { JourneyTurn, LoopOptions } from '../loopDialog.js';
 import { cardForStep, completeCard, detailsCard, enrollCard, ineligibleCard, needsGlobalAdminCard, roleCard, type ViewContext } from './views.js';
 
-/** The card last shown: its step, the record revision, and its activity id when the channel gave one. */
-interface ShownCard {
+/**
+ * The card last shown in this conversation: its step and the record revision it was rendered
+ * from (typed answers apply to it), and the id of its activity when the channel returned one (the
+ * what's-next list is updated in place through it).
+ */
+export interface Shown {
   step: StepId;
   rev: number;
   activityId?: string;
@@ -24,7 +28,7 @@ export function viewOf(turn: JourneyTurn<LoopOptions>, record: TransitionRecord)
 }
 
 /** Sends the card for where this user stands; returns what was shown (for typed answers), if it was a step. */
-export async function sendCurrent(turn: JourneyTurn<LoopOptions>, v: ViewContext): Promise<ShownCard | undefined> {
+export async function sendCurrent(turn: JourneyTurn<LoopOptions>, v: ViewContext): Promise<Shown | undefined> {
   const action = nextAction(v.record, v.userId);
   let card: Attachment;
   let shownStep: StepId | undefined;
@@ -57,12 +61,7 @@ export async function sendCurrent(turn: JourneyTurn<LoopOptions>, v: ViewContext
  * naming the rule, then the card for where the user stands.
  * @returns what is on screen now (for typed answers).
  */
-export async function refuse(
-  turn: JourneyTurn<LoopOptions>,
-  v: ViewContext,
-  command: TransitionCommand,
-  error: TransitionError,
-): Promise<ShownCard | undefined> {
+export async function refuse(turn: JourneyTurn<LoopOptions>, v: ViewContext, command: TransitionCommand, error: TransitionError): Promise<Shown | undefined> {
   const { t } = turn;
   const title = (step: StepId) => t(`steps.${step}.title`);
   switch (error.code) {

@@ -175,18 +175,27 @@ export class CustomerDialog extends LoopDialog<CustomerOptions, CustomerSubmit> 
 
   /** Imports CSV text and reports; a whole-file problem shows the import form again with the reason. */
   private async importText(turn: Turn, text: string): Promise<DialogTurnResult> {
+    return turn.stay({ stage: (await this.importAndReport(turn, text)) ? 'summary' : 'import' });
+  }
+
+  /**
+   * Imports one CSV text and sends the import report, or the import form with the reason the whole
+   * file was refused (a file problem, or too many customers).
+   * @returns true when the file was imported.
+   */
+  private async importAndReport(turn: Turn, text: string): Promise<boolean> {
     const { t } = turn;
     const result = await this.customers.importCsv(turn.tenantId, turn.actor, text);
-    if (!result.ok) {
-      const why =
-        'problem' in result
-          ? t(`customers.import.problem.${result.problem}`, { detail: result.detail ?? '' })
-          : t('customers.tooMany', { limit: result.tooMany });
-      await turn.send(importCard(t, [why]));
-      return turn.stay({ stage: 'import' });
+    if (result.ok) {
+      await turn.send(importReportCard(t, result.report));
+      return true;
     }
-    await turn.send(importReportCard(t, result.report));
-    return turn.stay({ stage: 'summary' });
+    const why =
+      'problem' in result
+        ? t(`customers.import.problem.${result.problem}`, { detail: result.detail ?? '' })
+        : t('customers.tooMany', { limit: result.tooMany });
+    await turn.send(importCard(t, [why]));
+    return false;
   }
 
   /** Imports every CSV file attached to this turn's message; true when there was one. */
@@ -196,20 +205,8 @@ export class CustomerDialog extends LoopDialog<CustomerOptions, CustomerSubmit> 
     if (sources.length === 0) return false;
     for (const source of sources) {
       const read = await readCsv(source);
-      if (!read.ok) {
-        await turn.send(importCard(t, [t(`customers.import.read.${read.problem}`)]));
-        continue;
-      }
-      const result = await this.customers.importCsv(turn.tenantId, turn.actor, read.text);
-      if (!result.ok) {
-        const why =
-          'problem' in result
-            ? t(`customers.import.problem.${result.problem}`, { detail: result.detail ?? '' })
-            : t('customers.tooMany', { limit: result.tooMany });
-        await turn.send(importCard(t, [why]));
-        continue;
-      }
-      await turn.send(importReportCard(t, result.report));
+      if (read.ok) await this.importAndReport(turn, read.text);
+      else await turn.send(importCard(t, [t(`customers.import.read.${read.problem}`)]));
     }
     return true;
   }

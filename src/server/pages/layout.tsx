@@ -22,16 +22,28 @@ export interface InvitationDocumentProps {
   children: ComponentChildren;
 }
 
+/**
+ * The `<meta>` tags every page starts its `<head>` with: UTF-8, a phone-friendly viewport (notch
+ * safe areas), light colour scheme, and the browser chrome colour `themeColor` (#RRGGBB).
+ */
+export function BaseMeta({ themeColor }: { themeColor: string }): VNode {
+  return (
+    <>
+      <meta charset="utf-8" />
+      <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover" />
+      <meta name="color-scheme" content="light" />
+      <meta name="theme-color" content={themeColor} />
+    </>
+  );
+}
+
 /** The whole `<html>` element of an invitation page. */
 export function InvitationDocument({ t, title, nonce, stylesheet, script, children }: InvitationDocumentProps): VNode {
   const appTitle = t('pages.app.title');
   return (
     <html lang={t.locale}>
       <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover" />
-        <meta name="color-scheme" content="light" />
-        <meta name="theme-color" content="#0B3A66" />
+        <BaseMeta themeColor="#0B3A66" />
         <meta name="referrer" content="no-referrer" />
         <meta name="robots" content="noindex, nofollow" />
         <title>{t('pages.app.pageTitle', { page: title, app: appTitle })}</title>

@@ -1,6 +1,7 @@
 /** The Web Chat page's document: a header with the app name and a full-height Web Chat region. */
 import type { VNode } from 'preact';
 import type { Translator } from '../../i18n/index.js';
+import { BaseMeta } from './layout.js';
 import type { WebChatPageConfig } from './webChatConfig.js';
 
 /** The page's look: brand colour (`#RRGGBB`), bot avatar image (https URL) or initials. */
@@ -70,10 +71,7 @@ export function WebChatDocument(m: WebChatPageModel): VNode {
   return (
     <html lang={t.locale}>
       <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover" />
-        <meta name="color-scheme" content="light" />
-        <meta name="theme-color" content={m.theme.accent} />
+        <BaseMeta themeColor={m.theme.accent} />
         <title>{title}</title>
         <link rel="icon" href="data:," />
         <link rel="stylesheet" href={m.scripts.stylesheet} />
