@@ -16,6 +16,7 @@ import { setTurnInfo, turnInfo, type TurnInfo } from '../../dialogs/turnInfo.js'
 import { resolveLocale, translator, type SupportedLocale } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
 import { parseDirectLineUserId } from '../server/directLineToken.js';
+import { coalesceReplies } from './replyCoalescer.js';
 import { TurnGate } from './turnGate.js';
 import type { ChangeLog, RecordChange } from '../store/changeLog.js';
 import type { ReminderService } from '../reminders/reminderService.js';
@@ -159,10 +160,12 @@ export class AssistantBot extends TeamsActivityHandler {
     const log = this.deps.reminders ? this.deps.changeLog : undefined;
     const mark = info.tenantId && log ? log.begin(info.tenantId) : undefined;
     let changes: RecordChange[] = [];
+    const replies = coalesceReplies(context);
     try {
       await super.run(context);
     } finally {
       if (mark !== undefined) changes = log!.end(info.tenantId!, mark);
+      await replies.flush();
     }
     // three different storage keys: written in parallel (each is skipped when unchanged)
     await Promise.all([
