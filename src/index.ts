@@ -8,6 +8,7 @@
 import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { ClientCachingAuthentication } from './bot/clientCache.js';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, MessageFactory, type ConversationReference, type Storage } from 'botbuilder';
 import type { Server } from 'restify';
 import { reminderMessageCard } from '../dialogs/reminders/views.js';
@@ -103,7 +104,7 @@ function createAdapter(config: AppConfig, logger: Logger): CloudAdapter {
     MicrosoftAppTenantId: config.microsoftAppTenantId,
     MicrosoftAppType: config.microsoftAppType,
   });
-  const adapter = new CloudAdapter(auth);
+  const adapter = new CloudAdapter(new ClientCachingAuthentication(auth));
   adapter.onTurnError = async (context, error) => {
     logger.error(
       { err: { name: error.name, message: error.message, stack: error.stack }, channel: context.activity.channelId, activityType: context.activity.type },

@@ -15,7 +15,19 @@
 import { ActivityTypes, type Activity, type ResourceResponse, type TurnContext } from 'botbuilder';
 
 /** Activity fields a plain line of text may carry besides the ones every reply gets (conversation reference). */
-const PLAIN_TEXT_FIELDS = new Set(['type', 'text', 'inputHint', 'from', 'recipient', 'conversation', 'channelId', 'serviceUrl', 'locale', 'replyToId', 'textFormat']);
+const PLAIN_TEXT_FIELDS = new Set([
+  'type',
+  'text',
+  'inputHint',
+  'from',
+  'recipient',
+  'conversation',
+  'channelId',
+  'serviceUrl',
+  'locale',
+  'replyToId',
+  'textFormat',
+]);
 
 /** A message that is only a line of text: no attachments, suggested actions, mentions, speech or channel data. */
 function isPlainText(a: Partial<Activity>): boolean {
