@@ -5,6 +5,7 @@
  */
 import * as ACData from 'adaptivecards-templating';
 import { CardFactory, type Attachment } from 'botbuilder';
+import { LRUCache } from 'lru-cache';
 import { escapeLeadingMarker } from './markdown.js';
 import compare from './templates/compare.json' with { type: 'json' };
 import details from './templates/details.json' with { type: 'json' };
@@ -12,8 +13,11 @@ import enroll from './templates/enroll.json' with { type: 'json' };
 import entry from './templates/entry.json' with { type: 'json' };
 import form from './templates/form.json' with { type: 'json' };
 import next from './templates/next.json' with { type: 'json' };
+import nextItem from './templates/nextItem.json' with { type: 'json' };
 import plan from './templates/plan.json' with { type: 'json' };
 import progressHeader from './templates/progressHeader.json' with { type: 'json' };
+import progressSegment from './templates/progressSegment.json' with { type: 'json' };
+import progressStep from './templates/progressStep.json' with { type: 'json' };
 import status from './templates/status.json' with { type: 'json' };
 import step from './templates/step.json' with { type: 'json' };
 import summary from './templates/summary.json' with { type: 'json' };
@@ -65,15 +69,78 @@ function expand(json: unknown, data: unknown): Record<string, unknown> {
 }
 
 /**
+ * Partials: the rows a card repeats (a step of the progress list, a segment of the bar, an item of
+ * the what's-next list) are templates of their own (`cards/templates/<partial>.json`). A parent
+ * template places them with a plain binding (`"items": "${steps}"`, or `"${items}"` alone in an
+ * array, which the templating library splices in); {@link withPartials} expands each row first.
+ * Per template: data field -> the partial that renders each entry of that array.
+ */
+const PARTIALS = {
+  progressHeader: { segments: progressSegment, steps: progressStep },
+  next: { items: nextItem },
+} as const satisfies Partial<Record<CardName | 'progressHeader', Record<string, unknown>>>;
+
+/** Expanded rows kept per partial: the least recently used are dropped beyond this. */
+export const PARTIAL_MEMO_SIZE = 5000;
+
+/**
+ * Rows repeat from turn to turn: a checklist card shows the same eight steps as the card before it
+ * with one or two changed, and the what's-next list changes one item per click. A row is a pure
+ * function of its data, so each is expanded once and remembered by its data (expanding costs about
+ * 10 µs, looking up about 1 µs). A remembered row is already guarded ({@link guardTextBlocks}) and
+ * deep-frozen, and the same object goes into every card that shows it: nothing may change a
+ * rendered card in place (an attempt throws a TypeError); copy a card before transforming it.
+ */
+const partialMemo = new Map<unknown, LRUCache<string, object>>();
+
+function expandPartial(json: unknown, row: unknown): object {
+  let memo = partialMemo.get(json);
+  if (!memo) partialMemo.set(json, (memo = new LRUCache<string, object>({ max: PARTIAL_MEMO_SIZE })));
+  const key = JSON.stringify(row);
+  let element = memo.get(key);
+  if (element === undefined) {
+    element = expand(json, row);
+    guardTextBlocks(element);
+    memo.set(key, deepFreeze(element));
+  }
+  return element;
+}
+
+/** Freezes `value` and everything under it; returns it. */
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+/** `data` with each array field that template `name` renders through a partial replaced by the expanded rows. */
+function withPartials(name: keyof typeof PARTIALS, data: object): object {
+  const fields: Record<string, unknown> = PARTIALS[name];
+  const out: Record<string, unknown> = { ...data };
+  for (const [field, partial] of Object.entries(fields)) {
+    const rows = out[field];
+    if (Array.isArray(rows)) out[field] = rows.map((row) => expandPartial(partial, row));
+  }
+  return out;
+}
+
+function expandCard(name: CardName | 'progressHeader', data: object): Record<string, unknown> {
+  const template = name === 'progressHeader' ? progressHeader : CARD_TEMPLATES[name];
+  return expand(template, name in PARTIALS ? withPartials(name as keyof typeof PARTIALS, data) : data);
+}
+
+/**
  * Expands the card `name` with `data` and returns the Adaptive Card JSON. When `header` is
  * given, the progress header is put first in the body.
  * @throws Error when the template expands to something that is not an AdaptiveCard 1.5 object.
  */
 export function buildCard(name: CardName, data: object, header?: ProgressHeaderData): Record<string, unknown> {
-  const card = expand(CARD_TEMPLATES[name], data);
+  const card = expandCard(name, data);
   if (card.type !== 'AdaptiveCard' || card.version !== CARD_VERSION) throw new Error(`Template ${name} did not expand to an AdaptiveCard ${CARD_VERSION}`);
   const body = Array.isArray(card.body) ? card.body : [];
-  card.body = header ? [expand(progressHeader, header), ...body] : body;
+  card.body = header ? [expandCard('progressHeader', header), ...body] : body;
   if (Array.isArray(card.actions) && card.actions.length === 0) delete card.actions;
   guardTextBlocks(card.body);
   return card;
@@ -85,7 +152,8 @@ function guardTextBlocks(node: unknown): void {
     for (const item of node) guardTextBlocks(item);
     return;
   }
-  if (!node || typeof node !== 'object') return;
+  // a frozen element is a remembered partial row, guarded when it was expanded
+  if (!node || typeof node !== 'object' || Object.isFrozen(node)) return;
   const element = node as Record<string, unknown>;
   if (element.type === 'TextBlock' && typeof element.text === 'string') element.text = escapeLeadingMarker(element.text);
   for (const key of ['items', 'columns', 'rows', 'cells']) if (key in element) guardTextBlocks(element[key]);

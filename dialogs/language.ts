@@ -16,9 +16,17 @@ export function languageName(locale: SupportedLocale, inLocale: SupportedLocale)
   return name.charAt(0).toLocaleUpperCase(inLocale) + name.slice(1);
 }
 
-/** Every name a supported locale goes by: its own name and its name in each other supported language. */
-function namesOf(locale: SupportedLocale): string[] {
-  return [locale, LANGUAGE_TAG[locale], ...SUPPORTED_LOCALES.map((l) => languageName(locale, l))].map((n) => normalize(n));
+let names: ReadonlyMap<SupportedLocale, readonly string[]> | undefined;
+
+/**
+ * Every name a supported locale goes by: its own name and its name in each other supported language.
+ * Built once (16 `Intl.DisplayNames` lookups): typed text is checked against it on every turn.
+ */
+function namesOf(locale: SupportedLocale): readonly string[] {
+  names ??= new Map(
+    SUPPORTED_LOCALES.map((l) => [l, [l, LANGUAGE_TAG[l], ...SUPPORTED_LOCALES.map((inLocale) => languageName(l, inLocale))].map((n) => normalize(n))]),
+  );
+  return names.get(locale)!;
 }
 
 /**
