@@ -1,20 +1,20 @@
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
-import { AtomicFileWriter } from '../../src/store/fileWriter.js';
+import { InPlaceFileWriter } from '../../src/store/fileWriter.js';
 
 const run = promisify(execFile);
 
-describe('AtomicFileWriter (temp file + rename on a worker thread)', () => {
+describe('InPlaceFileWriter (in-place overwrite on a worker thread)', () => {
   let dir: string;
-  let writer: AtomicFileWriter;
+  let writer: InPlaceFileWriter;
 
   beforeEach(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'file-writer-test-'));
-    writer = new AtomicFileWriter();
+    writer = new InPlaceFileWriter();
   });
 
   afterEach(async () => {
@@ -22,41 +22,57 @@ describe('AtomicFileWriter (temp file + rename on a worker thread)', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  const temp = (name: string, n: number) => path.join(dir, `.${name}.${n}.tmp`);
-
-  it('replaces the file with the text (UTF-8) and leaves no temp file', async () => {
+  it('creates a missing file with the text (UTF-8) and writes nothing else into the directory', async () => {
     const file = path.join(dir, 'a.json');
-    await writeFile(file, 'old');
-    await writer.write(temp('a.json', 1), file, '{"name":"Müller GmbH · 台灣 · Россия"}');
+    await writer.overwrite(file, '{"name":"Müller GmbH · 台灣 · Россия"}');
     expect(await readFile(file, 'utf8')).to.equal('{"name":"Müller GmbH · 台灣 · Россия"}');
     expect(await readdir(dir)).to.deep.equal(['a.json']);
   });
 
+  it('overwrites in place: same inode, a shorter text is padded with spaces, a longer one grows the file', async () => {
+    const file = path.join(dir, 'slot.json');
+    await writeFile(file, '{"v":"a long old value"}');
+    const inode = (await stat(file)).ino;
+    await writer.overwrite(file, '{"v":1}');
+    const padded = await readFile(file, 'utf8');
+    expect(padded).to.equal('{"v":1}' + ' '.repeat('{"v":"a long old value"}'.length - '{"v":1}'.length));
+    expect(JSON.parse(padded)).to.deep.equal({ v: 1 });
+    await writer.overwrite(file, '{"v":"longer than anything written before"}');
+    expect(await readFile(file, 'utf8')).to.equal('{"v":"longer than anything written before"}');
+    expect((await stat(file)).ino, 'no new inode per write').to.equal(inode);
+  });
+
+  it('cuts a file down when it is more than twice the text and 64 KiB over it', async () => {
+    const file = path.join(dir, 'big.json');
+    await writer.overwrite(file, JSON.stringify({ v: 'x'.repeat(200_000) }));
+    await writer.overwrite(file, '{"v":"small"}');
+    expect(await readFile(file, 'utf8')).to.equal('{"v":"small"}');
+  });
+
   it('applies writes in the order asked, also when many are queued at once', async () => {
     const file = path.join(dir, 'order.json');
-    const writes = Array.from({ length: 200 }, (_, i) => writer.write(temp('order.json', i), file, String(i)));
+    const writes = Array.from({ length: 200 }, (_, i) => writer.overwrite(file, String(199 - i).padStart(3, '0')));
     await Promise.all(writes);
-    expect(await readFile(file, 'utf8')).to.equal('199');
+    expect(await readFile(file, 'utf8')).to.equal('000');
     expect(await readdir(dir)).to.deep.equal(['order.json']);
   });
 
-  it('rejects with the fs code when the rename fails, removes the temp file, and keeps writing other files', async () => {
+  it('rejects with the fs code when the path is a directory, and keeps writing other files', async () => {
     const blocked = path.join(dir, 'blocked');
-    await mkdir(path.join(blocked, 'child'), { recursive: true }); // a non-empty directory cannot be renamed over
-    const failed = await writer.write(temp('blocked', 1), blocked, 'x').then(
+    await mkdir(blocked);
+    const failed = await writer.overwrite(blocked, 'x').then(
       () => undefined,
       (err: NodeJS.ErrnoException) => err,
     );
     expect(failed, 'the write should fail').to.be.instanceOf(Error);
-    expect(failed!.code).to.be.oneOf(['EISDIR', 'ENOTEMPTY', 'EEXIST']);
-    expect((await readdir(dir)).sort()).to.deep.equal(['blocked']);
-    await writer.write(temp('ok', 2), path.join(dir, 'ok.json'), 'fine');
+    expect(failed!.code).to.be.oneOf(['EISDIR', 'EEXIST']);
+    await writer.overwrite(path.join(dir, 'ok.json'), 'fine');
     expect(await readFile(path.join(dir, 'ok.json'), 'utf8')).to.equal('fine');
   });
 
   it('rejects with ENOENT when the directory does not exist', async () => {
     const missing = path.join(dir, 'nope', 'f.json');
-    const err = await writer.write(path.join(dir, 'nope', '.f.tmp'), missing, 'x').then(
+    const err = await writer.overwrite(missing, 'x').then(
       () => undefined,
       (e: NodeJS.ErrnoException) => e,
     );
@@ -65,16 +81,16 @@ describe('AtomicFileWriter (temp file + rename on a worker thread)', () => {
 
   it('starts a new worker after close(): later writes still work', async () => {
     const file = path.join(dir, 'again.json');
-    await writer.write(temp('again.json', 1), file, 'first');
+    await writer.overwrite(file, 'first');
     await writer.close();
-    await writer.write(temp('again.json', 2), file, 'second');
-    expect(await readFile(file, 'utf8')).to.equal('second');
+    await writer.overwrite(file, 'secnd');
+    expect(await readFile(file, 'utf8')).to.equal('secnd');
   });
 
   it('close() rejects the writes still pending (never leaves a promise hanging)', async () => {
     const file = path.join(dir, 'closing.json');
     const outcomes = Array.from({ length: 50 }, (_, i) =>
-      writer.write(temp('closing.json', i), file, String(i)).then(
+      writer.overwrite(file, String(i)).then(
         () => 'written',
         (err: Error) => err.message,
       ),
@@ -82,16 +98,16 @@ describe('AtomicFileWriter (temp file + rename on a worker thread)', () => {
     await writer.close();
     const settled = await Promise.all(outcomes);
     expect(settled.filter((s) => s !== 'written')).to.have.length.above(0);
-    for (const s of settled) expect(s).to.be.oneOf(['written', 'AtomicFileWriter: closed before the write finished.']);
+    for (const s of settled) expect(s).to.be.oneOf(['written', 'InPlaceFileWriter: closed before the write finished.']);
   });
 
   it('keeps the process alive while a write is pending and lets it exit when idle', async () => {
     const file = path.join(dir, 'child.json');
     // a script whose only pending work is the write: it must finish it, then exit by itself
     const script = `
-      import { AtomicFileWriter } from ${JSON.stringify(path.resolve('src/store/fileWriter.ts'))};
-      const w = new AtomicFileWriter();
-      await w.write(${JSON.stringify(path.join(dir, '.child.tmp'))}, ${JSON.stringify(file)}, 'written by the child');
+      import { InPlaceFileWriter } from ${JSON.stringify(path.resolve('src/store/fileWriter.ts'))};
+      const w = new InPlaceFileWriter();
+      await w.overwrite(${JSON.stringify(file)}, 'written by the child');
       console.log('done');
     `;
     const { stdout } = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { timeout: 20_000 });

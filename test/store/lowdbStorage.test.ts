@@ -154,7 +154,7 @@ describe('LowdbStorage specifics', () => {
     expect(eTagB).to.not.equal(eTagA);
   });
 
-  it('ignores a leftover truncated temp file from a crashed write', async () => {
+  it('removes a leftover truncated temp file of the older rename-based writes', async () => {
     const key = 'webchat/conversations/crash|me/';
     const storage = new LowdbStorage({ dir });
     await storage.write({ [key]: { v: 'previous', nested: { ok: true } } });
@@ -168,10 +168,10 @@ describe('LowdbStorage specifics', () => {
     const after = (await restarted.read([key]))[key];
     expect(after).to.deep.equal(before);
 
-    // the next write of that key replaces the garbage temp file and succeeds
+    // the next write of that key succeeds, in the key's second slot; the garbage temp file is gone
     await restarted.write({ [key]: { ...after, v: 'next' } });
     expect((await new LowdbStorage({ dir }).read([key]))[key].v).to.equal('next');
-    expect(await readdir(dir)).to.deep.equal([name]);
+    expect((await readdir(dir)).sort()).to.deep.equal([name.replace(/\.json$/, '.b.json'), name].sort());
   });
 
   it('throws an Error naming the file when a stored file is corrupt', async () => {
@@ -206,11 +206,10 @@ describe('LowdbStorage specifics', () => {
     await storage.write({ b: { v: 'b' } });
     await storage.read(['a']); // a is now most recent
     await storage.write({ c: { v: 'c' } }); // evicts b
-    // overwrite b's file behind the storage's back: an evicted key must be re-read from disk
+    // rewrite b's file behind the storage's back (in the format from before slots, which has no hash): an evicted key must be re-read from disk
     const bFile = path.join(dir, keyToFileName('b'));
     const record = JSON.parse(await readFile(bFile, 'utf8'));
-    record.item.v = 'b-from-disk';
-    await writeFile(bFile, JSON.stringify(record), 'utf8');
+    await writeFile(bFile, JSON.stringify({ key: record.key, item: { ...record.item, v: 'b-from-disk' } }), 'utf8');
     await rm(path.join(dir, keyToFileName('a'))); // a is cached, still readable
     const items = await storage.read(['a', 'b', 'c']);
     expect(items.a.v).to.equal('a');
@@ -251,11 +250,11 @@ describe('LowdbStorage specifics', () => {
       }
       await storage.write(changes);
     }
-    await storage.write({ [probe]: value }); // rewrite the probe with 2,000 neighbours present
+    await storage.write({ [probe]: value }); // rewrite the probe with 2,000 neighbours present (into its second slot)
 
     const files = await readdir(dir);
-    expect(files).to.have.length(2001);
-    const sizeCrowded = (await stat(path.join(dir, keyToFileName(probe)))).size;
+    expect(files).to.have.length(2002);
+    const sizeCrowded = (await stat(path.join(dir, keyToFileName(probe).replace(/\.json$/, '.b.json')))).size;
     // eTag length may differ by a few chars (base36 counter), never by the neighbours' data
     expect(Math.abs(sizeCrowded - sizeAlone)).to.be.lessThan(8);
     expect(sizeCrowded).to.be.lessThan(1024);
