@@ -4,7 +4,24 @@
  */
 import type { Attachment } from 'botbuilder';
 import { renderCard, type ProgressHeaderData } from '../cards/render.js';
+import { countryOptions } from '../src/domain/countries.js';
 import type { Verb } from './submits.js';
+
+const countryChoiceCache = new Map<string, ReadonlyArray<Readonly<{ title: string; value: string }>>>();
+
+/**
+ * The country picker's Input.ChoiceSet choices in `locale` (`{ title: name, value: ISO code }`,
+ * about 250, sorted by name): built once per locale, frozen and shared by every card that shows
+ * the picker (a template binds them whole instead of expanding 250 rows per render).
+ */
+export function countryChoices(locale: string): ReadonlyArray<Readonly<{ title: string; value: string }>> {
+  let choices = countryChoiceCache.get(locale);
+  if (!choices) {
+    choices = Object.freeze(countryOptions(locale).map((c) => Object.freeze({ title: c.name, value: c.code })));
+    countryChoiceCache.set(locale, choices);
+  }
+  return choices;
+}
 
 /** A card button: Action.Submit with `{ verb, ...fields }`, or Action.OpenUrl. */
 export type Action =

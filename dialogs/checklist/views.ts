@@ -7,12 +7,12 @@ import { markdownLiteral } from '../../cards/markdown.js';
 import { renderCard, type ProgressHeaderData } from '../../cards/render.js';
 import { swatchUrl } from '../../cards/swatches.js';
 import { daysUntil } from '../../src/domain/businessDays.js';
-import { countryName, countryOptions } from '../../src/domain/countries.js';
+import { countryName } from '../../src/domain/countries.js';
 import type { EnrollmentDetails, FieldError } from '../../src/domain/enrollmentDetails.js';
 import { PARTNER_ROLES } from '../../src/domain/roles.js';
 import { STEP_IDS, nextItems, progress, type Mark, type NextItemId, type StepId, type TransitionRecord } from '../../src/domain/transition.js';
 import type { Translator } from '../../src/i18n/index.js';
-import { chunk, command, infoCard, submit, type StepCardData } from '../cardKit.js';
+import { chunk, command, countryChoices, infoCard, submit, type StepCardData } from '../cardKit.js';
 
 /** Microsoft's official list of indirect providers (transition seed, "Find an indirect provider"). */
 export const OFFICIAL_PROVIDER_LIST_URL = 'https://partnercenter.microsoft.com/partner/find-a-provider';
@@ -192,7 +192,7 @@ export function detailsCard(v: ViewContext, typed?: Partial<Record<keyof Enrollm
         country: required(labels.country),
         primaryContactEmail: required(labels.email),
       },
-      countries: countryOptions(t.locale),
+      countries: countryChoices(t.locale),
       submit: t('details.submit'),
       submitData: { verb: 'transition.details.submit', ...rev(v) },
     },

@@ -5,12 +5,12 @@
  */
 import type { Attachment } from 'botbuilder';
 import { renderCard } from '../../cards/render.js';
-import { countryName, countryOptions } from '../../src/domain/countries.js';
+import { countryName } from '../../src/domain/countries.js';
 import { SHORTLIST_LIMIT, type ProviderChoiceRecord } from '../../src/domain/providerChoice.js';
 import { PRIORITIES, PROVIDER_SERVICES, type Priority, type Provider, type RankReason, type RankedProvider } from '../../src/domain/providers.js';
 import type { Translator } from '../../src/i18n/index.js';
 import { OFFICIAL_PROVIDER_LIST_URL } from '../checklist/views.js';
-import { choiceFormCard, infoCard, link, submit, type Action } from '../cardKit.js';
+import { choiceFormCard, countryChoices, infoCard, link, submit, type Action } from '../cardKit.js';
 
 /** Name of an ISO 639-1 language in the user's locale ("de" -> "German"). */
 export function languageName(t: Translator, code: string): string {
@@ -37,7 +37,7 @@ export function countryCard(t: Translator, preset: string | undefined, checked: 
       placeholder: t('providers.countryPlaceholder'),
       style: 'filtered',
       value: preset ?? '',
-      choices: countryOptions(t.locale).map((c) => ({ title: c.name, value: c.code })),
+      choices: [...countryChoices(t.locale)],
     },
     footer: t('providers.authoritative', { date: t.date(checked) }),
     submit: { title: t('providers.next'), data: { verb: 'providers.country' } },
