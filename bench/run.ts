@@ -8,9 +8,10 @@
  *     p99 of a single conversation's turns (target <= 15 ms);
  *  3. 50 conversations at once, in interleaved rounds (echo bot, dialogs baseline, assistant; again
  *     BENCH_ROUNDS times) so that drift of this shared VM hits all three alike: the assistant's
- *     turns/s against the echo bot's (target >= 0.7x). turns/s is the median over the rounds.
- *     The dialogs baseline (bench/dialogsBaselineBot.ts: botbuilder-dialogs and one templated
- *     Adaptive Card per turn, nothing else) shows what the mandated stack alone reaches;
+ *     turns/s against the dialogs baseline's (target >= 0.85x, issue 15; the echo bot's is shown for
+ *     reference). turns/s is the median over the rounds. The dialogs baseline
+ *     (bench/dialogsBaselineBot.ts: botbuilder-dialogs and one templated Adaptive Card per turn,
+ *     nothing else) shows what the mandated stack alone reaches;
  *  4. assistant with 10,000 stored tenants (each with a journey and 25 customers) against a store
  *     of 10 tenants: p99 of sequential walks (target within 1.2x).
  * Numbers, not pass/fail; BENCH_STRICT=1 exits 1 on a missed target. Sizes: BENCH_WALKS,
@@ -35,7 +36,7 @@ const WALKS = Number(process.env.BENCH_WALKS ?? 40);
 const CONCURRENT = Number(process.env.BENCH_CONCURRENT ?? 50);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const TENANTS = Number(process.env.BENCH_TENANTS ?? 10_000);
-const TARGET = { singleP99Ms: 15, echoRatio: 0.7, storeRatio: 1.2 };
+const TARGET = { singleP99Ms: 15, baselineRatio: 0.85, storeRatio: 1.2 };
 
 interface Row {
   phase: string;
@@ -229,6 +230,7 @@ function report({ echoSingle, assistantSingle, echoConc, baselineConc, assistant
   const rows = [echoSingle, assistantSingle, echoConc, baselineConc, assistantConc, smallRow, bigRow];
   const ratio = assistantConc['turns/s'] / echoConc['turns/s'];
   const baselineRatio = baselineConc['turns/s'] / echoConc['turns/s'];
+  const assistantVsBaseline = assistantConc['turns/s'] / baselineConc['turns/s'];
   const storeRatio = bigRow['p99 ms'] / smallRow['p99 ms'];
   console.log(
     `Turns through POST /api/messages with replies to a loopback channel; ${TURNS_PER_WALK} turns per walk; ${CONCURRENT}-at-once rows: median turns/s of ${ROUNDS} interleaved rounds; Node ${process.version}; ${os.cpus().length} CPUs`,
@@ -241,13 +243,13 @@ function report({ echoSingle, assistantSingle, echoConc, baselineConc, assistant
       met: assistantSingle['p99 ms'] <= TARGET.singleP99Ms,
     },
     {
-      target: `turns/s at ${CONCURRENT} >= ${TARGET.echoRatio}x echo bot`,
-      value: `${ratio.toFixed(2)}x (${assistantConc['turns/s']} vs ${echoConc['turns/s']})`,
-      met: ratio >= TARGET.echoRatio,
+      target: `turns/s at ${CONCURRENT} >= ${TARGET.baselineRatio}x the dialogs baseline`,
+      value: `${assistantVsBaseline.toFixed(2)}x (${assistantConc['turns/s']} vs ${baselineConc['turns/s']})`,
+      met: assistantVsBaseline >= TARGET.baselineRatio,
     },
     {
-      target: `(reference) dialogs baseline at ${CONCURRENT} vs echo bot`,
-      value: `${baselineRatio.toFixed(2)}x (${baselineConc['turns/s']} vs ${echoConc['turns/s']}); assistant = ${(assistantConc['turns/s'] / baselineConc['turns/s']).toFixed(2)}x the baseline`,
+      target: `(reference) echo bot at ${CONCURRENT}: the dialogs baseline and the assistant against it`,
+      value: `baseline ${baselineRatio.toFixed(2)}x, assistant ${ratio.toFixed(2)}x (${baselineConc['turns/s']} and ${assistantConc['turns/s']} vs ${echoConc['turns/s']})`,
       met: '-',
     },
     {
