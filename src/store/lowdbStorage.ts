@@ -278,7 +278,8 @@ export class LowdbStorage implements Storage {
         this.#withLock(key, async () => {
           await this.#ready;
           this.#cache.delete(key);
-          for (const file of this.slotPathsFor(key)) {
+          // slot 1 first: a crash in between leaves slot 0 alone, which reads as the key (the delete did not finish)
+          for (const file of this.slotPathsFor(key).reverse()) {
             try {
               await unlink(file);
             } catch (err) {
@@ -312,7 +313,9 @@ export class LowdbStorage implements Storage {
     if (cached !== undefined) return cached;
     await this.#ready;
     const files = this.slotPathsFor(key);
-    const texts = await Promise.all(files.map((file) => new SlotFile(file).read()));
+    // slot 1 is created by a key's second write and deleted before slot 0: no slot 0, no key
+    const first = await new SlotFile(files[0]).read();
+    const texts = [first, first === null ? null : await new SlotFile(files[1]).read()];
     let state: KeyState | undefined;
     let broken: Error | undefined;
     texts.forEach((text, slot) => {

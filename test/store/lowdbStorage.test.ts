@@ -51,7 +51,7 @@ describe('LowdbStorage specifics', () => {
     // with the cache off, every read goes to disk
     const uncached = new LowdbStorage({ dir, cacheSize: 0 });
     expect(await uncached.read(['missing'])).to.deep.equal({});
-    await other.write({ missing: { v: 2 } });
+    await new LowdbStorage({ dir }).write({ missing: { v: 2 } }); // a later instance (one writer at a time)
     expect((await uncached.read(['missing'])).missing.v).to.equal(2);
   });
 
