@@ -227,13 +227,22 @@ export class LowdbStorage implements Storage {
     if (!Array.isArray(keys)) {
       throw new ReferenceError('Keys are required when reading.');
     }
-    const unique = [...new Set(keys)];
-    const loaded = await Promise.all(unique.map(async (key) => (this.#cache.get(key) ?? (await this.#withLock(key, () => this.#load(key)))).json));
+    // known keys answer from memory; the others are loaded in parallel (each under its key's lock)
+    const states = new Map<string, KeyState | Promise<KeyState>>();
+    let loading = false;
+    for (const key of keys) {
+      if (states.has(key)) continue;
+      const cached = this.#cache.get(key);
+      loading ||= cached === undefined;
+      states.set(key, cached ?? this.#withLock(key, () => this.#load(key)));
+    }
+    const loaded = loading ? await Promise.all(states.values()) : (Array.from(states.values()) as KeyState[]);
     const result: StoreItems = {};
-    unique.forEach((key, i) => {
-      const json = loaded[i];
-      if (json !== null && json !== undefined) result[key] = JSON.parse(json);
-    });
+    let i = 0;
+    for (const key of states.keys()) {
+      const { json } = loaded[i++]!;
+      if (json !== null) result[key] = JSON.parse(json);
+    }
     return result;
   }
 
