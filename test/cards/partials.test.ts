@@ -13,8 +13,9 @@ import progressHeaderTemplate from '../../cards/templates/progressHeader.json' w
 import progressSegment from '../../cards/templates/progressSegment.json' with { type: 'json' };
 import progressStep from '../../cards/templates/progressStep.json' with { type: 'json' };
 import { nextCard, progressHeader, type ViewContext } from '../../dialogs/checklist/views.js';
-import { applyCommand, newTransitionRecord, type Actor, type TransitionCommand, type TransitionRecord } from '../../src/domain/transition.js';
+import type { Actor, TransitionCommand } from '../../src/domain/transition.js';
 import { translator } from '../../src/i18n/index.js';
+import { runCommands, STEPS_TO_NEXT } from '../support/transitionScripts.js';
 
 type Template = { expand(context: { $root: unknown }): unknown };
 const Template = (ACData as unknown as { Template: new (json: unknown) => Template }).Template;
@@ -49,29 +50,10 @@ function guardAll(node: unknown): unknown {
 
 const ga: Actor = { id: 'ga', name: 'Ada Admin' };
 const now = new Date('2026-11-20T09:00:00Z');
-const details = { legalName: 'Contoso Ltd.', partnerId: '1234567', country: 'DE', primaryContactEmail: 'ops@contoso.com' };
-
-function run(commands: TransitionCommand[]): TransitionRecord {
-  let r = newTransitionRecord('t1', now);
-  for (const c of commands) {
-    const res = applyCommand(r, c, ga, now);
-    if (!res.ok) throw new Error(`${c.type}: ${JSON.stringify(res.error)}`);
-    r = res.record;
-  }
-  return r;
-}
+const run = (commands: readonly TransitionCommand[]) => runCommands(commands, ga, now);
 
 const fresh = run([]);
-const toNext = run([
-  { type: 'confirmPrepared' },
-  { type: 'setRole', role: 'globalAdmin' },
-  { type: 'answerEligibility', answer: 'restricted' },
-  { type: 'submitDetails', details },
-  { type: 'confirmEnrollment', understood: true },
-  { type: 'confirmApproved' },
-  { type: 'confirmAgreement' },
-  { type: 'setNextItem', item: 'serveDirect', done: true },
-]);
+const toNext = run([...STEPS_TO_NEXT, { type: 'setNextItem', item: 'serveDirect', done: true }]);
 
 describe('card partials (repeated rows rendered once, shared frozen)', () => {
   for (const [label, record, locale] of [

@@ -10,7 +10,6 @@ import {
   NEXT_ITEM_IDS,
   PARTNERSHIP_ITEMS,
   STEP_IDS,
-  applyCommand,
   currentStep,
   newTransitionRecord,
   tickFromFact,
@@ -20,34 +19,18 @@ import {
   type TransitionCommand,
   type TransitionRecord,
 } from '../../src/domain/transition.js';
+import { runCommands, STEPS_TO_NEXT } from '../support/transitionScripts.js';
 
 const now = new Date('2026-11-20T09:00:00Z');
 const ga: Actor = { id: 'ga', name: 'Grace Admin' };
 const rita: Actor = { id: 'rita', name: 'Rita Reseller' };
 const acceptedAt = '2026-11-24T15:30:00.000Z';
 const fact = { by: rita, at: acceptedAt, action: 'next.partnership.accepted' };
-const details = { legalName: 'Contoso Ltd.', partnerId: '1234567', country: 'DE', primaryContactEmail: 'ops@contoso.com' };
 
-function run(commands: TransitionCommand[], start = newTransitionRecord('t1', now)): TransitionRecord {
-  let r = start;
-  for (const c of commands) {
-    const res = applyCommand(r, c, ga, now);
-    if (!res.ok) throw new Error(`${c.type} refused: ${JSON.stringify(res.error)}`);
-    r = res.record;
-  }
-  return r;
-}
+const run = (commands: TransitionCommand[], start = newTransitionRecord('t1', now)): TransitionRecord => runCommands(commands, ga, now, start);
 
 /** Steps 1-7 done by Grace: the checklist stands on "What's next". */
-const TO_NEXT: TransitionCommand[] = [
-  { type: 'confirmPrepared' },
-  { type: 'setRole', role: 'globalAdmin' },
-  { type: 'answerEligibility', answer: 'restricted' },
-  { type: 'submitDetails', details },
-  { type: 'confirmEnrollment', understood: true },
-  { type: 'confirmApproved' },
-  { type: 'confirmAgreement' },
-];
+const TO_NEXT: TransitionCommand[] = [...STEPS_TO_NEXT];
 
 const OTHER_ITEMS = NEXT_ITEM_IDS.filter((i) => !PARTNERSHIP_ITEMS.includes(i));
 const tick = (items: readonly NextItemId[]): TransitionCommand[] => items.map((item) => ({ type: 'setNextItem', item, done: true }));

@@ -14,21 +14,14 @@ import {
   type TransitionCommand,
   type TransitionRecord,
 } from '../../src/domain/transition.js';
+import { runCommands } from '../support/transitionScripts.js';
 
 const now = new Date('2026-11-20T09:00:00Z');
 const ga: Actor = { id: 'ga', name: 'Grace Admin' };
 const agent: Actor = { id: 'agent' };
 const details = { legalName: 'Contoso Ltd.', partnerId: '1234567', country: 'DE', primaryContactEmail: 'ops@contoso.com' };
 
-function run(commands: TransitionCommand[], actor = ga, start = newTransitionRecord('t1', now)): TransitionRecord {
-  let r = start;
-  for (const c of commands) {
-    const res = applyCommand(r, c, actor, now);
-    if (!res.ok) throw new Error(`${c.type} refused: ${JSON.stringify(res.error)}`);
-    r = res.record;
-  }
-  return r;
-}
+const run = (commands: TransitionCommand[], actor = ga, start = newTransitionRecord('t1', now)): TransitionRecord => runCommands(commands, actor, now, start);
 
 const toDetails: TransitionCommand[] = [
   { type: 'confirmPrepared' },
