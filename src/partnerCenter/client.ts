@@ -37,6 +37,15 @@ export const DEFAULT_PAGE_SIZE = 100;
 /** A safety stop: more pages than this means the service keeps answering with a `next` link (a loop). */
 export const MAX_PAGES = 10_000;
 
+/**
+ * A customer list filter (`CustomerSearchField`): the customers of an indirect reseller (provider's
+ * view) or of an indirect provider (reseller's view), by that partner's tenant id.
+ */
+export interface CustomerFilter {
+  field: 'IndirectReseller' | 'IndirectCloudSolutionProvider';
+  value: string;
+}
+
 /** Options of {@link PartnerCenterClient}: the HTTP core's (token provider, base URL, retry policy) and the page size. */
 export interface PartnerCenterClientOptions extends PartnerCenterHttpOptions {
   pageSize?: number;
@@ -77,8 +86,9 @@ export class PartnerCenterClient {
    * then each `links.next`). App or App+User credentials.
    * @throws PartnerCenterError; `badResponse` also when pages keep coming beyond {@link MAX_PAGES}.
    */
-  async *customerPages(signal?: AbortSignal): AsyncGenerator<PartnerCenterCustomer[]> {
-    let request: { path: string; headers?: Record<string, string> } | undefined = { path: `/v1/customers?size=${this.pageSize}` };
+  async *customerPages(signal?: AbortSignal, filter?: CustomerFilter): AsyncGenerator<PartnerCenterCustomer[]> {
+    const query = filter ? `&filter=${encodeURIComponent(JSON.stringify({ Field: filter.field, Value: filter.value, Operator: 'starts_with' }))}` : '';
+    let request: { path: string; headers?: Record<string, string> } | undefined = { path: `/v1/customers?size=${this.pageSize}${query}` };
     for (let page = 0; request; page++) {
       if (page >= MAX_PAGES) throw new PartnerCenterError('badResponse', 'GET /v1/customers');
       const { body }: { body: CustomerPage } = await this.http.get({ ...request, ...(signal ? { signal } : {}) }, customerPage);
@@ -88,11 +98,22 @@ export class PartnerCenterClient {
     }
   }
 
-  /** Every customer of the partner (all pages of {@link customerPages}). */
-  async customers(signal?: AbortSignal): Promise<PartnerCenterCustomer[]> {
+  /** Every customer of the partner (all pages of {@link customerPages}), optionally filtered. */
+  async customers(signal?: AbortSignal, filter?: CustomerFilter): Promise<PartnerCenterCustomer[]> {
     const all: PartnerCenterCustomer[] = [];
-    for await (const page of this.customerPages(signal)) all.push(...page);
+    for await (const page of this.customerPages(signal, filter)) all.push(...page);
     return all;
+  }
+
+  /**
+   * The signed-in indirect reseller's customers that one of its indirect providers also serves:
+   * `GET /v1/customers?filter={"Field":"IndirectCloudSolutionProvider","Value":<provider tenant id>,"Operator":"starts_with"}`.
+   * The filter syntax is documented for the `IndirectReseller` field (`get-customers-of-an-indirect-reseller.md`);
+   * `IndirectCloudSolutionProvider` is the other field of `CustomerSearchField` in the .NET SDK
+   * (microsoft/partner-center-sdk-for-dotNET `Source/PartnerSdk.Models/Customers/CustomerSearchField.cs`, commit 005c111).
+   */
+  customersOfIndirectProvider(providerTenantId: string, signal?: AbortSignal): Promise<PartnerCenterCustomer[]> {
+    return this.customers(signal, { field: 'IndirectCloudSolutionProvider', value: providerTenantId });
   }
 
   /**

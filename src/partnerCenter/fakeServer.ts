@@ -18,6 +18,10 @@ import type { MpnProfile, LegalBusinessProfile, PartnerCenterCustomer, PartnerRe
 /** What the fake serves. */
 export interface FakePartnerCenterData {
   customers: PartnerCenterCustomer[];
+  /** Customer id -> the tenant id of the indirect provider that also serves it (the `IndirectCloudSolutionProvider` filter). */
+  providerOfCustomer: Record<string, string>;
+  /** Customer id -> the tenant id of its indirect reseller (the `IndirectReseller` filter, a provider's view). */
+  resellerOfCustomer: Record<string, string>;
   /** `GET /v1/customers/{id}/relationships`, by customer id (absent: none). */
   customerRelationships: Record<string, PartnerRelationship[]>;
   /** `GET /v1/relationships?relationship_type=IsIndirectResellerOf` (the signed-in reseller's indirect providers). */
@@ -142,6 +146,20 @@ export class FakePartnerCenter {
     return answer ? send(200, answer) : send(404, errorBody(404));
   }
 
+  /** The customers a `filter` query selects (`{"Field","Value","Operator":"starts_with"}`), or undefined for an unknown field. */
+  private filtered(filter: string): PartnerCenterCustomer[] | undefined {
+    let f: { Field?: string; Value?: string };
+    try {
+      f = JSON.parse(filter) as { Field?: string; Value?: string };
+    } catch {
+      return undefined;
+    }
+    const by =
+      f.Field === 'IndirectCloudSolutionProvider' ? this.data.providerOfCustomer : f.Field === 'IndirectReseller' ? this.data.resellerOfCustomer : undefined;
+    const value = f.Value ?? '';
+    return by ? this.data.customers.filter((c) => (by[c.id] ?? '').startsWith(value) && value !== '') : undefined;
+  }
+
   /** The documented answer for `url`, or undefined (404). */
   private route(url: URL, continuation?: string): unknown {
     const d = this.data;
@@ -149,9 +167,13 @@ export class FakePartnerCenter {
     if (path === '/v1/customers') {
       const size = Math.max(1, Math.min(500, Number(url.searchParams.get('size') ?? 40) || 40));
       const offset = continuation && url.searchParams.get('seekOperation') === 'Next' ? Number(Buffer.from(continuation, 'base64url').toString()) : 0;
-      const items = d.customers.slice(offset, offset + size);
-      const more = offset + size < d.customers.length;
-      const next = more ? { uri: `/v1/customers?size=${size}&seekOperation=Next`, token: Buffer.from(String(offset + size)).toString('base64url') } : undefined;
+      const filter = url.searchParams.get('filter');
+      const all = filter ? this.filtered(filter) : d.customers;
+      if (!all) return undefined;
+      const items = all.slice(offset, offset + size);
+      const more = offset + size < all.length;
+      const query = `size=${size}${filter ? `&filter=${encodeURIComponent(filter)}` : ''}&seekOperation=Next`;
+      const next = more ? { uri: `/v1/customers?${query}`, token: Buffer.from(String(offset + size)).toString('base64url') } : undefined;
       return collection(items, next);
     }
     if (path === '/v1/relationships') {

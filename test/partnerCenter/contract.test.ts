@@ -89,6 +89,19 @@ describe('Partner Center contract', function () {
       expect((await c.customerRelationships(first)).map((r) => r.name)).to.deep.equal(['First Up Consultants']);
     });
 
+    it('filters customers the documented way: by indirect reseller (the documented request) and by indirect provider', async () => {
+      const c = make();
+      const ofReseller = await c.customers(undefined, { field: 'IndirectReseller', value: '484e548c-f5f3-4528-93a9-c16c6373cb59' });
+      expect(ofReseller.map((x) => x.companyProfile.domain)).to.deep.equal(FIXTURES.indirectResellerCustomers.items.map((x) => x.companyProfile.domain));
+      const documented =
+        '/v1/customers?size=40&filter=%7B%22Field%22%3A%22IndirectReseller%22%2C%22Value%22%3A%22484e548c-f5f3-4528-93a9-c16c6373cb59%22%2C%22Operator%22%3A%22starts_with%22%7D';
+      expect(fake.seen[0]!.path).to.equal(documented);
+      fake.data.providerOfCustomer = Object.fromEntries(fake.data.customers.slice(10, 95).map((x) => [x.id, 'provider-tenant-1']));
+      const ofProvider = await c.customersOfIndirectProvider('provider-tenant-1');
+      expect(ofProvider.map((x) => x.id)).to.deep.equal(fake.data.customers.slice(10, 95).map((x) => x.id));
+      expect(fake.seen.filter((r) => r.path.includes('IndirectCloudSolutionProvider'))).to.have.length(3); // 85 customers, pages of 40
+    });
+
     it('sends the documented headers: a bearer token, a request id and a correlation id per call', async () => {
       await make().mpnProfile();
       await make().mpnProfile();

@@ -42,8 +42,11 @@ export function documentedData(extra = 0): FakePartnerCenterData {
     ...Array.from({ length: extra }, (_, i) => generatedCustomer(i)),
   ];
   const provider = FIXTURES.relationships.items[0]!;
+  const reseller = '484e548c-f5f3-4528-93a9-c16c6373cb59'; // the reseller of the documented IndirectReseller request
   return {
     customers,
+    providerOfCustomer: {},
+    resellerOfCustomer: Object.fromEntries(FIXTURES.indirectResellerCustomers.items.map((c) => [c.id, reseller])),
     customerRelationships: { [customers[0]!.id]: [provider] },
     indirectProviders: FIXTURES.relationships.items,
     indirectResellers: FIXTURES.relationships.items,
