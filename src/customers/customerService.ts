@@ -12,6 +12,7 @@ import { randomBytes } from 'node:crypto';
 import type { Storage } from 'botbuilder';
 import {
   answerIdentifyingQuestion,
+  classifyFromPartnerCenter,
   classifyFromRelationships,
   customersCsv,
   importCustomers,
@@ -34,6 +35,8 @@ import { SUPPORTED_LOCALES, translator } from '../i18n/index.js';
 import type { InvitationService } from '../invitations/invitationService.js';
 import type { ChangeLog } from '../store/changeLog.js';
 import { TenantRecords } from '../store/tenantRecords.js';
+import type { PartnerCenterClient } from '../partnerCenter/client.js';
+import { readPartnerCenterCustomers } from './partnerCenterImport.js';
 
 /**
  * The headers this assistant's export uses in every language, so a file exported in German (or
@@ -70,6 +73,20 @@ export interface ImportReport {
   unknown: number;
   /** Customers classified automatically from relationships during this import. */
   classified: number;
+}
+
+/** What a Partner Center read did: customers listed, by class, added and reclassified, the providers found, when it was read. */
+export interface PartnerCenterSyncReport {
+  customers: number;
+  directBill: number;
+  indirectReseller: number;
+  added: number;
+  reclassified: number;
+  /** Customers not added because the record is full (`MAX_CUSTOMERS`). */
+  skipped: number;
+  /** The reseller's indirect providers in Partner Center (tenant id and name). */
+  providers: CustomerProviderRef[];
+  readAt: string;
 }
 
 /** The customer classification use cases (see the module comment). */
@@ -124,6 +141,32 @@ export class CustomerService {
     const record = await this.synced(tenantId);
     const customer = record.customers.find((c) => c.domain === v.value.domain)!;
     return { ok: true, customer, existed: result.existed };
+  }
+
+  /**
+   * Connected mode: reads the reseller's customers from Partner Center and classifies them from
+   * its data (direct bill, or indirect reseller with the provider that serves them; basis
+   * `partnerCenter`), in one write. Customers only typed or imported here are left as they are.
+   * @throws PartnerCenterError when a read fails (nothing is saved then)
+   */
+  async syncFromPartnerCenter(tenantId: string, client: PartnerCenterClient, signal?: AbortSignal): Promise<PartnerCenterSyncReport> {
+    const now = this.clock();
+    const { snapshot, providers } = await readPartnerCenterCustomers(client, now.toISOString(), signal);
+    let counts = { added: 0, reclassified: 0, skipped: 0 };
+    await this.customers.update(tenantId, (r) => {
+      const c = classifyFromPartnerCenter(r, snapshot, now);
+      counts = { added: c.added.length, reclassified: c.reclassified.length, skipped: c.skipped };
+      return { ok: true as const, record: c.record };
+    });
+    const indirect = snapshot.customers.filter((c) => c.provider).length;
+    return {
+      customers: snapshot.customers.length,
+      directBill: snapshot.customers.length - indirect,
+      indirectReseller: indirect,
+      ...counts,
+      providers: providers.map((p) => ({ tenantId: p.id.toLowerCase(), name: p.name })),
+      readAt: snapshot.readAt,
+    };
   }
 
   /**

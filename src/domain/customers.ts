@@ -25,7 +25,8 @@
  * `record.ts` (the record and its types), `validation.ts` (one customer's fields), `csvImport.ts`
  * (reading a CSV), `changes.ts` (adding and refreshing customers), `classification.ts` (classes
  * from relationships and from the identifying question, what each class allows), `moves.ts`
- * (moving direct bill customers), `views.ts` (counts and pages), `csvExport.ts` (the CSV export).
+ * (moving direct bill customers), `views.ts` (counts and pages), `csvExport.ts` (the CSV export),
+ * `partnerCenterFacts.ts` (classes from Partner Center's own data, connected mode).
  */
 export {
   ASSISTANT_ACTOR,
@@ -51,6 +52,12 @@ export {
   type CustomerCsvResult,
 } from './customers/csvImport.js';
 export { importCustomers } from './customers/changes.js';
+export {
+  classifyFromPartnerCenter,
+  type PartnerCenterClassification,
+  type PartnerCenterCustomerFact,
+  type PartnerCenterSnapshot,
+} from './customers/partnerCenterFacts.js';
 export {
   answerIdentifyingQuestion,
   CLASS_RULES,

@@ -13,7 +13,7 @@ import { ASSISTANT_ACTOR, bumped, MAX_CUSTOMERS, type ClassificationBasis, type 
 /** What a relationship link says about a customer's class; `undefined` when it decides nothing. */
 export interface LinkClassification {
   class: 'indirectReseller';
-  basis: Exclude<ClassificationBasis, 'question'>;
+  basis: Exclude<ClassificationBasis, 'question' | 'partnerCenter'>;
   provider?: CustomerProviderRef;
 }
 

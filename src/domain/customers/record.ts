@@ -13,8 +13,12 @@ export const CUSTOMER_CLASSES = ['directBill', 'indirectReseller', 'unknown'] as
 /** One of {@link CUSTOMER_CLASSES}. */
 export type CustomerClass = (typeof CUSTOMER_CLASSES)[number];
 
-/** Why a customer has its class: an accepted indirect reseller invitation, a provider created it for the reseller, a moved direct bill customer, or the partner's answer to the identifying question. */
-export type ClassificationBasis = 'invitation' | 'addedByProvider' | 'moved' | 'question';
+/**
+ * Why a customer has its class: an accepted indirect reseller invitation, a provider created it for
+ * the reseller, a moved direct bill customer, the partner's answer to the identifying question, or
+ * Partner Center's own data read in connected mode (`partnerCenter`, verified).
+ */
+export type ClassificationBasis = 'invitation' | 'addedByProvider' | 'moved' | 'question' | 'partnerCenter';
 
 /** The indirect provider of an indirect reseller customer: tenant ID when known, company name. */
 export interface CustomerProviderRef {
@@ -37,8 +41,8 @@ export interface Customer {
   basis?: ClassificationBasis;
   /** Who/when the class was set (undefined while unknown). */
   classified?: Mark;
-  /** Who added the customer, when, and how: typed on a card, imported from CSV, or from a relationship. */
-  added: Mark & { source: 'card' | 'import' | 'relationship' };
+  /** Who added the customer, when, and how: typed on a card, imported from CSV, from a relationship, or read from Partner Center. */
+  added: Mark & { source: 'card' | 'import' | 'relationship' | 'partnerCenter' };
 }
 
 /** One tenant's customer list; `revision` increases on every change (stale-card guard). */
@@ -48,6 +52,8 @@ export interface CustomerRecord {
   revision: number;
   updatedAt: string;
   customers: Customer[];
+  /** The last read of Partner Center in connected mode: when (ISO instant) and how many customers it listed. */
+  partnerCenter?: { readAt: string; customers: number };
 }
 
 /** Most customers one tenant's record keeps. */
