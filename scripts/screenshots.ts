@@ -5,7 +5,8 @@
  * - the plan ("Show the whole plan") with its step numbers;
  * - the details form refused for a webmail address (the country keeps its name);
  * - the company card (provider/reseller choice) and the invitation email draft;
- * - the partnership accept page, signed in and public.
+ * - the partnership accept page, signed in and public;
+ * - the customer summary in connected mode (PARTNER_CENTER_MODE=fake: the demo data, so labelled).
  * Files go to `screenshots/<locale>/` (git-ignored), or to the folder given as the first argument.
  * Needs Chromium at /usr/bin/chromium (or CHROMIUM_PATH) and, for Chinese, a CJK font
  * (Debian `fonts-noto-cjk`; `.ci/run` installs both).
@@ -47,7 +48,13 @@ interface Scene {
 }
 
 /** The scenes, in file-name order; each runs on a fresh stage (app + Chromium). */
-const SCENES: ReadonlyArray<(scene: Scene) => Promise<void>> = [checklistScene, detailsRefusedScene, companyAndDraftScene, acceptPagesScene];
+const SCENES: ReadonlyArray<{ env?: Record<string, string>; run: (scene: Scene) => Promise<void> }> = [
+  { run: checklistScene },
+  { run: detailsRefusedScene },
+  { run: companyAndDraftScene },
+  { run: acceptPagesScene },
+  { env: { PARTNER_CENTER_MODE: 'fake' }, run: connectedCustomersScene },
+];
 
 /** Captures every scene in `locale` into `dir`; returns the files written. */
 async function captureLocale(locale: (typeof LOCALES)[number], dir: string): Promise<string[]> {
@@ -62,9 +69,9 @@ async function captureLocale(locale: (typeof LOCALES)[number], dir: string): Pro
   const stages: Stage[] = [];
   try {
     for (const scene of SCENES) {
-      const stage = await openStage();
+      const stage = await openStage(scene.env);
       stages.push(stage);
-      await scene({ locale, t, stage, shot });
+      await scene.run({ locale, t, stage, shot });
     }
   } catch (err) {
     for (const stage of stages)
@@ -104,6 +111,16 @@ async function checklistScene({ locale, t, stage, shot }: Scene): Promise<void> 
   const plan = cardWith(page, loose(t('plan.intro')));
   await plan.waitFor({ timeout: REPLY_MS });
   await shot(page, '3-plan', plan);
+}
+
+/** 5. the customer summary read from the bundled fake Partner Center (demo data, labelled). */
+async function connectedCustomersScene({ locale, t, stage, shot }: Scene): Promise<void> {
+  const page = await webChatPage(stage, locale);
+  await send(page, t.list('commands.customers')[0]!);
+  const summary = cardWith(page, loose(t('customers.partnerCenter.demo')));
+  await summary.waitFor({ timeout: REPLY_MS });
+  await page.waitForTimeout(500);
+  await shot(page, '9-customers-partner-center', summary);
 }
 
 /** 2. the details form refused for a webmail address: the country keeps its name. */

@@ -29,6 +29,8 @@ import { z } from 'zod';
  *   `cosmos` needs `COSMOS_ENDPOINT` and `COSMOS_KEY` (`COSMOS_DATABASE`, `COSMOS_CONTAINER`).
  *   Both are shared by several instances, so they also need `INVITATION_SECRET` (every instance
  *   must sign and check links with the same key).
+ * - `partnerCenterMode`: `off` (default, manual mode) or `fake` (`PARTNER_CENTER_MODE=fake`: the
+ *   bundled fake Partner Center with demo data, see src/partnerCenter/connection.ts).
  * - `reminderCheckSeconds`: how often proactive reminders are checked (`REMINDER_CHECK_SECONDS`,
  *   default 60; 0 turns sending off on this instance, e.g. for a web-only instance).
  */
@@ -72,6 +74,8 @@ export interface AppConfig {
   };
   /** Seconds between reminder checks; 0 = this instance sends no reminders. */
   reminderCheckSeconds: number;
+  /** `off`: manual mode; `fake`: the bundled fake Partner Center with demo data. */
+  partnerCenterMode: 'off' | 'fake';
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
@@ -131,6 +135,7 @@ const envSchema = z
     COSMOS_DATABASE: z.string().trim().min(1).max(255).default('csp-assistant'),
     COSMOS_CONTAINER: z.string().trim().min(1).max(255).default('bot-state'),
     REMINDER_CHECK_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+    PARTNER_CENTER_MODE: z.enum(['off', 'fake'], { error: 'must be off or fake (the real Partner Center comes with sign-in)' }).default('off'),
   })
   .superRefine((env, ctx) => {
     if (!env.MicrosoftAppId && !LOOPBACK.has(env.HOST)) {
@@ -212,5 +217,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         : {}),
     },
     reminderCheckSeconds: e.REMINDER_CHECK_SECONDS,
+    partnerCenterMode: e.PARTNER_CENTER_MODE,
   };
 }

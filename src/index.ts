@@ -9,6 +9,7 @@ import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ClientCachingAuthentication } from './bot/clientCache.js';
+import { startDemoConnection } from './partnerCenter/connection.js';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, MessageFactory, type ConversationReference, type Storage } from 'botbuilder';
 import type { Server } from 'restify';
 import { reminderMessageCard } from '../dialogs/reminders/views.js';
@@ -70,6 +71,7 @@ export async function startApp(config: AppConfig, overrides: AppOverrides = {}):
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const storage = overrides.storage ?? createStorage({ ...config.storage, dataDir: config.dataDir });
   const adapter = createAdapter(config, logger);
+  const partnerCenter = config.partnerCenterMode === 'fake' ? await startDemoConnection() : undefined;
   let baseUrl = '';
   const { bot, transitions, services } = composeAssistant({
     storage,
@@ -84,6 +86,7 @@ export async function startApp(config: AppConfig, overrides: AppOverrides = {}):
     rateLimit: config.rateLimit,
     ...(overrides.clock ? { clock: overrides.clock } : {}),
     ...(overrides.instanceId ? { instanceId: overrides.instanceId } : {}),
+    ...(partnerCenter ? { partnerCenter } : {}),
   });
   const { invitations, customers, reminders } = services;
   const clock = overrides.clock ? { clock: overrides.clock } : {};
@@ -92,7 +95,11 @@ export async function startApp(config: AppConfig, overrides: AppOverrides = {}):
   logger.info({ url: baseUrl, auth: config.authEnabled, dataDir: path.resolve(config.dataDir) }, 'assistant listening');
   if (!config.authEnabled) logger.warn('MicrosoftAppId is empty: auth is OFF, bound to loopback only, development Direct Line surface on');
   if (config.reminderCheckSeconds > 0) reminders.start(config.reminderCheckSeconds * 1000);
-  const close = () => closeApp(server, inFlight, reminders, logger);
+  if (partnerCenter) logger.warn('PARTNER_CENTER_MODE=fake: customers come from the bundled fake Partner Center (demo data, labelled so in the chat)');
+  const close = async () => {
+    await closeApp(server, inFlight, reminders, logger);
+    await partnerCenter?.close();
+  };
   return { url: baseUrl, server, storage, logger, transitions, services, invitations, customers, reminders, close };
 }
 

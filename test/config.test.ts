@@ -14,6 +14,11 @@ describe('configuration from the environment (zod)', () => {
     });
   });
 
+  it('is in manual mode unless PARTNER_CENTER_MODE=fake asks for the Partner Center demo', () => {
+    expect(loadConfig({}).partnerCenterMode).to.equal('off');
+    expect(loadConfig({ PARTNER_CENTER_MODE: 'fake' }).partnerCenterMode).to.equal('fake');
+  });
+
   it('treats empty strings as unset', () => {
     expect(loadConfig({ PORT: '', MicrosoftAppId: '' }).port).to.equal(3978);
   });
@@ -33,6 +38,7 @@ describe('configuration from the environment (zod)', () => {
     [{ STORAGE: 'blob', BLOB_CONNECTION_STRING: 'c', INVITATION_SECRET: 'x'.repeat(32), BLOB_CONTAINER: 'Bad_Name' }, /BLOB_CONTAINER/],
     [{ STORAGE: 'cosmos', INVITATION_SECRET: 'x'.repeat(32), COSMOS_KEY: 'k' }, /COSMOS_ENDPOINT: is required when STORAGE is cosmos/],
     [{ REMINDER_CHECK_SECONDS: '-1' }, /REMINDER_CHECK_SECONDS/],
+    [{ PARTNER_CENTER_MODE: 'live' }, /PARTNER_CENTER_MODE: must be off or fake/],
   ];
   for (const [env, message] of bad) {
     it(`names the bad variable: ${JSON.stringify(env)}`, () => {

@@ -16,6 +16,7 @@ import { csvSource, readCsv } from '../../src/customers/csvAttachment.js';
 import type { CustomerService } from '../../src/customers/customerService.js';
 import { listCustomers, type CustomerClass, type CustomerProviderRef } from '../../src/domain/customers.js';
 import type { InvitationService } from '../../src/invitations/invitationService.js';
+import { describePartnerCenterError, PartnerCenterError } from '../../src/partnerCenter/errors.js';
 import type { HandlerMap, JourneyRouter, MenuEntry } from '../journey.js';
 import { LoopDialog, type JourneyTurn, type LoopOptions } from '../loopDialog.js';
 import { matches } from '../recognizer.js';
@@ -89,6 +90,10 @@ export class CustomerDialog extends LoopDialog<CustomerOptions, CustomerSubmit> 
       return turn.stay({ stage: 'import' });
     },
     'customers.classifyNext': (turn) => turn.loop({ ...turn.options, stage: 'classify', domain: undefined }),
+    'customers.partnerCenter.refresh': async (turn) => {
+      await this.sendSummary(turn, true);
+      return turn.stay({ stage: 'summary' });
+    },
     'customers.classify': (turn, s) => turn.loop({ ...turn.options, stage: 'classify', domain: s.domain }),
     'customers.answer': (turn, s) => this.answerQuestion(turn, s),
   };
@@ -151,8 +156,32 @@ export class CustomerDialog extends LoopDialog<CustomerOptions, CustomerSubmit> 
         return;
       case 'summary':
       default:
-        await turn.send(summaryCard(t, await this.customers.synced(tenantId), this.customers.exportUrl(tenantId)));
+        await this.sendSummary(turn, false);
     }
+  }
+
+  /**
+   * The summary card. Connected: Partner Center is read first when the last read is old (or
+   * `force`), the counts of the read are said, and a failed read is explained before the card,
+   * which then shows what the assistant had.
+   */
+  private async sendSummary(turn: Turn, force: boolean): Promise<void> {
+    const { t, tenantId } = turn;
+    const mode = this.customers.partnerCenterMode;
+    let record;
+    try {
+      const synced = await this.customers.connectedSynced(tenantId, force);
+      record = synced.record;
+      if (synced.report) {
+        const r = synced.report;
+        await turn.say(t('customers.partnerCenter.read', { total: r.customers, direct: r.directBill, indirect: r.indirectReseller }));
+      }
+    } catch (err) {
+      if (!(err instanceof PartnerCenterError)) throw err;
+      await turn.say(`${describePartnerCenterError(t, err)} ${t('customers.partnerCenter.notRead')}`);
+      record = await this.customers.synced(tenantId);
+    }
+    await turn.send(summaryCard(t, record, this.customers.exportUrl(tenantId), mode ? { mode } : undefined));
   }
 
   /** The identifying question for `o.domain`, else for the next unclassified customer not skipped; the summary when none is left. */
@@ -164,7 +193,8 @@ export class CustomerDialog extends LoopDialog<CustomerOptions, CustomerSubmit> 
     const customer = o.domain ? record.customers.find((c) => c.domain === o.domain) : unknown[0];
     if (!customer) {
       await turn.say(t(record.customers.some((c) => c.class === 'unknown') ? 'customers.question.onlySkipped' : 'customers.question.noneLeft'));
-      await turn.send(summaryCard(t, record, this.customers.exportUrl(tenantId)));
+      const mode = this.customers.partnerCenterMode;
+      await turn.send(summaryCard(t, record, this.customers.exportUrl(tenantId), mode ? { mode } : undefined));
       turn.options = { stage: 'summary', ...(o.skipped ? { skipped: o.skipped } : {}) };
       return;
     }

@@ -12,6 +12,7 @@ export const customerSubmits = [
   z.object({ verb: z.literal('customers.import.open') }),
   z.object({ verb: z.literal('customers.import'), csv: z.string().max(100_000).optional() }),
   z.object({ verb: z.literal('customers.classifyNext') }),
+  z.object({ verb: z.literal('customers.partnerCenter.refresh') }),
   z.object({ verb: z.literal('customers.classify'), domain: z.string().min(1).max(253) }),
   z.object({
     verb: z.literal('customers.answer'),

@@ -45,8 +45,17 @@ export function rowErrorText(t: Translator, e: CsvRowError): string {
   return `${where}: ${what}${e.value ? ` (“${e.value}”)` : ''}`;
 }
 
-/** The summary: counts and a bar per class, the providers, what to do next, filters, export. */
-export function summaryCard(t: Translator, record: CustomerRecord, exportUrl: string): Attachment {
+/** Connected mode on the summary: which mode (`fake`: demo data, said on the card). */
+export interface SummaryConnection {
+  mode: 'fake';
+}
+
+/**
+ * The summary: counts and a bar per class, the providers, what to do next, filters, export. In
+ * connected mode, when Partner Center was read and a button to read it again; in the demo
+ * (`fake`), that the customers are demo data.
+ */
+export function summaryCard(t: Translator, record: CustomerRecord, exportUrl: string, connection?: SummaryConnection): Attachment {
   const s = summarizeCustomers(record);
   const bars = CUSTOMER_CLASSES.map((cls) => {
     const count = s.counts[cls];
@@ -72,6 +81,7 @@ export function summaryCard(t: Translator, record: CustomerRecord, exportUrl: st
     submit(t('customers.summary.filter', { label: t(`customers.class.${cls}`), count: s.counts[cls] }), 'customers.list', { filter: cls, page: 0 }),
   );
   const actions: Action[] = [
+    ...(connection ? [submit(t('customers.partnerCenter.refresh'), 'customers.partnerCenter.refresh')] : []),
     ...(s.counts.unknown > 0 ? [submit(t('customers.actions.classify', { count: s.counts.unknown }), 'customers.classifyNext', {}, 'positive')] : []),
     submit(t('customers.actions.add'), 'customers.add.open'),
     submit(t('customers.actions.import'), 'customers.import.open'),
@@ -80,7 +90,11 @@ export function summaryCard(t: Translator, record: CustomerRecord, exportUrl: st
   ];
   return renderCard('summary', {
     title: t('customers.summary.title'),
-    paragraphs: [t('customers.summary.intro', { count: s.total })],
+    paragraphs: [
+      t('customers.summary.intro', { count: s.total }),
+      ...(connection && record.partnerCenter ? [t('customers.partnerCenter.verified', { when: t.shortDateTime(record.partnerCenter.readAt) })] : []),
+      ...(connection?.mode === 'fake' ? [t('customers.partnerCenter.demo')] : []),
+    ],
     bars,
     lines,
     note,

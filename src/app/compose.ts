@@ -17,6 +17,7 @@ import { createPartnerRecords } from '../invitations/partnerRecords.js';
 import type { Logger } from '../logger.js';
 import { ProviderService } from '../providers/providerService.js';
 import { ReminderService, type ReminderDelivery } from '../reminders/reminderService.js';
+import type { PartnerCenterConnection } from '../partnerCenter/connection.js';
 import { ChangeLog } from '../store/changeLog.js';
 import { TransitionRepository } from '../store/transitionRepository.js';
 
@@ -58,6 +59,8 @@ export interface ComposeOptions {
   clock?: () => Date;
   /** Names this instance in reminder claims (default: random per process). */
   instanceId?: string;
+  /** Connected mode: how to reach Partner Center; undefined = manual mode. */
+  partnerCenter?: PartnerCenterConnection;
 }
 
 /** The composed assistant: the bot and what tests, benches and the server reach into. */
@@ -110,7 +113,15 @@ function composeServices(options: ComposeOptions, clock: () => Date, changeLog: 
   const directory = options.directory ?? loadProviderDirectory(SHIPPED_PROVIDER_DIRECTORY);
   const providers = new ProviderService({ storage, directory, checklist, clock, changeLog });
   const invitations = new InvitationService({ storage, transitions, secret, publicBaseUrl, clock, changeLog, records, checklist });
-  const customers = new CustomerService({ storage, invitations, secret, publicBaseUrl, clock, changeLog });
+  const customers = new CustomerService({
+    storage,
+    invitations,
+    secret,
+    publicBaseUrl,
+    clock,
+    changeLog,
+    ...(options.partnerCenter ? { partnerCenter: options.partnerCenter } : {}),
+  });
   const reminders = new ReminderService({
     storage,
     transitions,

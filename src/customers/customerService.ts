@@ -36,6 +36,7 @@ import type { InvitationService } from '../invitations/invitationService.js';
 import type { ChangeLog } from '../store/changeLog.js';
 import { TenantRecords } from '../store/tenantRecords.js';
 import type { PartnerCenterClient } from '../partnerCenter/client.js';
+import type { PartnerCenterConnection } from '../partnerCenter/connection.js';
 import { readPartnerCenterCustomers } from './partnerCenterImport.js';
 
 /**
@@ -61,7 +62,12 @@ export interface CustomerServiceDeps {
   clock?: () => Date;
   /** Where customer record writes are noted (no reminders are planned from them). */
   changeLog?: ChangeLog;
+  /** Connected mode: how to reach Partner Center (undefined: manual mode). */
+  partnerCenter?: PartnerCenterConnection;
 }
+
+/** How old the last Partner Center read may be before opening the customers reads again, in ms (15 minutes). */
+export const PARTNER_CENTER_REFRESH_MS = 15 * 60_000;
 
 /** What an import did: counts, the customers now unknown, and the rows refused (by line and field). */
 export interface ImportReport {
@@ -141,6 +147,26 @@ export class CustomerService {
     const record = await this.synced(tenantId);
     const customer = record.customers.find((c) => c.domain === v.value.domain)!;
     return { ok: true, customer, existed: result.existed };
+  }
+
+  /** The connected mode in use (`fake`: the bundled fake with demo data), or undefined in manual mode. */
+  get partnerCenterMode(): PartnerCenterConnection['mode'] | undefined {
+    return this.deps.partnerCenter?.mode;
+  }
+
+  /**
+   * Connected mode: the tenant's customers, read again from Partner Center first when the last read
+   * is older than {@link PARTNER_CENTER_REFRESH_MS} (or `force`). Manual mode: {@link synced}.
+   * @throws PartnerCenterError when the read fails (the stored record is unchanged)
+   */
+  async connectedSynced(tenantId: string, force = false): Promise<{ record: CustomerRecord; report?: PartnerCenterSyncReport }> {
+    const connection = this.deps.partnerCenter;
+    if (!connection) return { record: await this.synced(tenantId) };
+    const readAt = (await this.customers.get(tenantId)).partnerCenter?.readAt;
+    const fresh = readAt !== undefined && this.clock().getTime() - Date.parse(readAt) < PARTNER_CENTER_REFRESH_MS;
+    if (fresh && !force) return { record: await this.synced(tenantId) };
+    const report = await this.syncFromPartnerCenter(tenantId, connection.clientFor(tenantId));
+    return { record: await this.synced(tenantId), report };
   }
 
   /**

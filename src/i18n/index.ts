@@ -45,6 +45,8 @@ export interface Translator {
   date(isoDate: string): string;
   /** Formats an ISO instant as a short date in this locale, e.g. "Nov 21, 2026". */
   shortDate(isoInstant: string): string;
+  /** Formats an ISO instant as a short date and time in UTC in this locale, e.g. "Nov 21, 2026, 10:05 UTC". */
+  shortDateTime(isoInstant: string): string;
   readonly locale: SupportedLocale;
 }
 
@@ -104,9 +106,18 @@ class BoundedMemo<V> {
  * `Intl.DateTimeFormat.format` is the costliest call of a translated card.
  * @param unknown what an unreadable date shows
  */
-function dateFormatters(lng: string, unknown: string): Pick<Translator, 'date' | 'shortDate'> {
+function dateFormatters(lng: string, unknown: string): Pick<Translator, 'date' | 'shortDate' | 'shortDateTime'> {
   const longDate = new Intl.DateTimeFormat(lng, { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' });
   const shortDate = new Intl.DateTimeFormat(lng, { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' });
+  const shortDateTime = new Intl.DateTimeFormat(lng, {
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZone: 'UTC',
+    timeZoneName: 'short',
+  });
   const dates = new BoundedMemo<string>(MEMO_SIZE);
   const format = (memoKey: string, d: Date, f: Intl.DateTimeFormat) => {
     const hit = dates.get(memoKey);
@@ -118,6 +129,7 @@ function dateFormatters(lng: string, unknown: string): Pick<Translator, 'date' |
   return {
     date: (isoDate) => format(`d\u0000${isoDate}`, new Date(`${isoDate}T00:00:00Z`), longDate),
     shortDate: (iso) => format(`s\u0000${iso}`, new Date(iso), shortDate),
+    shortDateTime: (iso) => format(`t\u0000${iso}`, new Date(iso), shortDateTime),
   };
 }
 

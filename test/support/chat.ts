@@ -6,6 +6,7 @@
 import { ActivityTypes, MemoryStorage, TestAdapter, type Activity, type Storage } from 'botbuilder';
 import { composeAssistant, type AssistantServices } from '../../src/app/compose.js';
 import type { AssistantBot } from '../../src/bot/assistantBot.js';
+import type { PartnerCenterConnection } from '../../src/partnerCenter/connection.js';
 import { createLogger } from '../../src/logger.js';
 import type { ProviderChoiceRecord } from '../../src/domain/providerChoice.js';
 import { loadProviderDirectory, type ProviderDirectory } from '../../src/domain/providers.js';
@@ -44,12 +45,14 @@ export interface BotUnderTest {
 
 /**
  * Builds the bot with the app's composition root over `storage` (MemoryStorage by default), with a
- * settable clock, the fixture directory, a fixed secret and a recording reminder delivery.
+ * settable clock, the fixture directory, a fixed secret, a recording reminder delivery and, for connected
+ * mode, an optional Partner Center connection.
  */
 export function createBot(
   storage: Storage = new MemoryStorage(),
   start = new Date('2026-11-20T09:00:00Z'),
   directory = loadProviderDirectory(FIXTURE_DIRECTORY),
+  partnerCenter?: PartnerCenterConnection,
 ): BotUnderTest {
   const clock = { now: start };
   const delivered: BotUnderTest['delivered'] = [];
@@ -64,6 +67,7 @@ export function createBot(
     // dialog tests click fast; the rate limit has its own tests (test/bot/turnGate, test/http/durability)
     rateLimit: { turns: 1_000_000, windowSeconds: 1 },
     clock: () => clock.now,
+    ...(partnerCenter ? { partnerCenter } : {}),
   });
   const { services } = assistant;
   return {

@@ -38,10 +38,10 @@ export interface Stage {
 }
 
 /** Starts the app on an ephemeral port (Web Chat tenant {@link WEBCHAT_TENANT}) and Chromium. */
-export async function openStage(): Promise<Stage> {
+export async function openStage(env: Record<string, string> = {}): Promise<Stage> {
   const browser = await launchChromium();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'partner-scenes-'));
-  const app = await startApp(loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', WEBCHAT_TENANT_ID: WEBCHAT_TENANT }));
+  const app = await startApp(loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', WEBCHAT_TENANT_ID: WEBCHAT_TENANT, ...env }));
   return {
     app,
     browser,
