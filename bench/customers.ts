@@ -27,14 +27,11 @@ import {
   type CustomerRecord,
 } from '../src/domain/customers.js';
 import { rmSync } from 'node:fs';
-import { composeAssistant } from '../src/app/compose.js';
-import { createLogger } from '../src/logger.js';
-import { LowdbStorage } from '../src/store/lowdbStorage.js';
 import { INVITATION_VALID_DAYS, type Invitation } from '../src/domain/invitations.js';
 import type { CustomerLink } from '../src/domain/relationships.js';
 import type { Actor } from '../src/domain/transition.js';
 import { percentile, prng } from './stats.js';
-import { benchDataDir } from './workDir.js';
+import { benchAssistant, benchDataDir } from './workDir.js';
 
 const CUSTOMERS = 10_000;
 const LINKS = 3_000;
@@ -168,15 +165,7 @@ console.table(rowsOut);
 const storeDir = benchDataDir('csp-bench-customers-');
 try {
   // the app's own wiring (src/app/compose.ts) over a lowdb store; no channel, so reminders are not delivered
-  const { services } = composeAssistant({
-    storage: new LowdbStorage({ dir: storeDir }),
-    secret: Buffer.alloc(32, 1),
-    publicBaseUrl: () => 'http://127.0.0.1',
-    logger: createLogger('silent'),
-    deliver: async () => undefined,
-    webChatTenantId: 'bench',
-    clock: () => now,
-  });
+  const { services } = benchAssistant(storeDir, () => now);
   const { invitations: invitationService, customers: service } = services;
   await invitationService.relationships.update('bench', (r) => ({ ok: true, record: { ...r, customers: links } }));
   const e2e: number[] = [];

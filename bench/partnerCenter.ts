@@ -12,14 +12,11 @@
  * for importing and classifying 10,000 customers. BENCH_STRICT=1 exits 1 on a missed budget.
  */
 import { rmSync } from 'node:fs';
-import { composeAssistant } from '../src/app/compose.js';
-import { createLogger } from '../src/logger.js';
 import { PartnerCenterClient } from '../src/partnerCenter/client.js';
 import { FakePartnerCenter } from '../src/partnerCenter/fakeServer.js';
-import { LowdbStorage } from '../src/store/lowdbStorage.js';
 import { documentedData } from '../test/support/partnerCenterData.js';
 import { percentile } from './stats.js';
-import { benchDataDir } from './workDir.js';
+import { benchAssistant, benchDataDir } from './workDir.js';
 
 const CUSTOMERS = 10_000;
 const RUNS = 5;
@@ -47,14 +44,7 @@ async function timed(name: string, body: (run: number) => Promise<unknown>): Pro
 
 /** The connected import, end to end on a lowdb store. */
 async function importRow(fake: FakePartnerCenter, total: number, storeDir: string): Promise<Row> {
-  const { services } = composeAssistant({
-    storage: new LowdbStorage({ dir: storeDir }),
-    secret: Buffer.alloc(32, 1),
-    publicBaseUrl: () => 'http://127.0.0.1',
-    logger: createLogger('silent'),
-    deliver: async () => undefined,
-    webChatTenantId: 'bench',
-  });
+  const { services } = benchAssistant(storeDir);
   const client = new PartnerCenterClient({ baseUrl: fake.url, token: async () => 'fake-token' });
   let report = { directBill: 0, indirectReseller: 0 };
   const row = await timed(`connected import: read, classify and save ${total.toLocaleString('en-US')} customers, 2 providers`, async (run) => {

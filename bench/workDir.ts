@@ -7,10 +7,30 @@
  */
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import path from 'node:path';
+import { composeAssistant, type Assistant } from '../src/app/compose.js';
+import { createLogger } from '../src/logger.js';
+import { LowdbStorage } from '../src/store/lowdbStorage.js';
 
 /** Creates and returns a fresh directory `<BENCH_DATA_DIR or ./.bench>/<prefix>XXXXXX`; the caller removes it. */
 export function benchDataDir(prefix: string): string {
   const root = path.resolve(process.env.BENCH_DATA_DIR ?? '.bench');
   mkdirSync(root, { recursive: true });
   return mkdtempSync(path.join(root, prefix));
+}
+
+/**
+ * The app's own wiring (src/app/compose.ts) over a lowdb store in `dir`, for benches that call the
+ * use cases directly: no channel, so reminders are not delivered; `clock` fixes the time (default
+ * the system clock).
+ */
+export function benchAssistant(dir: string, clock?: () => Date): Assistant {
+  return composeAssistant({
+    storage: new LowdbStorage({ dir }),
+    secret: Buffer.alloc(32, 1),
+    publicBaseUrl: () => 'http://127.0.0.1',
+    logger: createLogger('silent'),
+    deliver: async () => undefined,
+    webChatTenantId: 'bench',
+    ...(clock ? { clock } : {}),
+  });
 }
