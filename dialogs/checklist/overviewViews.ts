@@ -5,7 +5,7 @@
 import type { Attachment } from 'botbuilder';
 import { renderCard } from '../../cards/render.js';
 import { GLOBAL_ADMIN_STEPS, STEP_IDS } from '../../src/domain/transition.js';
-import { progressHeader, type ViewContext } from './views.js';
+import { isPartnerCenterMark, progressHeader, type ViewContext } from './views.js';
 
 /** The whole plan, readable by anyone: every step, what it means and who does it. */
 export function planCard(v: ViewContext): Attachment {
@@ -32,7 +32,8 @@ export function statusCard(v: ViewContext): Attachment {
     .map((h) => {
       const step = h.action.split('.')[0] ?? '';
       const title = (STEP_IDS as readonly string[]).includes(step) ? t(`steps.${step}.title`) : t('progress.title');
-      return `${t.shortDate(h.at)} · ${h.by.name || t('progress.someone')} · ${title}`;
+      const name = isPartnerCenterMark(h) ? t('progress.partnerCenterName') : h.by.name || t('progress.someone');
+      return `${t.shortDate(h.at)} · ${name} · ${title}`;
     });
   return renderCard(
     'status',

@@ -10,7 +10,16 @@ import { daysUntil } from '../../src/domain/businessDays.js';
 import { countryName } from '../../src/domain/countries.js';
 import type { EnrollmentDetails, FieldError } from '../../src/domain/enrollmentDetails.js';
 import { PARTNER_ROLES } from '../../src/domain/roles.js';
-import { STEP_IDS, nextItems, progress, type Mark, type NextItemId, type StepId, type TransitionRecord } from '../../src/domain/transition.js';
+import {
+  PARTNER_CENTER_ACTOR,
+  STEP_IDS,
+  nextItems,
+  progress,
+  type Mark,
+  type NextItemId,
+  type StepId,
+  type TransitionRecord,
+} from '../../src/domain/transition.js';
 import type { Translator } from '../../src/i18n/index.js';
 import { chunk, command, countryChoices, infoCard, submit, type StepCardData } from '../cardKit.js';
 
@@ -51,8 +60,14 @@ const SEGMENT: Record<string, ProgressHeaderData['segments'][number]['style']> =
   upcoming: 'emphasis',
 };
 
+/** True for a mark read from Partner Center in connected mode (shown as "verified in Partner Center" with the time). */
+export function isPartnerCenterMark(mark: Mark): boolean {
+  return mark.by.id === PARTNER_CENTER_ACTOR.id;
+}
+
 function who(t: Translator, mark: Mark | undefined): string {
   if (!mark) return '';
+  if (isPartnerCenterMark(mark)) return t('progress.verifiedInPartnerCenter', { date: t.shortDateTime(mark.at) });
   return t('progress.doneBy', { name: mark.by.name || t('progress.someone'), date: t.shortDate(mark.at) });
 }
 
@@ -289,7 +304,11 @@ export function nextCard(v: ViewContext): Attachment {
       detail: t(`next.items.${item.id}.detail`, { date: incentivesBy ? t.date(incentivesBy) : t('dates.unknown') }),
       note,
       who: t('next.who', { who: t(`performer.${item.performer}`) }),
-      doneBy: item.mark ? t('next.doneBy', { name: item.mark.by.name || t('progress.someone'), date: t.shortDate(item.mark.at) }) : '',
+      doneBy: !item.mark
+        ? ''
+        : isPartnerCenterMark(item.mark)
+          ? t('next.verifiedInPartnerCenter', { date: t.shortDateTime(item.mark.at) })
+          : t('next.doneBy', { name: item.mark.by.name || t('progress.someone'), date: t.shortDate(item.mark.at) }),
       buttonTitle: done ? t('next.reopen') : t('next.markDone'),
       buttonData: { verb: 'transition.next.set', ...rev(v), item: item.id, done: !done },
       linkUrl: NEXT_LINKS[item.id] ?? '',

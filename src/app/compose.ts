@@ -120,6 +120,7 @@ function composeServices(options: ComposeOptions, clock: () => Date, changeLog: 
     publicBaseUrl,
     clock,
     changeLog,
+    checklist,
     ...(options.partnerCenter ? { partnerCenter: options.partnerCenter } : {}),
   });
   const reminders = new ReminderService({

@@ -17,6 +17,8 @@ import {
   applyCommand,
   currentStep,
   isEnrolled,
+  PARTNER_CENTER_ACTOR,
+  PARTNER_CENTER_PROVIDER_ACTION,
   tickFromFact,
   type Actor,
   type Mark,
@@ -158,6 +160,23 @@ export class ChecklistService {
    */
   tickPartnership(tenantId: string, mark: Mark): Promise<{ ok: true; record: TransitionRecord } | { ok: false; error: { code: 'unchanged' } }> {
     return this.write(tenantId, (r) => tickFromFact(r, PARTNERSHIP_ITEMS, { ...mark, action: PARTNERSHIP_ACCEPTED_ACTION }));
+  }
+
+  /**
+   * Connected mode: Partner Center reports at least one indirect provider relationship for the
+   * tenant (read at `readAt`), which proves {@link PARTNERSHIP_ITEMS} done; they are ticked for
+   * {@link PARTNER_CENTER_ACTOR} at the read's time ("verified in Partner Center"). Items already
+   * ticked keep their marks; `unchanged` (no write) when both were or there is no provider.
+   */
+  tickFromPartnerCenter(
+    tenantId: string,
+    providers: number,
+    readAt: string,
+  ): Promise<{ ok: true; record: TransitionRecord } | { ok: false; error: { code: 'unchanged' } }> {
+    if (providers === 0) return Promise.resolve({ ok: false, error: { code: 'unchanged' } });
+    return this.write(tenantId, (r) =>
+      tickFromFact(r, PARTNERSHIP_ITEMS, { by: { ...PARTNER_CENTER_ACTOR }, at: readAt, action: PARTNER_CENTER_PROVIDER_ACTION }),
+    );
   }
 
   private write<X extends { ok: true; record: TransitionRecord } | { ok: false; error: unknown }>(

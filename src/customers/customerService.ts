@@ -37,6 +37,7 @@ import type { ChangeLog } from '../store/changeLog.js';
 import { TenantRecords } from '../store/tenantRecords.js';
 import type { PartnerCenterClient } from '../partnerCenter/client.js';
 import type { PartnerCenterConnection } from '../partnerCenter/connection.js';
+import type { ChecklistService } from '../checklist/checklistService.js';
 import { readPartnerCenterCustomers } from './partnerCenterImport.js';
 
 /**
@@ -64,6 +65,8 @@ export interface CustomerServiceDeps {
   changeLog?: ChangeLog;
   /** Connected mode: how to reach Partner Center (undefined: manual mode). */
   partnerCenter?: PartnerCenterConnection;
+  /** Ticks the checklist's partnership items when Partner Center reports an indirect provider. */
+  checklist?: ChecklistService;
 }
 
 /** How old the last Partner Center read may be before opening the customers reads again, in ms (15 minutes). */
@@ -173,6 +176,7 @@ export class CustomerService {
    * Connected mode: reads the reseller's customers from Partner Center and classifies them from
    * its data (direct bill, or indirect reseller with the provider that serves them; basis
    * `partnerCenter`), in one write. Customers only typed or imported here are left as they are.
+   * An active indirect provider ticks the checklist's partnership items ("verified in Partner Center").
    * @throws PartnerCenterError when a read fails (nothing is saved then)
    */
   async syncFromPartnerCenter(tenantId: string, client: PartnerCenterClient, signal?: AbortSignal): Promise<PartnerCenterSyncReport> {
@@ -184,6 +188,9 @@ export class CustomerService {
       counts = { added: c.added.length, reclassified: c.reclassified.length, skipped: c.skipped };
       return { ok: true as const, record: c.record };
     });
+    // an active indirect provider relationship proves the checklist's partnership items done
+    const active = providers.filter((p) => !p.state || p.state.toLowerCase() === 'active');
+    await this.deps.checklist?.tickFromPartnerCenter(tenantId, active.length, snapshot.readAt);
     const indirect = snapshot.customers.filter((c) => c.provider).length;
     return {
       customers: snapshot.customers.length,

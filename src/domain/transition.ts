@@ -51,4 +51,4 @@ export {
   type StepState,
 } from './transition/progress.js';
 export { applyCommand, commandStep } from './transition/commands.js';
-export { PARTNERSHIP_ITEMS, tickFromFact } from './transition/facts.js';
+export { PARTNER_CENTER_ACTOR, PARTNER_CENTER_PROVIDER_ACTION, PARTNERSHIP_ITEMS, tickFromFact } from './transition/facts.js';

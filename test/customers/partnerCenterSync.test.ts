@@ -56,6 +56,24 @@ describe('customers from Partner Center (connected mode)', function () {
     expect(fake.seen.map((r) => r.path.split('?')[0])).to.have.members(['/v1/relationships', '/v1/customers', '/v1/customers']);
   });
 
+  it("ticks the checklist's partnership items for Partner Center at the read's time when an active indirect provider is reported", async () => {
+    const bot = createBot(new LowdbStorage({ dir }));
+    const report = await bot.customers.syncFromPartnerCenter('tenant-a', client());
+    const record = await bot.transitions.get('tenant-a');
+    for (const item of ['findProvider', 'acceptPartnership'] as const) {
+      expect(record.nextItems[item]).to.deep.equal({ by: { id: 'partner-center', name: 'Partner Center' }, at: report.readAt });
+    }
+    expect(record.history.at(-1)?.action).to.equal('next.partnership.verifiedInPartnerCenter');
+    expect(record.nextItems.serveDirect).to.equal(undefined);
+  });
+
+  it('leaves the checklist alone when Partner Center reports no active indirect provider', async () => {
+    fake.data.indirectProviders = fake.data.indirectProviders.map((p) => ({ ...p, state: 'Terminated' }));
+    const bot = createBot(new LowdbStorage({ dir }));
+    await bot.customers.syncFromPartnerCenter('tenant-a', client());
+    expect((await bot.transitions.get('tenant-a')).nextItems).to.deep.equal({});
+  });
+
   it('a refused read (no admin agent role: 403) saves nothing and says why', async () => {
     const bot = createBot(new LowdbStorage({ dir }));
     const err = await bot.customers.syncFromPartnerCenter('tenant-a', client('no-role')).catch((e: unknown) => e);

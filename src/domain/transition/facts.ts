@@ -4,6 +4,12 @@
  */
 import { HISTORY_LIMIT, NEXT_ITEM_IDS, STEP_IDS, type Mark, type NextItemId, type TransitionRecord } from './model.js';
 
+/** Who a fact read from Partner Center is credited to (connected mode): the checklist shows it as "verified in Partner Center". */
+export const PARTNER_CENTER_ACTOR = { id: 'partner-center', name: 'Partner Center' } as const;
+
+/** The audit action of items ticked because Partner Center reports an indirect provider relationship. */
+export const PARTNER_CENTER_PROVIDER_ACTION = 'next.partnership.verifiedInPartnerCenter';
+
 /** What's-next items an accepted partnership request proves done (transition seed, "Find an indirect provider", "Accept a partnership invitation"). */
 export const PARTNERSHIP_ITEMS: readonly NextItemId[] = ['findProvider', 'acceptPartnership'];
 

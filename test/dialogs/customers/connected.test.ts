@@ -10,7 +10,7 @@ import { PartnerCenterClient } from '../../../src/partnerCenter/client.js';
 import { startDemoConnection, type PartnerCenterConnection } from '../../../src/partnerCenter/connection.js';
 import { demoPartnerCenterData } from '../../../src/partnerCenter/demoData.js';
 import { FakePartnerCenter } from '../../../src/partnerCenter/fakeServer.js';
-import { createBot, TestChat } from '../../support/chat.js';
+import { createBot, TestChat, walkChecklistToNext } from '../../support/chat.js';
 
 describe('customers journey, connected to Partner Center (demo mode)', function () {
   this.timeout(20_000);
@@ -36,6 +36,21 @@ describe('customers journey, connected to Partner Center (demo mode)', function 
       expect(chat.text()).to.not.include('Read from Partner Center');
       await chat.click('Read again from Partner Center');
       expect(chat.text()).to.include('Read from Partner Center: 5 customers');
+    } finally {
+      await connection.close();
+    }
+  });
+
+  it("the what's-next list shows the partnership items as verified in Partner Center, with the time", async () => {
+    const connection = await startDemoConnection();
+    try {
+      const chat = new TestChat(createBot(undefined, undefined, undefined, connection));
+      await walkChecklistToNext(chat);
+      await chat.say('customers');
+      await chat.say('continue');
+      const text = chat.text();
+      expect(text.match(/Verified in Partner Center on Nov 20, 2026, 09:00 AM UTC/g)).to.have.length(2);
+      expect(chat.actionTitles().filter((a) => a === 'Mark done')).to.have.length(5);
     } finally {
       await connection.close();
     }
