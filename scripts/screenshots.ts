@@ -6,7 +6,8 @@
  * - the details form refused for a webmail address (the country keeps its name);
  * - the company card (provider/reseller choice) and the invitation email draft;
  * - the partnership accept page, signed in and public;
- * - the customer summary in connected mode (PARTNER_CENTER_MODE=fake: the demo data, so labelled).
+ * - the customer summary in connected mode (PARTNER_CENTER_MODE=fake: the demo data, so labelled), and
+ *   the what's-next list with the partnership items verified in Partner Center.
  * Files go to `screenshots/<locale>/` (git-ignored), or to the folder given as the first argument.
  * Needs Chromium at /usr/bin/chromium (or CHROMIUM_PATH) and, for Chinese, a CJK font
  * (Debian `fonts-noto-cjk`; `.ci/run` installs both).
@@ -113,14 +114,20 @@ async function checklistScene({ locale, t, stage, shot }: Scene): Promise<void> 
   await shot(page, '3-plan', plan);
 }
 
-/** 5. the customer summary read from the bundled fake Partner Center (demo data, labelled). */
+/** 5. the customer summary read from the bundled fake Partner Center (demo data, labelled), then the what's-next list it ticked. */
 async function connectedCustomersScene({ locale, t, stage, shot }: Scene): Promise<void> {
+  await seedChecklistToNext(stage.app);
   const page = await webChatPage(stage, locale);
   await send(page, t.list('commands.customers')[0]!);
   const summary = cardWith(page, loose(t('customers.partnerCenter.demo')));
   await summary.waitFor({ timeout: REPLY_MS });
   await page.waitForTimeout(500);
   await shot(page, '9-customers-partner-center', summary);
+  await send(page, t.list('commands.continue')[0]!);
+  const list = cardWith(page, loose(t('next.intro')));
+  await list.waitFor({ timeout: REPLY_MS });
+  await page.waitForTimeout(500);
+  await shot(page, '10-next-verified-in-partner-center', list);
 }
 
 /** 2. the details form refused for a webmail address: the country keeps its name. */
