@@ -21,7 +21,8 @@ import type { Reminder } from '../../src/domain/reminders.js';
 import { PARTNERSHIP_ITEMS } from '../../src/domain/transition.js';
 import { startApp, type RunningApp } from '../../src/index.js';
 import { CSRF_COOKIE } from '../../src/server/invitationPages.js';
-import { actionsOf, describe as describeActivity, GOOD_DETAILS } from '../support/chat.js';
+import { actionsOf, describe as describeActivity } from '../support/chat.js';
+import { clickValue, postTurn, TO_ENROLLMENT } from '../support/liveTurns.js';
 import { LoopbackChannel } from '../support/loopbackChannel.js';
 
 const START = new Date('2026-11-20T10:00:00Z'); // a Friday
@@ -53,35 +54,15 @@ describe('accept page vs chat: same checklist ticks, same reminders (real app)',
     locale: 'en-US',
     ...extra,
   });
-  const say = async (user: string, tenantId: string, extra: Partial<Activity>) => {
-    const { status, replies } = await channel.post(url, activity(user, tenantId, extra));
-    expect(status, JSON.stringify(replies)).to.be.lessThan(300);
-    return replies;
-  };
-  const click = async (user: string, tenantId: string, replies: Partial<Activity>[], title: string, inputs: Record<string, unknown> = {}) => {
-    const action = actionsOf(replies).find((a) => a.title === title);
-    expect(
-      action,
-      `button "${title}" among ${actionsOf(replies)
-        .map((a) => a.title)
-        .join(' | ')}`,
-    ).to.not.equal(undefined);
-    return say(user, tenantId, { value: { ...action!.data, ...inputs } });
-  };
+  const say = (user: string, tenantId: string, extra: Partial<Activity>) => postTurn(channel, url, activity(user, tenantId, extra));
+  const click = (user: string, tenantId: string, replies: Partial<Activity>[], title: string, inputs: Record<string, unknown> = {}) =>
+    say(user, tenantId, { value: clickValue(replies, title, inputs) });
   const text = (replies: Partial<Activity>[]) => replies.map(describeActivity).join('\n');
 
   /** The reseller's global admin walks the checklist up to "enrollment recorded". */
   const enroll = async (user: string, tenantId: string) => {
     let r = await say(user, tenantId, { text: 'continue' });
-    for (const [title, inputs] of [
-      ['Both are current', {}],
-      ['Global admin', {}],
-      ["Yes, it's Restricted", {}],
-      ['Check my details', GOOD_DETAILS],
-      ["I've selected Enroll now", { understood: 'true' }],
-    ] as Array<[string, Record<string, unknown>]>) {
-      r = await click(user, tenantId, r, title, inputs);
-    }
+    for (const [title, inputs] of TO_ENROLLMENT) r = await click(user, tenantId, r, title, inputs);
   };
 
   /** Pat (Northwind's global admin) sends a partnership request to `email` in the chat; returns the personalized link. */

@@ -11,7 +11,8 @@ import { expect } from 'chai';
 import type { Activity } from 'botbuilder';
 import { loadConfig } from '../../src/config.js';
 import { startApp, type RunningApp } from '../../src/index.js';
-import { actionsOf, GOOD_DETAILS } from '../support/chat.js';
+import { GOOD_DETAILS } from '../support/chat.js';
+import { clickValue, postTurn, TO_ENROLLMENT } from '../support/liveTurns.js';
 import { startAzurite, uniqueContainer } from '../support/azurite.js';
 import { LoopbackChannel } from '../support/loopbackChannel.js';
 
@@ -29,14 +30,6 @@ function activity(user: string, tenant: string, extra: Partial<Activity>): Parti
     ...extra,
   };
 }
-
-const CHECKLIST: Array<[string, Record<string, unknown>]> = [
-  ['Both are current', {}],
-  ['Global admin', {}],
-  ["Yes, it's Restricted", {}],
-  ['Check my details', GOOD_DETAILS],
-  ["I've selected Enroll now", { understood: 'true' }],
-];
 
 describe('several instances on one Azure Blob container (Azurite)', function () {
   this.timeout(60_000);
@@ -63,21 +56,9 @@ describe('several instances on one Azure Blob container (Azurite)', function () 
     };
     return startApp(loadConfig(env), { clock: () => clock.now, instanceId });
   };
-  const post = async (app: RunningApp, act: Partial<Activity>) => {
-    const { status, replies } = await channel.post(`${app.url}/api/messages`, act);
-    expect(status, JSON.stringify(replies)).to.be.lessThan(300);
-    return replies;
-  };
-  const click = (app: RunningApp, user: string, tenant: string, replies: Partial<Activity>[], title: string, inputs: Record<string, unknown> = {}) => {
-    const action = actionsOf(replies).find((x) => x.title === title);
-    expect(
-      action,
-      `button "${title}" among ${actionsOf(replies)
-        .map((x) => x.title)
-        .join(' | ')}`,
-    ).to.not.equal(undefined);
-    return post(app, activity(user, tenant, { value: { ...action!.data, ...inputs } }));
-  };
+  const post = (app: RunningApp, act: Partial<Activity>) => postTurn(channel, `${app.url}/api/messages`, act);
+  const click = (app: RunningApp, user: string, tenant: string, replies: Partial<Activity>[], title: string, inputs: Record<string, unknown> = {}) =>
+    post(app, activity(user, tenant, { value: clickValue(replies, title, inputs) }));
 
   before(async () => {
     azurite = await startAzurite();
@@ -137,7 +118,7 @@ describe('several instances on one Azure Blob container (Azurite)', function () 
       tenants.map(async ({ user, tenant }, i) => {
         const app = i % 2 === 0 ? a : b;
         let replies = await post(app, activity(user, tenant, { text: 'continue' }));
-        for (const [title, inputs] of CHECKLIST) replies = await click(app, user, tenant, replies, title, inputs);
+        for (const [title, inputs] of TO_ENROLLMENT) replies = await click(app, user, tenant, replies, title, inputs);
       }),
     );
     for (const { tenant } of tenants) expect(Object.keys((await a.reminders.list(tenant)).reminders)).to.have.length(2);

@@ -12,6 +12,7 @@ import type { Activity } from 'botbuilder';
 import { loadConfig } from '../../src/config.js';
 import { startApp, type RunningApp } from '../../src/index.js';
 import { actionsOf, GOOD_DETAILS, textBlocksOf } from '../support/chat.js';
+import { clickValue, postTurn, TO_ENROLLMENT } from '../support/liveTurns.js';
 import { LoopbackChannel } from '../support/loopbackChannel.js';
 
 const START = new Date('2026-11-20T10:00:00Z'); // a Friday
@@ -41,33 +42,13 @@ describe('proactive reminders (real app, loopback channel)', function () {
   const clock = { now: START };
   let url: string;
 
-  const say = async (user: string, locale: string, extra: Partial<Activity>) => {
-    const { status, replies } = await channel.post(url, activity(user, locale, extra));
-    expect(status, JSON.stringify(replies)).to.be.lessThan(300);
-    return replies;
-  };
-  const click = async (user: string, locale: string, replies: Partial<Activity>[], title: string | RegExp, inputs: Record<string, unknown> = {}) => {
-    const action = actionsOf(replies).find((a) => (typeof title === 'string' ? a.title === title : title.test(a.title)));
-    expect(
-      action,
-      `button "${title}" among ${actionsOf(replies)
-        .map((a) => a.title)
-        .join(' | ')}`,
-    ).to.not.equal(undefined);
-    return say(user, locale, { value: { ...action!.data, ...inputs } });
-  };
+  const say = (user: string, locale: string, extra: Partial<Activity>) => postTurn(channel, url, activity(user, locale, extra));
+  const click = (user: string, locale: string, replies: Partial<Activity>[], title: string | RegExp, inputs: Record<string, unknown> = {}) =>
+    say(user, locale, { value: clickValue(replies, title, inputs) });
   /** Walks the checklist of `user`'s tenant up to "enrollment recorded" (English buttons). */
   const enroll = async (user: string) => {
     let r = await say(user, 'en-US', { text: 'continue' });
-    for (const [title, inputs] of [
-      ['Both are current', {}],
-      ['Global admin', {}],
-      ["Yes, it's Restricted", {}],
-      ['Check my details', GOOD_DETAILS],
-      ["I've selected Enroll now", { understood: 'true' }],
-    ] as Array<[string, Record<string, unknown>]>) {
-      r = await click(user, 'en-US', r, title, inputs);
-    }
+    for (const [title, inputs] of TO_ENROLLMENT) r = await click(user, 'en-US', r, title, inputs);
     return r;
   };
 
