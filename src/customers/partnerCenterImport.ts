@@ -46,9 +46,9 @@ export async function readPartnerCenterCustomers(client: PartnerCenterClient, re
   providers.forEach((p, i) => {
     for (const c of served[i]!) if (!providerOf.has(c.id)) providerOf.set(c.id, { tenantId: p.id.toLowerCase(), name: p.name });
   });
-  const listed = new Set(customers.map((c) => c.id));
   // a customer a provider's list names but the full list missed (read at another moment) still counts
-  const extra = served.flat().filter((c) => !listed.has(c.id) && (listed.add(c.id), true));
-  const facts = [...customers, ...extra].filter((c) => c.companyProfile.domain.trim() !== '').map((c) => factOf(c, providerOf.get(c.id)));
+  const all = new Map(customers.map((c) => [c.id, c]));
+  for (const c of served.flat()) if (!all.has(c.id)) all.set(c.id, c);
+  const facts = [...all.values()].filter((c) => c.companyProfile.domain.trim() !== '').map((c) => factOf(c, providerOf.get(c.id)));
   return { snapshot: { readAt, customers: facts }, providers };
 }

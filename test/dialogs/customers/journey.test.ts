@@ -30,6 +30,9 @@ async function resellerWithProvider(under: BotUnderTest = createBot()) {
   return { under, pat, ga };
 }
 
+/** Fabrikam's global admin accepts the indirect reseller invitation on the accept page (the form's fields). */
+const FABRIKAM_ACCEPTS = { company: 'Fabrikam', domain: 'fabrikam.com', name: 'Ines', email: 'ines@fabrikam.com', globalAdmin: 'on', consent: 'on' };
+
 describe('customer classification journey', () => {
   it('adds a customer (bad input keeps the values), asks the identifying question, and counts it', async () => {
     const under = createBot();
@@ -118,14 +121,7 @@ describe('customer classification journey', () => {
     await ga.click('With my provider');
     await ga.click('Write the email', { company: 'Fabrikam', domain: 'fabrikam.com', email: 'it@fabrikam.com' });
     const token = findTokenInText(/Personalized link:\*\* (\S+)/.exec(ga.text())![1]!)!;
-    await under.invitations.acceptCustomer(token, {
-      company: 'Fabrikam',
-      domain: 'fabrikam.com',
-      name: 'Ines',
-      email: 'ines@fabrikam.com',
-      globalAdmin: 'on',
-      consent: 'on',
-    });
+    await under.invitations.acceptCustomer(token, FABRIKAM_ACCEPTS);
     await ga.say(CSV);
     expect(ga.text()).to.match(/1 customer was classified from what I already know/);
     const fabrikam = (await under.customers.customers.get('tenant-a')).customers.find((c) => c.domain === 'fabrikam.com')!;
@@ -149,14 +145,7 @@ describe('customer classification journey', () => {
     await ga.click('Direct bill (1)');
     expect(ga.text()).to.match(/invitation sent .*, waiting for the customer/);
     expect(ga.findAction('Move 1')).to.equal(undefined);
-    await under.invitations.acceptCustomer(token, {
-      company: 'Fabrikam',
-      domain: 'fabrikam.com',
-      name: 'Ines',
-      email: 'ines@fabrikam.com',
-      globalAdmin: 'on',
-      consent: 'on',
-    });
+    await under.invitations.acceptCustomer(token, FABRIKAM_ACCEPTS);
     await ga.click('Customer summary');
     expect(ga.text()).to.match(/Every customer is an indirect reseller customer/);
     await ga.click('Indirect reseller (1)');
