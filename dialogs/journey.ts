@@ -35,7 +35,7 @@ export interface JourneyRouter {
 }
 
 /** The journeys, by folder name. */
-export type JourneyId = 'checklist' | 'providers' | 'invitations' | 'customers' | 'reminders';
+export type JourneyId = 'checklist' | 'providers' | 'invitations' | 'customers' | 'account' | 'reminders';
 
 /**
  * Handlers for every verb of a journey's submit slice `S`, each typed by its own verb's schema: the

@@ -10,6 +10,8 @@ import { MessageFactory, type Activity, type Attachment, type TurnContext } from
 import { ComponentDialog, Dialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { dispatch, type HandlerMap, type JourneyId, type JourneyRouter, type MenuEntry, type VerbPayload } from './journey.js';
 import { commandOf, type CommandId } from './recognizer.js';
+import type { IdentityService } from '../src/identity/identityService.js';
+import { isSignInResult, SIGN_IN_DIALOG, SignInDialog, type SignInResult } from './signIn.js';
 import { REROUTE } from './submitFields.js';
 import { turnInfo, type TurnInfo } from './turnInfo.js';
 
@@ -35,10 +37,15 @@ export type CommandMap<O extends LoopOptions> = Partial<Record<LoopCommand, (tur
  * clock), the loop's options, and the ways a handler ends the turn.
  */
 export class JourneyTurn<O extends LoopOptions> {
+  /** Set by {@link requestSignIn} during `render`: the loop begins sign-in after the stage's card. */
+  signInRequested = false;
+
   constructor(
     /** The waterfall step this turn runs in (the loop engine's; handlers rarely need it). */
     readonly waterfall: WaterfallStepContext,
     private readonly loopId: string,
+    /** True in connected mode (the loop has the sign-in dialog). */
+    readonly connected = false,
   ) {}
 
   get context(): TurnContext {
@@ -95,14 +102,41 @@ export class JourneyTurn<O extends LoopOptions> {
     return (await this.waterfall.context.sendActivity(MessageFactory.attachment(card)))?.id;
   }
 
-  /** Restarts the loop with `options` (renders the stage unless `render: false`). */
+  /**
+   * Restarts the loop with `options` (renders the stage unless `render: false`). When a card sent
+   * this turn asked for sign-in ({@link requestSignIn}), sign-in begins instead and the loop
+   * restarts with `options` after it.
+   */
   loop(options: O): Promise<DialogTurnResult> {
+    if (this.signInRequested) {
+      this.signInRequested = false;
+      const { render: _render, handleCurrentActivity: _now, ...kept } = options;
+      this.options = kept as O;
+      return this.signIn();
+    }
     return this.waterfall.replaceDialog(this.loopId, options);
   }
 
   /** Waits for the next answer at the same stage, without sending the stage's card again; `patch` changes options. */
   stay(patch: Partial<O> = {}): Promise<DialogTurnResult> {
     return this.loop({ ...this.options, ...patch, render: false });
+  }
+
+  /**
+   * Connected mode: signs the user in (OAuthPrompt; silent when the token service still holds a
+   * token) and verifies their roles; the loop then calls the journey's `afterSignIn`, with the
+   * options as they are now (put the answer to replay in them first). Manual mode: says roles are
+   * what the user tells the assistant, and waits at the same stage.
+   */
+  async signIn(): Promise<DialogTurnResult> {
+    if (this.connected) return this.waterfall.beginDialog(SIGN_IN_DIALOG);
+    await this.say(this.t('identity.notConnected'));
+    return this.stay();
+  }
+
+  /** From `render`: begin sign-in right after the stage's card (connected mode only; else ignored). */
+  requestSignIn(): void {
+    this.signInRequested = this.connected;
   }
 
   /** Leaves the journey (its progress is in the tenant's records). */
@@ -123,6 +157,7 @@ export class JourneyTurn<O extends LoopOptions> {
  */
 export abstract class LoopDialog<O extends LoopOptions, S extends VerbPayload> extends ComponentDialog {
   private readonly loopId: string;
+  private connected = false;
 
   constructor(
     id: string,
@@ -132,8 +167,25 @@ export abstract class LoopDialog<O extends LoopOptions, S extends VerbPayload> e
   ) {
     super(id);
     this.loopId = `${id}.loop`;
-    this.addDialog(new WaterfallDialog(this.loopId, [this.show.bind(this), this.answer.bind(this)]));
+    this.addDialog(new WaterfallDialog(this.loopId, [this.show.bind(this), this.answer.bind(this), this.resumed.bind(this)]));
     this.initialDialogId = this.loopId;
+  }
+
+  /** Connected mode: gives this journey's loop the sign-in dialog (`turn.signIn()`). Called once by the main dialog. */
+  enableSignIn(identity: IdentityService): void {
+    if (this.connected) return;
+    this.addDialog(new SignInDialog(identity));
+    this.connected = true;
+  }
+
+  /**
+   * After sign-in ended (see {@link JourneyTurn.signIn}). Default: a successful sign-in shows the
+   * stage again (what the user may do may have changed); a failed one waits at the stage; a message
+   * that ended the sign-in prompt without being a code is read as this stage's answer.
+   */
+  protected afterSignIn(turn: JourneyTurn<O>, result: SignInResult): Promise<DialogTurnResult> {
+    if (!result.handled) return turn.loop({ ...turn.options, handleCurrentActivity: true });
+    return result.signedIn ? turn.loop({ ...turn.options }) : turn.stay();
   }
 
   /** Locale key of this journey's help text (the `help` command). */
@@ -189,7 +241,13 @@ export abstract class LoopDialog<O extends LoopOptions, S extends VerbPayload> e
   }
 
   private turnOf(waterfall: WaterfallStepContext): JourneyTurn<O> {
-    return new JourneyTurn<O>(waterfall, this.loopId);
+    return new JourneyTurn<O>(waterfall, this.loopId, this.connected);
+  }
+
+  /** After a sign-in begun by a handler (third step); one begun by `render` resumes in `answer` instead. */
+  private resumed(waterfall: WaterfallStepContext): Promise<DialogTurnResult> {
+    const result: SignInResult = isSignInResult(waterfall.result) ? waterfall.result : { kind: 'signIn', signedIn: false, handled: true };
+    return this.afterSignIn(this.turnOf(waterfall), result);
   }
 
   private async show(waterfall: WaterfallStepContext): Promise<DialogTurnResult> {
@@ -202,10 +260,15 @@ export abstract class LoopDialog<O extends LoopOptions, S extends VerbPayload> e
     const { render, ...kept } = this.normalize(given, false);
     turn.options = kept as O;
     if (render !== false) await this.render(turn, kept as O);
+    if (turn.signInRequested) {
+      turn.signInRequested = false;
+      return turn.signIn();
+    }
     return Dialog.EndOfTurn;
   }
 
   private async answer(waterfall: WaterfallStepContext): Promise<DialogTurnResult> {
+    if (isSignInResult(waterfall.result)) return this.resumed(waterfall);
     const turn = this.turnOf(waterfall);
     const { activity } = turn;
     const command = commandOf(turn.t, activity);
@@ -221,6 +284,7 @@ export abstract class LoopDialog<O extends LoopOptions, S extends VerbPayload> e
         const opened = this.menu.find((m) => m.id === (submit as { journey?: string }).journey);
         return opened ? turn.loop(opened.options) : turn.reroute();
       }
+      if (submit.verb === 'signIn') return turn.signIn();
       if (!this.router.owns(this.journeyId, submit.verb)) return turn.reroute();
       return dispatch(this.handlers, turn, submit as S);
     }

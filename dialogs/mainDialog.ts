@@ -14,6 +14,8 @@ import {
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
 import { summarizeInvitations } from '../src/domain/invitations.js';
+import { accountJourney } from './account/index.js';
+import { LoopDialog } from './loopDialog.js';
 import { commandOf, type CommandId } from './recognizer.js';
 import { LOOP_JOURNEYS, MENU, OVERLAY_JOURNEYS, claimOf, ownerOf, parseSubmit, router } from './registry.js';
 import type { JourneyServices } from './services.js';
@@ -29,7 +31,11 @@ const REROUTED = Symbol('rerouted');
 export class MainDialog extends ComponentDialog {
   constructor(private readonly services: JourneyServices) {
     super(MAIN_DIALOG);
-    for (const journey of LOOP_JOURNEYS) this.addDialog(journey.create(services, router));
+    for (const journey of LOOP_JOURNEYS) {
+      const dialog = journey.create(services, router);
+      if (services.identity && dialog instanceof LoopDialog) dialog.enableSignIn(services.identity);
+      this.addDialog(dialog);
+    }
     this.addDialog(new WaterfallDialog(ROUTE, [this.route.bind(this), this.finish.bind(this)]));
     this.initialDialogId = ROUTE;
   }
@@ -79,6 +85,7 @@ export class MainDialog extends ComponentDialog {
         return waterfall.beginDialog(entry.journey.dialogId, entry.options as object);
       }
       if (submit.verb === 'command') return this.onCommandOutsideJourney(waterfall, submit.command);
+      if (submit.verb === 'signIn') return waterfall.beginDialog(accountJourney.dialogId, accountJourney.answerNow);
       // a card clicked while no journey is waiting (new conversation, after "cancel"): the journey
       // that owns the verb gets the click, and checks the card's revision before acting
       const owner = ownerOf(submit.verb);

@@ -7,6 +7,7 @@
 import type { Activity } from 'botbuilder';
 import { z } from 'zod';
 import type { Translator } from '../src/i18n/index.js';
+import { accountJourney } from './account/index.js';
 import { checklistJourney } from './checklist/index.js';
 import { customerJourney } from './customers/index.js';
 import { invitationJourney } from './invitations/index.js';
@@ -19,7 +20,7 @@ import { commonSubmits } from './submitFields.js';
  * Every journey. Typed words are offered to the looping journeys in this order (the first to claim
  * them wins); overlays (the reminder list) answer before any journey sees the turn.
  */
-export const JOURNEYS = [customerJourney, invitationJourney, providerJourney, checklistJourney, reminderJourney] as const;
+export const JOURNEYS = [customerJourney, invitationJourney, providerJourney, checklistJourney, accountJourney, reminderJourney] as const;
 
 /** Every card submit the assistant's cards send, `{ verb, ...fields }`: one zod schema per verb, from every journey. */
 export const submitSchema = z.discriminatedUnion('verb', [...commonSubmits, ...JOURNEYS.flatMap((j) => [...j.submits])] as unknown as typeof commonSubmits);

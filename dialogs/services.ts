@@ -8,6 +8,7 @@ import type { ChecklistService } from '../src/checklist/checklistService.js';
 import type { CustomerService } from '../src/customers/customerService.js';
 import type { InvitationService } from '../src/invitations/invitationService.js';
 import type { ProviderService } from '../src/providers/providerService.js';
+import type { IdentityService } from '../src/identity/identityService.js';
 import type { ReminderService } from '../src/reminders/reminderService.js';
 
 /** Everything the journeys call. */
@@ -18,4 +19,6 @@ export interface JourneyServices {
   customers: CustomerService;
   /** Absent only in dialog tests that build a journey alone. */
   reminders?: ReminderService;
+  /** Connected mode: sign-in and roles verified in Microsoft Entra ID; absent in manual mode. */
+  identity?: IdentityService;
 }

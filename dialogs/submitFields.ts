@@ -1,7 +1,7 @@
 /**
  * The building blocks of every journey's submit slice (field schemas shared by several verbs) and
- * the verbs no single journey owns: `language.set`, `menu.open` (welcome card) and `command` (a
- * word that works at any prompt, sent from a button). The whole union is assembled from the
+ * the verbs no single journey owns: `language.set`, `menu.open` (welcome card), `command` (a
+ * word that works at any prompt, sent from a button) and `signIn` (connected mode). The whole union is assembled from the
  * journeys by `dialogs/submits.ts`.
  */
 import { z } from 'zod';
@@ -26,6 +26,8 @@ export const commonSubmits = [
   z.object({ verb: z.literal('language.set'), locale: z.enum(SUPPORTED_LOCALES) }),
   z.object({ verb: z.literal('menu.open'), journey: z.string().regex(/^[A-Za-z]{1,40}$/) }),
   commandSubmit,
+  // Connected mode: sign in (and verify roles) without leaving the journey the card belongs to.
+  z.object({ verb: z.literal('signIn') }),
 ] as const;
 
 /**

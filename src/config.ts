@@ -31,6 +31,11 @@ import { z } from 'zod';
  *   must sign and check links with the same key).
  * - `partnerCenterMode`: `off` (default, manual mode) or `fake` (`PARTNER_CENTER_MODE=fake`: the
  *   bundled fake Partner Center with demo data, see src/partnerCenter/connection.ts).
+ * - `oauthConnectionName`: connected identity (`OAUTH_CONNECTION_NAME`, the OAuth connection of the
+ *   Azure Bot resource): users sign in (OAuthPrompt, Teams SSO) and their roles are verified in
+ *   Microsoft Entra ID. Needs the bot's app registration (`MicrosoftAppId`, `MicrosoftAppPassword`)
+ *   to mint tokens on the user's behalf. With `PARTNER_CENTER_MODE=fake` the bundled fakes stand
+ *   in (connection name `demo`) and this stays unset. See README, "Connected mode".
  * - `reminderCheckSeconds`: how often proactive reminders are checked (`REMINDER_CHECK_SECONDS`,
  *   default 60; 0 turns sending off on this instance, e.g. for a web-only instance).
  */
@@ -76,6 +81,8 @@ export interface AppConfig {
   reminderCheckSeconds: number;
   /** `off`: manual mode; `fake`: the bundled fake Partner Center with demo data. */
   partnerCenterMode: 'off' | 'fake';
+  /** OAuth connection name for sign-in (`OAUTH_CONNECTION_NAME`); undefined = roles are self-declared (unless the fake mode's demo sign-in runs). */
+  oauthConnectionName?: string;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
@@ -136,6 +143,11 @@ const envSchema = z
     COSMOS_CONTAINER: z.string().trim().min(1).max(255).default('bot-state'),
     REMINDER_CHECK_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
     PARTNER_CENTER_MODE: z.enum(['off', 'fake'], { error: 'must be off or fake (the real Partner Center comes with sign-in)' }).default('off'),
+    OAUTH_CONNECTION_NAME: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9 ._-]{1,100}$/, 'must be the OAuth connection name of the Azure Bot resource (letters, digits, space, ".", "_", "-")')
+      .optional(),
   })
   .superRefine((env, ctx) => {
     if (!env.MicrosoftAppId && !LOOPBACK.has(env.HOST)) {
@@ -150,6 +162,20 @@ const envSchema = z
     }
     if (env.MicrosoftAppType === 'SingleTenant' && !env.MicrosoftAppTenantId) {
       ctx.addIssue({ code: 'custom', path: ['MicrosoftAppTenantId'], message: 'is required when MicrosoftAppType is SingleTenant' });
+    }
+    if (env.OAUTH_CONNECTION_NAME && (!env.MicrosoftAppId || !env.MicrosoftAppPassword)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['OAUTH_CONNECTION_NAME'],
+        message: "needs MicrosoftAppId and MicrosoftAppPassword: the bot mints Microsoft Graph tokens on the user's behalf with its app registration",
+      });
+    }
+    if (env.OAUTH_CONNECTION_NAME && env.PARTNER_CENTER_MODE === 'fake') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['OAUTH_CONNECTION_NAME'],
+        message: 'must be unset with PARTNER_CENTER_MODE=fake (the demo signs in with the bundled fakes)',
+      });
     }
     if (env.STORAGE === 'blob' && !env.BLOB_CONNECTION_STRING) {
       ctx.addIssue({ code: 'custom', path: ['BLOB_CONNECTION_STRING'], message: 'is required when STORAGE is blob' });
@@ -218,5 +244,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     reminderCheckSeconds: e.REMINDER_CHECK_SECONDS,
     partnerCenterMode: e.PARTNER_CENTER_MODE,
+    ...(e.OAUTH_CONNECTION_NAME ? { oauthConnectionName: e.OAUTH_CONNECTION_NAME } : {}),
   };
 }

@@ -10,7 +10,16 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ClientCachingAuthentication } from './bot/clientCache.js';
 import { startDemoConnection } from './partnerCenter/connection.js';
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication, MessageFactory, type ConversationReference, type Storage } from 'botbuilder';
+import {
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  MessageFactory,
+  TeamsSSOTokenExchangeMiddleware,
+  type ConversationReference,
+  type Storage,
+} from 'botbuilder';
+import { liveIdentity, startDemoIdentity } from './identity/connection.js';
+import type { IdentityConnection } from './identity/identityService.js';
 import type { Server } from 'restify';
 import { reminderMessageCard } from '../dialogs/reminders/views.js';
 import { composeAssistant, SHIPPED_PROVIDER_DIRECTORY, type AssistantServices } from './app/compose.js';
@@ -70,7 +79,8 @@ export interface AppOverrides {
 export async function startApp(config: AppConfig, overrides: AppOverrides = {}): Promise<RunningApp> {
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const storage = overrides.storage ?? createStorage({ ...config.storage, dataDir: config.dataDir });
-  const adapter = createAdapter(config, logger);
+  const identity = await startIdentity(config);
+  const adapter = createAdapter(config, logger, storage, identity);
   const partnerCenter = config.partnerCenterMode === 'fake' ? await startDemoConnection() : undefined;
   let baseUrl = '';
   const { bot, transitions, services } = composeAssistant({
@@ -87,6 +97,7 @@ export async function startApp(config: AppConfig, overrides: AppOverrides = {}):
     ...(overrides.clock ? { clock: overrides.clock } : {}),
     ...(overrides.instanceId ? { instanceId: overrides.instanceId } : {}),
     ...(partnerCenter ? { partnerCenter } : {}),
+    ...(identity ? { identity } : {}),
   });
   const { invitations, customers, reminders } = services;
   const clock = overrides.clock ? { clock: overrides.clock } : {};
@@ -96,22 +107,45 @@ export async function startApp(config: AppConfig, overrides: AppOverrides = {}):
   if (!config.authEnabled) logger.warn('MicrosoftAppId is empty: auth is OFF, bound to loopback only, development Direct Line surface on');
   if (config.reminderCheckSeconds > 0) reminders.start(config.reminderCheckSeconds * 1000);
   if (partnerCenter) logger.warn('PARTNER_CENTER_MODE=fake: customers come from the bundled fake Partner Center (demo data, labelled so in the chat)');
+  if (identity?.mode === 'fake')
+    logger.warn({ signIn: identity.oAuthUrl }, 'PARTNER_CENTER_MODE=fake: sign-in goes to the bundled fake token service (demo people, not real accounts)');
+  if (identity?.mode === 'live') logger.info({ connection: identity.connectionName }, 'connected identity: roles are verified in Microsoft Entra ID');
   const close = async () => {
     await closeApp(server, inFlight, reminders, logger);
     await partnerCenter?.close();
+    await identity?.close();
   };
   return { url: baseUrl, server, storage, logger, transitions, services, invitations, customers, reminders, close };
 }
 
-/** The Bot Framework adapter for `config`'s app registration; a failed turn is logged and the user told (in the activity's language). */
-function createAdapter(config: AppConfig, logger: Logger): CloudAdapter {
+/** Connected identity from `config`: the demo's fakes (`PARTNER_CENTER_MODE=fake`), the live OAuth connection (`OAUTH_CONNECTION_NAME`), or none (manual mode). */
+async function startIdentity(config: AppConfig): Promise<IdentityConnection | undefined> {
+  if (config.partnerCenterMode === 'fake') return startDemoIdentity(config.webChatTenantId);
+  if (!config.oauthConnectionName) return undefined;
+  return liveIdentity({
+    connectionName: config.oauthConnectionName,
+    clientId: config.microsoftAppId,
+    clientSecret: config.microsoftAppPassword,
+    tenantId: config.microsoftAppTenantId,
+  });
+}
+
+/**
+ * The Bot Framework adapter for `config`'s app registration; a failed turn is logged and the user
+ * told (in the activity's language). Connected identity: the token service is the connection's
+ * (the fake's in the demo) and Teams SSO token exchanges are deduplicated across instances through
+ * `storage` (`TeamsSSOTokenExchangeMiddleware`).
+ */
+function createAdapter(config: AppConfig, logger: Logger, storage: Storage, identity?: IdentityConnection): CloudAdapter {
   const auth = new ConfigurationBotFrameworkAuthentication({
     MicrosoftAppId: config.microsoftAppId,
     MicrosoftAppPassword: config.microsoftAppPassword,
     MicrosoftAppTenantId: config.microsoftAppTenantId,
     MicrosoftAppType: config.microsoftAppType,
+    ...(identity?.oAuthUrl ? { OAuthUrl: identity.oAuthUrl } : {}),
   });
   const adapter = new CloudAdapter(new ClientCachingAuthentication(auth));
+  if (identity) adapter.use(new TeamsSSOTokenExchangeMiddleware(storage, identity.connectionName));
   adapter.onTurnError = async (context, error) => {
     logger.error(
       { err: { name: error.name, message: error.message, stack: error.stack }, channel: context.activity.channelId, activityType: context.activity.type },

@@ -30,6 +30,13 @@ export function viewOf(turn: JourneyTurn<LoopOptions>, record: TransitionRecord)
 /** Sends the card for where this user stands; returns what was shown (for typed answers), if it was a step. */
 export async function sendCurrent(turn: JourneyTurn<LoopOptions>, v: ViewContext): Promise<Shown | undefined> {
   const action = nextAction(v.record, v.userId);
+  if (v.record.roleSource === 'verified' && (action.kind === 'needsRole' || (action.kind === 'step' && action.step === 'role'))) {
+    // connected mode: "Who you are" is answered by signing in (roles verified in Microsoft Entra ID)
+    const step = action.kind === 'needsRole' ? action.step : 'role';
+    await turn.say(v.t(step === 'role' ? 'identity.signIn.forRoleStep' : 'identity.signIn.forStep', { step: v.t(`steps.${step}.title`) }));
+    turn.requestSignIn();
+    return undefined;
+  }
   let card: Attachment;
   let shownStep: StepId | undefined;
   switch (action.kind) {
@@ -90,6 +97,9 @@ export async function refuse(turn: JourneyTurn<LoopOptions>, v: ViewContext, com
       break;
     case 'cannotStartOverAfterEnrollment':
       await turn.say(t('startOver.refused'));
+      break;
+    case 'rolesVerified':
+      await turn.say(t('identity.rolesVerified'));
       break;
   }
   return sendCurrent(turn, v);

@@ -337,13 +337,26 @@ export function needsGlobalAdminCard(v: ViewContext, step: StepId, globalAdmins:
     title: t('needsGlobalAdmin.title'),
     paragraphs: [
       t('needsGlobalAdmin.body', { step: t(`steps.${step}.title`) }),
+      ...verifiedLine(v),
       globalAdmins.length > 0 ? t('needsGlobalAdmin.known', { names: globalAdmins.join(', ') }) : t('needsGlobalAdmin.unknown'),
     ],
     actions: [
       command(t('needsGlobalAdmin.readPlan'), 'plan'),
-      submit(t('needsGlobalAdmin.iAmGlobalAdmin'), 'transition.role.set', { ...rev(v), role: 'globalAdmin' }),
+      // connected mode: roles come from Microsoft Entra ID, so the user asks for a new check instead
+      v.record.roleSource === 'verified'
+        ? submit(t('identity.account.checkAgain'), 'signIn')
+        : submit(t('needsGlobalAdmin.iAmGlobalAdmin'), 'transition.role.set', { ...rev(v), role: 'globalAdmin' }),
     ],
   });
+}
+
+/** Connected mode: "Microsoft Entra ID shows your roles as ... (checked <time>)" for the user, when read. */
+function verifiedLine(v: ViewContext): string[] {
+  const verified = v.record.roleSource === 'verified' ? v.record.people[v.userId]?.verified : undefined;
+  if (!verified) return [];
+  const roles =
+    verified.roles.length > 0 ? new Intl.ListFormat(v.t.locale).format(verified.roles.map((r) => v.t(`roles.${r}`))) : v.t('identity.noPartnerRole');
+  return [v.t('identity.verifiedAs', { roles, at: v.t.shortDateTime(verified.at) })];
 }
 
 /** Confirmation before clearing the tenant's answers. */

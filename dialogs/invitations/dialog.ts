@@ -13,6 +13,7 @@
 import type { DialogTurnResult } from 'botbuilder-dialogs';
 import { dispatch, type HandlerMap, type JourneyRouter, type MenuEntry } from '../journey.js';
 import { LoopDialog } from '../loopDialog.js';
+import type { SignInResult } from '../signIn.js';
 import type { InvitationKit, InvitationOptions, Turn } from './kit.js';
 import { createInvitation, organizingHandlers, relationshipHandlers } from './organizing.js';
 import type { InvitationSubmit } from './submits.js';
@@ -54,7 +55,14 @@ export class InvitationDialog extends LoopDialog<InvitationOptions, InvitationSu
     return turn.stay();
   }
 
-  /** Replays the answer put on hold by the organization or role question, else shows the hub. */
+  /** After sign-in (connected mode): the answer that needed a verified role is replayed. */
+  protected override afterSignIn(turn: Turn, result: SignInResult): Promise<DialogTurnResult> {
+    if (!result.handled) return turn.loop({ ...turn.options, handleCurrentActivity: true });
+    if (!result.signedIn) return turn.stay();
+    return this.resume(turn);
+  }
+
+  /** Replays the answer put on hold by the organization or role question (or sign-in), else shows the hub. */
   private resume(turn: Turn): Promise<DialogTurnResult> {
     const { pending, ...rest } = turn.options;
     if (pending) {

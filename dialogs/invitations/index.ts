@@ -22,5 +22,10 @@ export const invitationJourney = {
   dialogId: INVITATION_DIALOG,
   answerNow: { handleCurrentActivity: true },
   recognize: (t, activity) => recognizeInvitations(t, activity.text),
-  create: (services, router) => new InvitationDialog({ service: services.invitations, checklist: services.checklist }, menu, router),
+  create: (services, router) =>
+    new InvitationDialog(
+      { service: services.invitations, checklist: services.checklist, ...(services.identity ? { identity: services.identity } : {}) },
+      menu,
+      router,
+    ),
 } satisfies LoopJourney<InvitationOptions>;

@@ -6,8 +6,9 @@
 import type { DialogTurnResult } from 'botbuilder-dialogs';
 import type { Invitation } from '../../src/domain/invitations.js';
 import type { RelationshipsRecord } from '../../src/domain/relationships.js';
-import { mayDo, type RoleAction } from '../../src/domain/roles.js';
-import { globalAdminNames } from '../../src/domain/transition.js';
+import type { RoleAction } from '../../src/domain/roles.js';
+import type { IdentityService } from '../../src/identity/identityService.js';
+import { roleRefusal } from '../../src/invitations/invitationAcceptance.js';
 import { draftBody, draftSubject, mailtoUrl } from '../../src/invitations/emailDraft.js';
 import type { InvitationService, ServiceError } from '../../src/invitations/invitationService.js';
 import type { JourneyTurn, LoopOptions } from '../loopDialog.js';
@@ -34,6 +35,8 @@ export type Turn = JourneyTurn<InvitationOptions>;
 export interface InvitationKit {
   service: InvitationService;
   checklist: ChecklistService;
+  /** Connected mode: roles are verified in Microsoft Entra ID (and read again when older than 15 minutes). */
+  identity?: IdentityService;
 }
 
 /** The tenant's relationships when its organization is known; else asks for it and keeps `submit` pending. */
@@ -45,19 +48,19 @@ export async function requireOrganization(kit: InvitationKit, turn: Turn, submit
   return undefined;
 }
 
-/** True when the user's declared role may do `action`; else asks for the role (keeping `submit` pending) or refuses. */
-export async function requireRole(kit: InvitationKit, turn: Turn, action: RoleAction, submit: InvitationSubmit): Promise<boolean> {
-  const checklist = await kit.checklist.read(turn.tenantId);
-  const role = checklist.people[turn.actor.id]?.role;
-  if (mayDo(role, action)) return true;
-  if (!role || role === 'notSure') {
-    await turn.send(roleQuestionCard(turn.t, action));
+/**
+ * `true` when a role of the user that counts may do `action` (manual mode: the declared one;
+ * connected mode: the roles verified in Microsoft Entra ID, read again first when never read or
+ * older than 15 minutes). Otherwise the turn's result: the role question, sign-in (with `submit`
+ * kept to replay once answered) or the refusal naming who may.
+ */
+export async function requireRole(kit: InvitationKit, turn: Turn, action: RoleAction, submit: InvitationSubmit): Promise<true | DialogTurnResult> {
+  if (kit.identity && kit.identity.needsVerification(await kit.checklist.read(turn.tenantId), turn.actor, turn.now)) {
     turn.options = { ...turn.options, pending: submit, roleAction: action };
-    return false;
+    return turn.signIn();
   }
-  await turn.send(roleRefusalCard(turn.t, action, role, globalAdminNames(checklist)));
-  turn.options = { ...turn.options, roleAction: action };
-  return false;
+  const refusal = await roleRefusal(kit.checklist, turn.tenantId, turn.actor, action);
+  return refusal ? refused(kit, turn, refusal, submit) : true;
 }
 
 /** Shows an invitation's email draft (subject, body, link, mailto and copy page); `typedBody` keeps what the user typed. */
@@ -95,6 +98,14 @@ export async function refused(kit: InvitationKit, turn: Turn, e: ServiceError, p
   const stay = (patch: InvitationOptions = {}) => turn.loop({ ...rest, ...patch, render: false });
   switch (e.code) {
     case 'roleRequired':
+      if (e.verified && !e.role) {
+        turn.options = { ...rest, ...keep, roleAction: e.action };
+        return turn.signIn();
+      }
+      if (e.verified) {
+        await turn.send(roleRefusalCard(t, e.action, e.role, e.globalAdmins, true));
+        return stay({ roleAction: e.action });
+      }
       if (!e.role || e.role === 'notSure') {
         await turn.send(roleQuestionCard(t, e.action));
         return stay({ ...keep, roleAction: e.action });

@@ -50,11 +50,17 @@ export function organizingHandlers(kit: InvitationKit, resume: (turn: Turn) => P
       return resume(turn);
     },
     'invitations.role': async (turn, s) => {
-      await kit.checklist.setRole(turn.tenantId, turn.actor, s.role);
+      const recorded = await kit.checklist.setRole(turn.tenantId, turn.actor, s.role);
+      if (!recorded.ok) {
+        // connected mode: a role button of an older card; roles come from Microsoft Entra ID only
+        await turn.say(turn.t('identity.rolesVerified'));
+        return turn.stay();
+      }
       await turn.say(turn.t('role.recorded', { role: turn.t(`roles.${s.role}`) }));
       return resume(turn);
     },
     'invitations.roleChange': async (turn) => {
+      if (kit.identity) return turn.signIn();
       await turn.send(roleQuestionCard(turn.t, turn.options.roleAction ?? 'inviteCustomer'));
       return turn.stay();
     },
@@ -67,7 +73,8 @@ export function organizingHandlers(kit: InvitationKit, resume: (turn: Turn) => P
       const rel = await requireOrganization(kit, turn, s);
       if (!rel) return turn.stay();
       const action: RoleAction = s.kind === 'partnership' ? 'requestPartnership' : 'inviteCustomer';
-      if (!(await requireRole(kit, turn, action, s))) return turn.stay();
+      const allowed = await requireRole(kit, turn, action, s);
+      if (allowed !== true) return allowed;
       if (s.kind === 'resellerAndProvider' && rel.indirectProviders.length === 0) await turn.send(moveCard(turn.t, []));
       else await turn.send(composeCard(turn.t, s.kind, s.purpose, rel.indirectProviders, present({ company: s.company, domain: s.domain })));
       return turn.stay();
@@ -134,7 +141,9 @@ export function relationshipHandlers(
     },
     'invitations.followUp': async (turn, s) => {
       const rel = await requireOrganization(kit, turn, s);
-      if (!rel || !(await requireRole(kit, turn, 'providerFollowUp', s))) return turn.stay();
+      if (!rel) return turn.stay();
+      const allowed = await requireRole(kit, turn, 'providerFollowUp', s);
+      if (allowed !== true) return allowed;
       await turn.send(rel.indirectResellers.length === 0 ? noResellersCard(turn.t) : followUpCard(turn.t, s.type, rel.indirectResellers, rel.revision));
       return turn.stay();
     },

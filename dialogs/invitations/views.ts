@@ -148,10 +148,13 @@ export function rolesText(t: Translator, action: RoleAction): string {
   return new Intl.ListFormat(t.locale, { type: 'disjunction' }).format(names);
 }
 
-/** Refusal for a role that may not do `action`, naming who can. */
-export function roleRefusalCard(t: Translator, action: RoleAction, role: PartnerRole | undefined, globalAdmins: string[]): Attachment {
+/**
+ * Refusal for a role that may not do `action`, naming who can. `verified`: the role was read from
+ * Microsoft Entra ID (connected mode), so the card offers to read it again instead of changing it.
+ */
+export function roleRefusalCard(t: Translator, action: RoleAction, role: PartnerRole | undefined, globalAdmins: string[], verified = false): Attachment {
   const paragraphs = [
-    t('invitations.role.refused', {
+    t(verified ? 'invitations.role.refusedVerified' : 'invitations.role.refused', {
       role: role ? t(`roles.${role}`) : t('roles.notSure'),
       action: t(`invitations.role.actions.${action}`),
       roles: rolesText(t, action),
@@ -162,7 +165,10 @@ export function roleRefusalCard(t: Translator, action: RoleAction, role: Partner
     title: t('invitations.role.refusedTitle'),
     paragraphs,
     note: { text: t('invitations.nothingChanged'), style: 'accent' },
-    actions: [submit(t('invitations.role.change'), 'invitations.roleChange'), submit(t('invitations.actions.hub'), 'invitations.hub')],
+    actions: [
+      verified ? submit(t('identity.account.checkAgain'), 'signIn') : submit(t('invitations.role.change'), 'invitations.roleChange'),
+      submit(t('invitations.actions.hub'), 'invitations.hub'),
+    ],
   });
 }
 

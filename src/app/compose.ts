@@ -18,6 +18,7 @@ import type { Logger } from '../logger.js';
 import { ProviderService } from '../providers/providerService.js';
 import { ReminderService, type ReminderDelivery } from '../reminders/reminderService.js';
 import type { PartnerCenterConnection } from '../partnerCenter/connection.js';
+import { IdentityService, type IdentityConnection } from '../identity/identityService.js';
 import { ChangeLog } from '../store/changeLog.js';
 import { TransitionRepository } from '../store/transitionRepository.js';
 
@@ -34,6 +35,8 @@ export interface AssistantServices {
   invitations: InvitationService;
   customers: CustomerService;
   reminders: ReminderService;
+  /** Connected identity only. */
+  identity?: IdentityService;
 }
 
 /** What {@link composeAssistant} needs. */
@@ -61,6 +64,8 @@ export interface ComposeOptions {
   instanceId?: string;
   /** Connected mode: how to reach Partner Center; undefined = manual mode. */
   partnerCenter?: PartnerCenterConnection;
+  /** Connected identity: sign-in and roles verified in Microsoft Entra ID; undefined = roles are self-declared. */
+  identity?: IdentityConnection;
 }
 
 /** The composed assistant: the bot and what tests, benches and the server reach into. */
@@ -108,7 +113,13 @@ function composeServices(options: ComposeOptions, clock: () => Date, changeLog: 
   const { storage, secret, publicBaseUrl, logger } = options;
   const transitions = new TransitionRepository(storage, clock, changeLog);
   const records = createPartnerRecords(storage, clock, changeLog);
-  const checklist = new ChecklistService({ transitions, partners: records, clock, changeLog });
+  const checklist = new ChecklistService({
+    transitions,
+    partners: records,
+    clock,
+    changeLog,
+    ...(options.identity ? { roleSource: 'verified' as const } : {}),
+  });
   // a bad directory entry stops the start with the file and field named (ProviderDirectoryError)
   const directory = options.directory ?? loadProviderDirectory(SHIPPED_PROVIDER_DIRECTORY);
   const providers = new ProviderService({ storage, directory, checklist, clock, changeLog });
@@ -132,5 +143,6 @@ function composeServices(options: ComposeOptions, clock: () => Date, changeLog: 
     clock,
     ...(options.instanceId ? { instanceId: options.instanceId } : {}),
   });
-  return { transitions, services: { checklist, providers, invitations, customers, reminders } };
+  const identity = options.identity ? new IdentityService({ connection: options.identity, checklist, clock }) : undefined;
+  return { transitions, services: { checklist, providers, invitations, customers, reminders, ...(identity ? { identity } : {}) } };
 }

@@ -16,7 +16,7 @@ import {
   ConnectorFactory,
   type AuthenticateRequestResult,
   type BotFrameworkClient,
-  type ClaimsIdentity,
+  ClaimsIdentity,
   type ConnectorClient,
   type UserTokenClient,
 } from 'botframework-connector';
@@ -100,7 +100,15 @@ export class ClientCachingAuthentication extends BotFrameworkAuthentication {
     return new CachedConnectorFactory(this.inner.createConnectorFactory(claimsIdentity), appIdOf(claimsIdentity), this.connectors);
   }
 
+  /**
+   * The user token client (sign-in, OAuthPrompt) for the bot the claims name. With auth off a turn's
+   * claims are anonymous (no `aud` nor `appid`), on which botbuilder builds a client with app id
+   * `undefined` that then refuses every call (zod: "appId: Required"); it gets the empty app id
+   * instead, as the token service of a local demo expects.
+   */
   createUserTokenClient(claimsIdentity: ClaimsIdentity): Promise<UserTokenClient> {
-    return this.userTokens.get(appIdOf(claimsIdentity), () => this.inner.createUserTokenClient(claimsIdentity));
+    const named = claimsIdentity.getClaimValue(AuthenticationConstants.AudienceClaim) ?? claimsIdentity.getClaimValue(AuthenticationConstants.AppIdClaim);
+    const claims = named !== null ? claimsIdentity : new ClaimsIdentity([{ type: AuthenticationConstants.AppIdClaim, value: '' }], true);
+    return this.userTokens.get(appIdOf(claims), () => this.inner.createUserTokenClient(claims));
   }
 }

@@ -66,6 +66,12 @@ export interface ChecklistServiceDeps {
   clock?: () => Date;
   /** Units of work for reminder planning (none: nothing is planned after a write). */
   changeLog?: ChangeLog;
+  /**
+   * `verified` in connected mode: only roles verified from Microsoft Entra ID count (every record
+   * this service hands out or changes carries `roleSource: 'verified'`). Absent: manual mode, the
+   * declared role counts (a stored flag is ignored).
+   */
+  roleSource?: 'verified';
 }
 
 /** The checklist use cases (see the module comment). */
@@ -85,7 +91,7 @@ export class ChecklistService {
    * @returns the checklist as stored now (a fresh unsaved record for a new tenant).
    */
   async get(tenantId: string): Promise<TransitionRecord> {
-    const journey = await this.deps.transitions.get(tenantId);
+    const journey = await this.read(tenantId);
     if (PARTNERSHIP_ITEMS.every((i) => journey.nextItems[i])) return journey;
     const link = (await this.deps.partners.relationships.get(tenantId)).indirectProviders[0];
     if (!link) return journey;
@@ -93,15 +99,24 @@ export class ChecklistService {
     const accepted = invitation?.accepted;
     const mark = accepted && accepted.tenantId === tenantId ? { by: accepted.by, at: accepted.at } : { by: { id: tenantId }, at: link.since };
     const result = await this.tickPartnership(tenantId, mark);
-    return result.ok ? result.record : this.deps.transitions.get(tenantId);
+    return result.ok ? result.record : this.read(tenantId);
   }
 
   /**
    * The checklist exactly as stored, without ticking from facts: for reads where the
    * partnership items do not matter (a role check, the welcome card, the country preset).
    */
-  read(tenantId: string): Promise<TransitionRecord> {
-    return this.deps.transitions.get(tenantId);
+  async read(tenantId: string): Promise<TransitionRecord> {
+    return this.withRoleSource(await this.deps.transitions.get(tenantId));
+  }
+
+  /** `record` as this mode reads it: with `roleSource` set in connected mode, without it in manual mode (a shallow copy only when it differs). */
+  private withRoleSource(record: TransitionRecord): TransitionRecord {
+    const source = this.deps.roleSource;
+    if (record.roleSource === source) return record;
+    if (source) return { ...record, roleSource: source };
+    const { roleSource: _ignored, ...manual } = record;
+    return manual;
   }
 
   /**
@@ -138,6 +153,19 @@ export class ChecklistService {
    */
   setRole(tenantId: string, actor: Actor, role: PartnerRole): Promise<ChecklistUpdate> {
     return this.apply(tenantId, actor, { type: 'setRole', role });
+  }
+
+  /**
+   * Connected mode: records the roles Microsoft Entra ID proved for `actor` (strongest first,
+   * possibly none) at the service's clock, replacing a declared role; the role step is done.
+   * Called by `IdentityService.verify` after sign-in. Never refused.
+   * @returns the record as stored.
+   * @throws the storage error when the write fails for another reason than a conflict.
+   */
+  async recordVerifiedRoles(tenantId: string, actor: Actor, roles: PartnerRole[]): Promise<TransitionRecord> {
+    const result = await this.apply(tenantId, actor, { type: 'setVerifiedRoles', roles });
+    if (!result.ok) throw new Error(`setVerifiedRoles refused: ${result.error.code}`);
+    return result.record;
   }
 
   /**
@@ -183,6 +211,6 @@ export class ChecklistService {
     tenantId: string,
     change: (r: TransitionRecord) => X,
   ): Promise<X & { retried: number }> {
-    return inUnitOfWork(this.deps.changeLog, () => this.deps.transitions.update(tenantId, change));
+    return inUnitOfWork(this.deps.changeLog, () => this.deps.transitions.update(tenantId, (r) => change(this.withRoleSource(r))));
   }
 }

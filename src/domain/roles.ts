@@ -53,3 +53,8 @@ export const ROLES_FOR_ACTION: Record<RoleAction, readonly PartnerRole[]> = {
 export function mayDo(role: PartnerRole | undefined, action: RoleAction): boolean {
   return role !== undefined && ROLES_FOR_ACTION[action].includes(role);
 }
+
+/** True when any of `roles` (a user's roles that count, e.g. several verified ones) may do `action`; `undefined` or `[]` may do nothing. */
+export function mayDoAny(roles: readonly PartnerRole[] | undefined, action: RoleAction): boolean {
+  return roles !== undefined && roles.some((r) => mayDo(r, action));
+}

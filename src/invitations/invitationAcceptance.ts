@@ -12,22 +12,27 @@
  */
 import { acceptInvitation, declineInvitation, isCustomerKind, validateCustomerAcceptance, type Invitation, type Party } from '../domain/invitations.js';
 import { addCustomer, addIndirectProvider, addIndirectReseller } from '../domain/relationships.js';
-import { globalAdminNames, type Actor } from '../domain/transition.js';
-import { mayDo, type RoleAction } from '../domain/roles.js';
+import { globalAdminNames, rolesOf, type Actor } from '../domain/transition.js';
+import { mayDoAny, type RoleAction } from '../domain/roles.js';
 import type { ChecklistService } from '../checklist/checklistService.js';
 import type { InvitationLinks } from './invitationLinks.js';
 import type { PartnerRecords } from './partnerRecords.js';
 import type { PartnerAcceptor, ServiceError, ServiceResult } from './serviceTypes.js';
 
 /**
- * `roleRequired` (with the tenant's global admins, to name who may) unless the user's declared
- * role in `tenantId` may do `action` (seed 003 role table, `mayDo` in `src/domain/roles.ts`).
+ * `roleRequired` (with the tenant's global admins, to name who may) unless a role of the user in
+ * `tenantId` that counts may do `action` (seed 003 role table, `mayDoAny` in `src/domain/roles.ts`;
+ * connected mode: only roles verified from Microsoft Entra ID count, see `rolesOf`). `role` is the
+ * user's strongest role when one is known; `verified` is set in connected mode (no `role` then
+ * means the user has not signed in).
  */
 export async function roleRefusal(checklist: ChecklistService, tenantId: string, actor: Actor, action: RoleAction): Promise<ServiceError | undefined> {
   const journey = await checklist.read(tenantId);
-  const role = journey.people[actor.id]?.role;
-  if (mayDo(role, action)) return undefined;
-  return { code: 'roleRequired', action, ...(role ? { role } : {}), globalAdmins: globalAdminNames(journey) };
+  const roles = rolesOf(journey, actor.id);
+  if (mayDoAny(roles, action)) return undefined;
+  const role = roles?.[0];
+  const verified = journey.roleSource === 'verified';
+  return { code: 'roleRequired', action, ...(role ? { role } : {}), ...(verified ? { verified } : {}), globalAdmins: globalAdminNames(journey) };
 }
 
 /** What {@link InvitationAcceptance} needs (the parts of `InvitationService` it works with). */

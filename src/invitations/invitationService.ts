@@ -42,7 +42,7 @@ import {
   type OrganizationSide,
   type RelationshipsRecord,
 } from '../domain/relationships.js';
-import type { PartnerRole, RoleAction } from '../domain/roles.js';
+import type { RoleAction } from '../domain/roles.js';
 import type { Actor, TransitionRecord } from '../domain/transition.js';
 import { ChecklistService } from '../checklist/checklistService.js';
 import { inUnitOfWork, type ChangeLog } from '../store/changeLog.js';
@@ -135,11 +135,6 @@ export class InvitationService {
   }
 
   // ---- sender side -------------------------------------------------------------------------
-
-  /** The declared Partner Center role of a user in a tenant (from the "Who you are" answer). */
-  async roleOf(tenantId: string, userId: string): Promise<PartnerRole | undefined> {
-    return (await this.checklist.read(tenantId)).people[userId]?.role;
-  }
 
   private requireRole(tenantId: string, actor: Actor, action: RoleAction): Promise<ServiceError | undefined> {
     return roleRefusal(this.checklist, tenantId, actor, action);

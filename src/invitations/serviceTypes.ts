@@ -13,7 +13,7 @@ import type { Actor } from '../domain/transition.js';
 export type ServiceError =
   | InvitationError
   | RelationshipsError
-  | { code: 'roleRequired'; action: RoleAction; role?: PartnerRole; globalAdmins: string[] }
+  | { code: 'roleRequired'; action: RoleAction; role?: PartnerRole; verified?: true; globalAdmins: string[] }
   | { code: 'organizationRequired' }
   | { code: 'ownInvitation' }
   | { code: 'link'; problem: TokenProblem | LinkProblem; invitation?: Invitation }

@@ -195,6 +195,13 @@ describe('Teams app manifest (manifest/)', () => {
       expect(manifest.id).to.equal('${{TEAMS_APP_ID}}');
       expect(manifest.bots.map((b) => b.botId)).to.deep.equal(['${{BOT_ID}}']);
       expect(manifest.validDomains).to.include('${{BOT_DOMAIN}}');
+      // Teams SSO for a bot: the bot's own app registration, app ID URI api://botid-<bot id>; the
+      // OAuth card's sign-in page is served from token.botframework.com
+      expect((manifest as unknown as { webApplicationInfo: unknown }).webApplicationInfo).to.deep.equal({
+        id: '${{BOT_ID}}',
+        resource: 'api://botid-${{BOT_ID}}',
+      });
+      expect(manifest.validDomains).to.include('token.botframework.com');
       expect(manifest.developer).to.deep.equal({
         name: '${{DEVELOPER_NAME}}',
         websiteUrl: '${{DEVELOPER_WEBSITE_URL}}',

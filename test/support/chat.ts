@@ -5,6 +5,7 @@
  */
 import { ActivityTypes, MemoryStorage, TestAdapter, type Activity, type Storage } from 'botbuilder';
 import { composeAssistant, type AssistantServices } from '../../src/app/compose.js';
+import type { IdentityConnection } from '../../src/identity/identityService.js';
 import type { AssistantBot } from '../../src/bot/assistantBot.js';
 import type { PartnerCenterConnection } from '../../src/partnerCenter/connection.js';
 import { createLogger } from '../../src/logger.js';
@@ -46,13 +47,14 @@ export interface BotUnderTest {
 /**
  * Builds the bot with the app's composition root over `storage` (MemoryStorage by default), with a
  * settable clock, the fixture directory, a fixed secret, a recording reminder delivery and, for connected
- * mode, an optional Partner Center connection.
+ * mode, an optional Partner Center connection and identity connection (sign-in, verified roles).
  */
 export function createBot(
   storage: Storage = new MemoryStorage(),
   start = new Date('2026-11-20T09:00:00Z'),
   directory = loadProviderDirectory(FIXTURE_DIRECTORY),
   partnerCenter?: PartnerCenterConnection,
+  identity?: IdentityConnection,
 ): BotUnderTest {
   const clock = { now: start };
   const delivered: BotUnderTest['delivered'] = [];
@@ -68,6 +70,7 @@ export function createBot(
     rateLimit: { turns: 1_000_000, windowSeconds: 1 },
     clock: () => clock.now,
     ...(partnerCenter ? { partnerCenter } : {}),
+    ...(identity ? { identity } : {}),
   });
   const { services } = assistant;
   return {

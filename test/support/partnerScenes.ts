@@ -90,7 +90,9 @@ export async function send(page: Page, text: string): Promise<void> {
 
 /** Applies checklist commands for `actor` through the app's repository (what the chat's clicks do). */
 async function apply(app: RunningApp, tenantId: string, actor: Actor, commands: TransitionCommand[]): Promise<void> {
-  for (const command of commands) {
+  for (const given of commands) {
+    // connected identity (the demo): a role is one verified at sign-in, not one declared
+    const command: TransitionCommand = given.type === 'setRole' && app.services.identity ? { type: 'setVerifiedRoles', roles: [given.role] } : given;
     const result = await app.transitions.update(tenantId, (r) => applyCommand(r, command, actor, new Date()));
     if (!result.ok) throw new Error(`seed ${command.type}: ${JSON.stringify(result.error)}`);
   }

@@ -23,7 +23,7 @@ import {
   type TransitionRecord,
   type TransitionResult,
 } from './model.js';
-import { currentStep, isEnrolled, roleOf } from './progress.js';
+import { currentStep, isEnrolled, rolesOf } from './progress.js';
 
 /** A command's `type`. */
 type CommandType = TransitionCommand['type'];
@@ -35,6 +35,7 @@ type CommandOf<T extends CommandType> = Extract<TransitionCommand, { type: T }>;
 const COMMAND_STEPS: { readonly [T in CommandType]: StepId | undefined } = {
   confirmPrepared: 'prepare',
   setRole: 'role',
+  setVerifiedRoles: 'role',
   answerEligibility: 'eligibility',
   recheckEligibility: 'eligibility',
   submitDetails: 'details',
@@ -113,20 +114,31 @@ function stepRefusal(record: TransitionRecord, command: TransitionCommand, actor
   const anyTime = command.type === 'setNextItem' && ANY_TIME_ITEMS.has(command.item);
   if (stepIndex > currentIndex && !anyTime) return { code: 'stepNotReached', step, current: current ?? 'next' };
   if (isEnrolled(record) && stepIndex <= STEP_IDS.indexOf('enroll')) return { code: 'stepLocked', step };
-  if (GLOBAL_ADMIN_STEPS.has(step) && !isGlobalAdmin(roleOf(record, actor.id))) return { code: 'globalAdminRequired', step };
+  if (GLOBAL_ADMIN_STEPS.has(step) && !rolesOf(record, actor.id)?.some(isGlobalAdmin)) return { code: 'globalAdminRequired', step };
   if (stepIndex > STEP_IDS.indexOf('eligibility') && record.eligibility?.answer === 'notRestricted' && !anyTime) return { code: 'notEligible' };
   return undefined;
 }
 
-/** One handler per command type. `setRole` and `startOver` skip the step rules; every other command passes them first. */
+/** One handler per command type. `setRole`, `setVerifiedRoles` and `startOver` skip the step rules; every other command passes them first. */
 const COMMAND_HANDLERS: { readonly [T in CommandType]: CommandHandler<CommandOf<T>> } = {
   // A user may declare or change their own role at any time, even after enrollment.
+  // Connected mode: roles come from Microsoft Entra ID only, so a declared one is refused.
   setRole: (record, command, actor, now) => {
+    if (record.roleSource === 'verified') return { ok: false, error: { code: 'rolesVerified' } };
     const r: TransitionRecord = structuredClone(record);
     const at = now.toISOString();
     r.people[actor.id] = { ...(actor.name ? { name: actor.name } : {}), role: command.role, at };
     r.done.role ??= { by: actor, at };
     return ok(r, actor, now, `role.${command.role}`);
+  },
+  // Connected mode, at sign-in: the roles Microsoft Entra ID proved replace whatever was there.
+  setVerifiedRoles: (record, command, actor, now) => {
+    const r: TransitionRecord = structuredClone(record);
+    const at = now.toISOString();
+    const roles = [...command.roles];
+    r.people[actor.id] = { ...(actor.name ? { name: actor.name } : {}), role: roles[0] ?? 'notSure', at, verified: { roles, at } };
+    r.done.role ??= { by: actor, at };
+    return ok(r, actor, now, `role.verified.${roles.join('+') || 'none'}`);
   },
   startOver: (record, _command, actor, now) => {
     if (isEnrolled(record)) return { ok: false, error: { code: 'cannotStartOverAfterEnrollment' } };

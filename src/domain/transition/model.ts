@@ -80,6 +80,21 @@ export interface HistoryEntry extends Mark {
 export type EligibilityAnswer = 'restricted' | 'notRestricted';
 
 /**
+ * One user's Partner Center role in the tenant.
+ * - `role`: what counts in manual mode (the declared answer), or the strongest verified role
+ *   (`notSure` when Microsoft Entra ID showed none).
+ * - `verified`: set in connected mode when the user signed in: the roles Microsoft Entra ID proved
+ *   (directory role and Partner Center agent groups, `src/identity/graphRoles.ts`), strongest first,
+ *   and when they were read (ISO time).
+ */
+export interface PersonRole {
+  name?: string;
+  role: PartnerRole;
+  at: string;
+  verified?: { roles: PartnerRole[]; at: string };
+}
+
+/**
  * A tenant's whole transition journey, stored once per tenant so every admin of the tenant sees the
  * same progress. `revision` increases by one on every change; cards carry the revision they were
  * rendered from, so an old or double-clicked card is recognized and refused.
@@ -92,8 +107,14 @@ export interface TransitionRecord {
   updatedAt: string;
   /** Steps completed for the tenant, with who and when. `next` is done when every item is done. */
   done: Partial<Record<StepId, Mark>>;
-  /** Declared Partner Center role of each user who answered "Who you are", by user id. */
-  people: Record<string, { name?: string; role: PartnerRole; at: string }>;
+  /** Partner Center role of each user, by user id: declared ("Who you are") or verified from Microsoft Entra ID (connected mode). */
+  people: Record<string, PersonRole>;
+  /**
+   * Where roles come from for this read. `verified` (connected mode; set by `ChecklistService` on
+   * every read, never trusted from storage): only roles verified from Microsoft Entra ID count and
+   * a declared role is ignored. Absent: manual mode, the declared role counts.
+   */
+  roleSource?: 'verified';
   eligibility?: Mark & { answer: EligibilityAnswer };
   details?: Mark & EnrollmentDetails;
   /** Set when the global admin confirmed they selected Enroll now. Irreversible (no rollback). */
@@ -112,6 +133,7 @@ export const HISTORY_LIMIT = 200;
 export type TransitionCommand =
   | { type: 'confirmPrepared' }
   | { type: 'setRole'; role: PartnerRole }
+  | { type: 'setVerifiedRoles'; roles: PartnerRole[] }
   | { type: 'answerEligibility'; answer: EligibilityAnswer }
   | { type: 'recheckEligibility' }
   | { type: 'submitDetails'; details: Partial<Record<keyof EnrollmentDetails, unknown>> }
@@ -131,7 +153,8 @@ export type TransitionError =
   | { code: 'notEligible' }
   | { code: 'invalidDetails'; errors: FieldError[] }
   | { code: 'mustConfirmNoRollback' }
-  | { code: 'cannotStartOverAfterEnrollment' };
+  | { code: 'cannotStartOverAfterEnrollment' }
+  | { code: 'rolesVerified' };
 
 /** The new record (revision + 1), or why the command was refused. */
 export type TransitionResult = { ok: true; record: TransitionRecord } | { ok: false; error: TransitionError };

@@ -11,6 +11,7 @@ import {
   type Mark,
   type NextItemId,
   type Performer,
+  type PersonRole,
   type StepId,
   type TransitionRecord,
 } from './model.js';
@@ -30,7 +31,8 @@ export function isEnrolled(record: TransitionRecord): boolean {
  * tenant's current step:
  * - `ineligible`: the tenant answered that its direct-bill enrollment is not Restricted; the
  *   existing-tenant road is closed (show the new-tenant road).
- * - `needsRole`: the step needs a global admin and this user has not said who they are.
+ * - `needsRole`: the step needs a global admin and this user has not said who they are (connected
+ *   mode: has not signed in, so no role is verified).
  * - `needsGlobalAdmin`: the step needs a global admin and this user is not one; `globalAdmins` lists
  *   the tenant's known global admins so the user knows whom to ask.
  */
@@ -47,17 +49,17 @@ export function nextAction(record: TransitionRecord, userId: string): NextAction
   if (!step) return { kind: 'complete' };
   if (step === 'eligibility' && record.eligibility?.answer === 'notRestricted') return { kind: 'ineligible' };
   if (GLOBAL_ADMIN_STEPS.has(step)) {
-    const role = record.people[userId]?.role;
-    if (!role) return { kind: 'needsRole', step };
-    if (!isGlobalAdmin(role)) return { kind: 'needsGlobalAdmin', step, globalAdmins: globalAdminNames(record) };
+    const roles = rolesOf(record, userId);
+    if (!roles) return { kind: 'needsRole', step };
+    if (!roles.some(isGlobalAdmin)) return { kind: 'needsGlobalAdmin', step, globalAdmins: globalAdminNames(record) };
   }
   return { kind: 'step', step };
 }
 
-/** Display names (or "someone") of users who declared themselves global admin of this tenant. */
+/** Display names of the tenant's global admins (declared, or verified in connected mode); unnamed ones are left out. */
 export function globalAdminNames(record: TransitionRecord): string[] {
   return Object.values(record.people)
-    .filter((p) => isGlobalAdmin(p.role))
+    .filter((p) => personRoles(record, p)?.some(isGlobalAdmin))
     .map((p) => p.name ?? '')
     .filter((n) => n.length > 0);
 }
@@ -88,9 +90,26 @@ export function progress(record: TransitionRecord, userId: string): Progress {
   return { steps, doneCount, total: STEP_IDS.length, percent: Math.round((doneCount / STEP_IDS.length) * 100), current };
 }
 
-/** The role this user declared, if any. */
+/**
+ * The roles that count for `userId`, or `undefined` when none is known yet (the user has not said
+ * who they are; connected mode: has not signed in). Manual mode: the declared role, alone.
+ * Connected mode (`record.roleSource === 'verified'`): only the roles Microsoft Entra ID proved at
+ * sign-in, possibly none (`[]`); a role declared before the tenant was connected is ignored.
+ */
+export function rolesOf(record: TransitionRecord, userId: string): readonly PartnerRole[] | undefined {
+  const person = record.people[userId];
+  return person ? personRoles(record, person) : undefined;
+}
+
+function personRoles(record: TransitionRecord, person: PersonRole): readonly PartnerRole[] | undefined {
+  if (person.verified) return person.verified.roles;
+  if (record.roleSource === 'verified') return undefined;
+  return [person.role];
+}
+
+/** The strongest role that counts for this user ({@link rolesOf}), if any. */
 export function roleOf(record: TransitionRecord, userId: string): PartnerRole | undefined {
-  return record.people[userId]?.role;
+  return rolesOf(record, userId)?.[0];
 }
 
 /**

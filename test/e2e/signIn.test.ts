@@ -1,0 +1,55 @@
+/**
+ * The demo's sign-in, as a partner sees it in real Chromium (`PARTNER_CENTER_MODE=fake`): Web Chat
+ * shows the OAuth card, its button opens the fake token service's sign-in page, the partner picks a
+ * demo person, types the code the page shows into the chat, and the assistant answers with the
+ * roles Microsoft Entra ID (the fake, through the real MSAL and Graph client) shows for them.
+ *
+ * Needs Chromium at /usr/bin/chromium (or CHROMIUM_PATH): without it the suite FAILS.
+ */
+import { expect } from 'chai';
+import {
+  REPLY_MS,
+  WEBCHAT_TENANT,
+  WEBCHAT_USER,
+  cardWith,
+  openStage,
+  openWebChat,
+  send,
+  visibleText,
+  webChatContext,
+  type Stage,
+} from '../support/partnerScenes.js';
+
+describe('demo sign-in in Web Chat, in real Chromium', function () {
+  this.timeout(90_000);
+  let stage: Stage;
+
+  before(async () => {
+    stage = await openStage({ PARTNER_CENTER_MODE: 'fake' });
+  });
+  after(() => stage?.close());
+
+  it('OAuth card -> sign-in page -> code typed in the chat -> roles verified and recorded', async () => {
+    const context = await webChatContext(stage.browser);
+    const page = await context.newPage();
+    await openWebChat(page, stage.app, 'en-US');
+    await send(page, 'sign in');
+    await visibleText(page, /I.ll read your Partner Center roles from Microsoft Entra ID/).waitFor({ timeout: REPLY_MS });
+    const signInButton = page.getByRole('button', { name: 'Sign in' }).filter({ visible: true }).last();
+    const [popup] = await Promise.all([context.waitForEvent('page', { timeout: REPLY_MS }), signInButton.click()]);
+    await popup.waitForURL(/\/signin\?state=/, { timeout: REPLY_MS });
+    expect(await popup.textContent('body')).to.match(/Dana Reyes/);
+    await popup.getByRole('button', { name: /Dana Reyes/ }).click();
+    await popup.getByText(/type this code in the chat/).waitFor({ timeout: REPLY_MS });
+    const code = /(?<!\d)(\d{6})(?!\d)/.exec((await popup.textContent('body')) ?? '')?.[1];
+    expect(code, 'a 6-digit code on the page').to.match(/^\d{6}$/);
+    await send(page, code!);
+    await visibleText(page, /Signed in as Dana Reyes/).waitFor({ timeout: REPLY_MS });
+    const account = cardWith(page, /verified in Microsoft Entra ID/);
+    await account.waitFor({ timeout: REPLY_MS });
+    expect(await account.textContent()).to.match(/Global admin and Admin agent/);
+    const record = await stage.app.services.checklist.read(WEBCHAT_TENANT);
+    expect(record.people[WEBCHAT_USER.id]?.verified?.roles).to.deep.equal(['globalAdmin', 'adminAgent']);
+    await context.close();
+  });
+});
