@@ -29,8 +29,12 @@ import { z } from 'zod';
  *   `cosmos` needs `COSMOS_ENDPOINT` and `COSMOS_KEY` (`COSMOS_DATABASE`, `COSMOS_CONTAINER`).
  *   Both are shared by several instances, so they also need `INVITATION_SECRET` (every instance
  *   must sign and check links with the same key).
- * - `partnerCenterMode`: `off` (default, manual mode) or `fake` (`PARTNER_CENTER_MODE=fake`: the
- *   bundled fake Partner Center with demo data, see src/partnerCenter/connection.ts).
+ * - `partnerCenterMode`: `off` (default, manual mode), `fake` (`PARTNER_CENTER_MODE=fake`: the
+ *   bundled fakes of Partner Center, the token service, Entra and Graph with demo data and demo
+ *   people, see src/partnerCenter/connection.ts and src/identity/connection.ts) or `live` (the real
+ *   Partner Center API, read as the signed-in user: needs `OAUTH_CONNECTION_NAME`).
+ * - `partnerCenterRefreshMinutes`: how often connected tenants' customers are read again in the
+ *   background (`PARTNER_CENTER_REFRESH_MINUTES`, default 60; 0 = only when someone opens the list).
  * - `oauthConnectionName`: connected identity (`OAUTH_CONNECTION_NAME`, the OAuth connection of the
  *   Azure Bot resource): users sign in (OAuthPrompt, Teams SSO) and their roles are verified in
  *   Microsoft Entra ID. Needs the bot's app registration (`MicrosoftAppId`, `MicrosoftAppPassword`)
@@ -79,8 +83,10 @@ export interface AppConfig {
   };
   /** Seconds between reminder checks; 0 = this instance sends no reminders. */
   reminderCheckSeconds: number;
-  /** `off`: manual mode; `fake`: the bundled fake Partner Center with demo data. */
-  partnerCenterMode: 'off' | 'fake';
+  /** `off`: manual mode; `fake`: the bundled fakes with demo data; `live`: the real Partner Center as the signed-in user. */
+  partnerCenterMode: 'off' | 'fake' | 'live';
+  /** Minutes between background reads of connected tenants' customers; 0 = none. */
+  partnerCenterRefreshMinutes: number;
   /** OAuth connection name for sign-in (`OAUTH_CONNECTION_NAME`); undefined = roles are self-declared (unless the fake mode's demo sign-in runs). */
   oauthConnectionName?: string;
 }
@@ -142,7 +148,8 @@ const envSchema = z
     COSMOS_DATABASE: z.string().trim().min(1).max(255).default('csp-assistant'),
     COSMOS_CONTAINER: z.string().trim().min(1).max(255).default('bot-state'),
     REMINDER_CHECK_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
-    PARTNER_CENTER_MODE: z.enum(['off', 'fake'], { error: 'must be off or fake (the real Partner Center comes with sign-in)' }).default('off'),
+    PARTNER_CENTER_MODE: z.enum(['off', 'fake', 'live'], { error: 'must be off, fake or live' }).default('off'),
+    PARTNER_CENTER_REFRESH_MINUTES: z.coerce.number().int().min(0).max(1440).default(60),
     OAUTH_CONNECTION_NAME: z
       .string()
       .trim()
@@ -168,6 +175,13 @@ const envSchema = z
         code: 'custom',
         path: ['OAUTH_CONNECTION_NAME'],
         message: "needs MicrosoftAppId and MicrosoftAppPassword: the bot mints Microsoft Graph tokens on the user's behalf with its app registration",
+      });
+    }
+    if (env.PARTNER_CENTER_MODE === 'live' && !env.OAUTH_CONNECTION_NAME) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['PARTNER_CENTER_MODE'],
+        message: 'live needs OAUTH_CONNECTION_NAME: Partner Center is read as the signed-in user (app + user authentication)',
       });
     }
     if (env.OAUTH_CONNECTION_NAME && env.PARTNER_CENTER_MODE === 'fake') {
@@ -244,6 +258,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     reminderCheckSeconds: e.REMINDER_CHECK_SECONDS,
     partnerCenterMode: e.PARTNER_CENTER_MODE,
+    partnerCenterRefreshMinutes: e.PARTNER_CENTER_REFRESH_MINUTES,
     ...(e.OAUTH_CONNECTION_NAME ? { oauthConnectionName: e.OAUTH_CONNECTION_NAME } : {}),
   };
 }
