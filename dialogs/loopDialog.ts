@@ -11,7 +11,7 @@ import { ComponentDialog, Dialog, WaterfallDialog, type DialogTurnResult, type W
 import { dispatch, type HandlerMap, type JourneyId, type JourneyRouter, type MenuEntry, type VerbPayload } from './journey.js';
 import { commandOf, type CommandId } from './recognizer.js';
 import type { IdentityService } from '../src/identity/identityService.js';
-import { isSignInResult, SIGN_IN_DIALOG, SignInDialog, type SignInResult } from './signIn.js';
+import { isSignInResult, SIGN_IN_DIALOG, SignInDialog, userTokenOf, type SignInResult } from './signIn.js';
 import { REROUTE } from './submitFields.js';
 import { turnInfo, type TurnInfo } from './turnInfo.js';
 
@@ -44,9 +44,19 @@ export class JourneyTurn<O extends LoopOptions> {
     /** The waterfall step this turn runs in (the loop engine's; handlers rarely need it). */
     readonly waterfall: WaterfallStepContext,
     private readonly loopId: string,
-    /** True in connected mode (the loop has the sign-in dialog). */
-    readonly connected = false,
+    /** Connected mode: sign-in and verified roles (the loop has the sign-in dialog); undefined in manual mode. */
+    readonly identity?: IdentityService,
   ) {}
+
+  /** True in connected mode (roles verified in Microsoft Entra ID). */
+  get connected(): boolean {
+    return this.identity !== undefined;
+  }
+
+  /** Connected mode: the user's token for the bot's API held by the token service (undefined when not signed in, or in manual mode). */
+  async userToken(): Promise<string | undefined> {
+    return this.identity ? userTokenOf(this.context, this.identity.connectionName) : undefined;
+  }
 
   get context(): TurnContext {
     return this.waterfall.context;
@@ -157,7 +167,7 @@ export class JourneyTurn<O extends LoopOptions> {
  */
 export abstract class LoopDialog<O extends LoopOptions, S extends VerbPayload> extends ComponentDialog {
   private readonly loopId: string;
-  private connected = false;
+  private signInWith?: IdentityService;
 
   constructor(
     id: string,
@@ -173,9 +183,9 @@ export abstract class LoopDialog<O extends LoopOptions, S extends VerbPayload> e
 
   /** Connected mode: gives this journey's loop the sign-in dialog (`turn.signIn()`). Called once by the main dialog. */
   enableSignIn(identity: IdentityService): void {
-    if (this.connected) return;
+    if (this.signInWith) return;
     this.addDialog(new SignInDialog(identity));
-    this.connected = true;
+    this.signInWith = identity;
   }
 
   /**
@@ -241,7 +251,7 @@ export abstract class LoopDialog<O extends LoopOptions, S extends VerbPayload> e
   }
 
   private turnOf(waterfall: WaterfallStepContext): JourneyTurn<O> {
-    return new JourneyTurn<O>(waterfall, this.loopId, this.connected);
+    return new JourneyTurn<O>(waterfall, this.loopId, this.signInWith);
   }
 
   /** After a sign-in begun by a handler (third step); one begun by `render` resumes in `answer` instead. */

@@ -13,7 +13,7 @@
  * {@link SignInResult} back.
  */
 import { ComponentDialog, OAuthPrompt, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
-import type { TokenResponse } from 'botbuilder';
+import type { TokenResponse, TurnContext } from 'botbuilder';
 import { SUPPORTED_LOCALES, translator } from '../src/i18n/index.js';
 import type { IdentityService } from '../src/identity/identityService.js';
 import { turnInfo } from './turnInfo.js';
@@ -67,12 +67,6 @@ export class SignInDialog extends ComponentDialog {
     this.initialDialogId = `${SIGN_IN_DIALOG}.steps`;
   }
 
-  /** Signs the user out of the OAuth connection (the token service forgets their token). */
-  async signOut(step: WaterfallStepContext): Promise<void> {
-    const prompt = this.findDialog(promptId(turnInfo(step.context).t.locale)) as OAuthPrompt;
-    await prompt.signOutUser(step.context);
-  }
-
   private async prompt(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const { t } = turnInfo(step.context);
     return step.beginDialog(promptId(t.locale), { prompt: t('identity.signIn.prompt') });
@@ -103,6 +97,19 @@ export class SignInDialog extends ComponentDialog {
     const result: SignInResult = { kind: 'signIn', signedIn: true, handled: true };
     return step.endDialog(result);
   }
+}
+
+/**
+ * The token the token service holds for this turn's user on `connectionName` (refreshed by the
+ * token service), or undefined when they are not signed in. Never stored by the assistant.
+ */
+export async function userTokenOf(context: TurnContext, connectionName: string): Promise<string | undefined> {
+  return (await new OAuthPrompt(`${SIGN_IN_DIALOG}.read`, { connectionName, title: '' }).getUserToken(context))?.token;
+}
+
+/** Signs this turn's user out of `connectionName` (the token service forgets their token). */
+export async function signOutOf(context: TurnContext, connectionName: string): Promise<void> {
+  await new OAuthPrompt(`${SIGN_IN_DIALOG}.signOut`, { connectionName, title: '' }).signOutUser(context);
 }
 
 function promptId(locale: string): string {

@@ -9,7 +9,7 @@ import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ClientCachingAuthentication } from './bot/clientCache.js';
-import { startDemoConnection } from './partnerCenter/connection.js';
+import { liveConnection, startDemoConnection, type PartnerCenterConnection } from './partnerCenter/connection.js';
 import {
   CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
@@ -79,9 +79,9 @@ export interface AppOverrides {
 export async function startApp(config: AppConfig, overrides: AppOverrides = {}): Promise<RunningApp> {
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const storage = overrides.storage ?? createStorage({ ...config.storage, dataDir: config.dataDir });
-  const identity = await startIdentity(config);
+  const partnerCenter = config.partnerCenterMode === 'fake' ? await startDemoConnection() : config.partnerCenterMode === 'live' ? liveConnection() : undefined;
+  const identity = await startIdentity(config, partnerCenter);
   const adapter = createAdapter(config, logger, storage, identity);
-  const partnerCenter = config.partnerCenterMode === 'fake' ? await startDemoConnection() : undefined;
   let baseUrl = '';
   const { bot, transitions, services } = composeAssistant({
     storage,
@@ -106,7 +106,9 @@ export async function startApp(config: AppConfig, overrides: AppOverrides = {}):
   logger.info({ url: baseUrl, auth: config.authEnabled, dataDir: path.resolve(config.dataDir) }, 'assistant listening');
   if (!config.authEnabled) logger.warn('MicrosoftAppId is empty: auth is OFF, bound to loopback only, development Direct Line surface on');
   if (config.reminderCheckSeconds > 0) reminders.start(config.reminderCheckSeconds * 1000);
-  if (partnerCenter) logger.warn('PARTNER_CENTER_MODE=fake: customers come from the bundled fake Partner Center (demo data, labelled so in the chat)');
+  if (partnerCenter?.mode === 'fake')
+    logger.warn('PARTNER_CENTER_MODE=fake: customers come from the bundled fake Partner Center (demo data, labelled so in the chat)');
+  if (partnerCenter?.mode === 'live') logger.info('PARTNER_CENTER_MODE=live: customers are read from Partner Center as the signed-in user');
   if (identity?.mode === 'fake')
     logger.warn({ signIn: identity.oAuthUrl }, 'PARTNER_CENTER_MODE=fake: sign-in goes to the bundled fake token service (demo people, not real accounts)');
   if (identity?.mode === 'live') logger.info({ connection: identity.connectionName }, 'connected identity: roles are verified in Microsoft Entra ID');
@@ -119,8 +121,9 @@ export async function startApp(config: AppConfig, overrides: AppOverrides = {}):
 }
 
 /** Connected identity from `config`: the demo's fakes (`PARTNER_CENTER_MODE=fake`), the live OAuth connection (`OAUTH_CONNECTION_NAME`), or none (manual mode). */
-async function startIdentity(config: AppConfig): Promise<IdentityConnection | undefined> {
-  if (config.partnerCenterMode === 'fake') return startDemoIdentity(config.webChatTenantId);
+async function startIdentity(config: AppConfig, partnerCenter?: PartnerCenterConnection): Promise<IdentityConnection | undefined> {
+  // the demo's fake Partner Center accepts the Partner Center tokens its fake Entra mints
+  if (config.partnerCenterMode === 'fake') return startDemoIdentity(config.webChatTenantId, (token) => partnerCenter?.accept?.(token));
   if (!config.oauthConnectionName) return undefined;
   return liveIdentity({
     connectionName: config.oauthConnectionName,

@@ -3,12 +3,11 @@
  * in Microsoft Entra ID) and shows what was read; manual mode shows the declared role, labelled
  * self-declared, and lets the user change it.
  */
-import { OAuthPrompt } from 'botbuilder-dialogs';
 import type { DialogTurnResult } from 'botbuilder-dialogs';
 import type { ChecklistService } from '../../src/checklist/checklistService.js';
 import type { HandlerMap, JourneyRouter, MenuEntry } from '../journey.js';
 import { LoopDialog, type JourneyTurn, type LoopOptions } from '../loopDialog.js';
-import type { SignInResult } from '../signIn.js';
+import { signOutOf, type SignInResult } from '../signIn.js';
 import type { AccountSubmit } from './submits.js';
 import { accountCard } from './views.js';
 
@@ -82,7 +81,7 @@ export class AccountDialog extends LoopDialog<AccountOptions, AccountSubmit> {
       await turn.say(turn.t('identity.notConnected'));
       return;
     }
-    await new OAuthPrompt('signOut', { connectionName: this.kit.connectionName, title: '' }).signOutUser(turn.context);
+    await signOutOf(turn.context, this.kit.connectionName);
     await turn.say(turn.t('identity.account.signedOut'));
   }
 }

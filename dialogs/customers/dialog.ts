@@ -16,6 +16,9 @@ import { csvSource, readCsv } from '../../src/customers/csvAttachment.js';
 import type { CustomerService } from '../../src/customers/customerService.js';
 import { listCustomers, type CustomerClass, type CustomerProviderRef } from '../../src/domain/customers.js';
 import type { InvitationService } from '../../src/invitations/invitationService.js';
+import type { IdentityService } from '../../src/identity/identityService.js';
+import { TokenBrokerError } from '../../src/identity/tokenBroker.js';
+import type { PartnerCenterToken } from '../../src/partnerCenter/connection.js';
 import { describePartnerCenterError, PartnerCenterError } from '../../src/partnerCenter/errors.js';
 import type { HandlerMap, JourneyRouter, MenuEntry } from '../journey.js';
 import { LoopDialog, type JourneyTurn, type LoopOptions } from '../loopDialog.js';
@@ -49,6 +52,7 @@ export class CustomerDialog extends LoopDialog<CustomerOptions, CustomerSubmit> 
     private readonly invitations: InvitationService,
     menu: readonly MenuEntry<CustomerOptions>[],
     router: JourneyRouter,
+    private readonly identity?: IdentityService,
   ) {
     super(CUSTOMER_DIALOG, 'customers', menu, router);
   }
@@ -170,18 +174,36 @@ export class CustomerDialog extends LoopDialog<CustomerOptions, CustomerSubmit> 
     const mode = this.customers.partnerCenterMode;
     let record;
     try {
-      const synced = await this.customers.connectedSynced(tenantId, force);
+      const token = await this.partnerCenterToken(turn, force);
+      const synced = token === 'signIn' ? { record: await this.customers.synced(tenantId) } : await this.customers.connectedSynced(tenantId, force, token);
       record = synced.record;
-      if (synced.report) {
+      if ('report' in synced && synced.report) {
         const r = synced.report;
         await turn.say(t('customers.partnerCenter.read', { total: r.customers, direct: r.directBill, indirect: r.indirectReseller }));
       }
     } catch (err) {
-      if (!(err instanceof PartnerCenterError)) throw err;
-      await turn.say(`${describePartnerCenterError(t, err)} ${t('customers.partnerCenter.notRead')}`);
+      if (err instanceof PartnerCenterError) await turn.say(`${describePartnerCenterError(t, err)} ${t('customers.partnerCenter.notRead')}`);
+      else if (err instanceof TokenBrokerError) await turn.say(`${t(err.messageKey)} ${t('customers.partnerCenter.notRead')}`);
+      else throw err;
       record = await this.customers.synced(tenantId);
     }
     await turn.send(summaryCard(t, record, this.customers.exportUrl(tenantId), mode ? { mode } : undefined));
+  }
+
+  /**
+   * How this turn reads Partner Center: with connected identity, as the signed-in user (a Partner
+   * Center token minted on their behalf); `signIn` when a read is due but the user is not signed in
+   * (sign-in is asked for after the card, and the summary is read again once signed in). Without
+   * connected identity, undefined (the demo's own token).
+   */
+  private async partnerCenterToken(turn: Turn, force: boolean): Promise<PartnerCenterToken | 'signIn' | undefined> {
+    if (!this.identity || !this.customers.partnerCenterMode) return undefined;
+    if (!force && !(await this.customers.partnerCenterStale(turn.tenantId))) return undefined;
+    const userToken = await turn.userToken();
+    if (userToken) return this.identity.partnerCenterToken(userToken);
+    await turn.say(turn.t('customers.partnerCenter.signIn'));
+    turn.requestSignIn();
+    return 'signIn';
   }
 
   /** The identifying question for `o.domain`, else for the next unclassified customer not skipped; the summary when none is left. */

@@ -47,7 +47,7 @@ export function rowErrorText(t: Translator, e: CsvRowError): string {
 
 /** Connected mode on the summary: which mode (`fake`: demo data, said on the card). */
 export interface SummaryConnection {
-  mode: 'fake';
+  mode: 'fake' | 'live';
 }
 
 /**

@@ -36,7 +36,7 @@ import type { InvitationService } from '../invitations/invitationService.js';
 import type { ChangeLog } from '../store/changeLog.js';
 import { TenantRecords } from '../store/tenantRecords.js';
 import type { PartnerCenterClient } from '../partnerCenter/client.js';
-import type { PartnerCenterConnection } from '../partnerCenter/connection.js';
+import type { PartnerCenterConnection, PartnerCenterToken } from '../partnerCenter/connection.js';
 import type { ChecklistService } from '../checklist/checklistService.js';
 import { readPartnerCenterCustomers } from './partnerCenterImport.js';
 
@@ -158,17 +158,27 @@ export class CustomerService {
   }
 
   /**
-   * Connected mode: the tenant's customers, read again from Partner Center first when the last read
-   * is older than {@link PARTNER_CENTER_REFRESH_MS} (or `force`). Manual mode: {@link synced}.
-   * @throws PartnerCenterError when the read fails (the stored record is unchanged)
+   * True when connected and `tenantId`'s customers were never read from Partner Center or the last
+   * read is older than {@link PARTNER_CENTER_REFRESH_MS}.
    */
-  async connectedSynced(tenantId: string, force = false): Promise<{ record: CustomerRecord; report?: PartnerCenterSyncReport }> {
-    const connection = this.deps.partnerCenter;
-    if (!connection) return { record: await this.synced(tenantId) };
+  async partnerCenterStale(tenantId: string): Promise<boolean> {
+    if (!this.deps.partnerCenter) return false;
     const readAt = (await this.customers.get(tenantId)).partnerCenter?.readAt;
-    const fresh = readAt !== undefined && this.clock().getTime() - Date.parse(readAt) < PARTNER_CENTER_REFRESH_MS;
-    if (fresh && !force) return { record: await this.synced(tenantId) };
-    const report = await this.syncFromPartnerCenter(tenantId, connection.clientFor(tenantId));
+    return readAt === undefined || this.clock().getTime() - Date.parse(readAt) >= PARTNER_CENTER_REFRESH_MS;
+  }
+
+  /**
+   * Connected mode: the tenant's customers, read again from Partner Center first when the last read
+   * is older than {@link PARTNER_CENTER_REFRESH_MS} (or `force`), as the user `token` gives
+   * Partner Center tokens for (app + user authentication; see `PartnerCenterConnection.clientFor`).
+   * Manual mode: {@link synced}.
+   * @throws PartnerCenterError when the read fails (the stored record is unchanged); whatever
+   *   `token` throws (e.g. `TokenBrokerError`), also with nothing changed
+   */
+  async connectedSynced(tenantId: string, force = false, token?: PartnerCenterToken): Promise<{ record: CustomerRecord; report?: PartnerCenterSyncReport }> {
+    const connection = this.deps.partnerCenter;
+    if (!connection || (!force && !(await this.partnerCenterStale(tenantId)))) return { record: await this.synced(tenantId) };
+    const report = await this.syncFromPartnerCenter(tenantId, connection.clientFor(tenantId, token));
     return { record: await this.synced(tenantId), report };
   }
 

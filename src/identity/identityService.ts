@@ -81,6 +81,15 @@ export class IdentityService {
   }
 
   /**
+   * Partner Center tokens for the user whose `userToken` (for the bot's API) this is, minted on their
+   * behalf when a read needs one (app + user authentication).
+   * @returns a function that rejects with `TokenBrokerError` when Entra refuses.
+   */
+  partnerCenterToken(userToken: string): () => Promise<string> {
+    return () => this.deps.connection.tokens.partnerCenter(userToken);
+  }
+
+  /**
    * True when `actor`'s roles in `record` must be read (again) before an action that needs one:
    * never verified, or verified more than {@link ROLE_REFRESH_MS} ago.
    */

@@ -92,6 +92,13 @@ export class FakePartnerCenter {
     private readonly tokens: Record<string, string[]> = { 'fake-token': [] },
   ) {}
 
+  /** Accepts `token` from now on, with the path prefixes it may not read (403), none by default. At most 10,000 tokens are kept (the oldest go first). */
+  allow(token: string, forbidden: string[] = []): void {
+    const keys = Object.keys(this.tokens);
+    if (keys.length >= 10_000) delete this.tokens[keys[0]!];
+    this.tokens[token] = forbidden;
+  }
+
   /** Queues a scripted failure (see {@link FakeFault}). */
   fail(fault: FakeFault): void {
     this.faults.push({ times: 1, ...fault });

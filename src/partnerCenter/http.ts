@@ -20,7 +20,8 @@ export const PARTNER_CENTER_BASE_URL = 'https://api.partnercenter.microsoft.com'
 /**
  * Gives a bearer token for Partner Center (`https://api.partnercenter.microsoft.com/user_impersonation`
  * for App+User). Called before every attempt, so a token service that refreshes tokens (MSAL's
- * cache) is asked each time; the client never keeps or logs the token.
+ * cache) is asked each time; the client never keeps or logs the token. Whatever it throws reaches
+ * the caller unchanged and is not retried (a missing consent is not a Partner Center outage).
  */
 export type TokenProvider = (signal?: AbortSignal) => Promise<string>;
 
@@ -128,9 +129,11 @@ export class PartnerCenterHttp {
   ): Promise<{ body: z.infer<S>; headers: Headers } | Retryable> {
     const timeout = AbortSignal.timeout(this.policy.timeoutMs);
     const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
+    // a token the provider cannot give (e.g. consent missing) is not Partner Center's failure:
+    // its error goes to the caller as it is, without retrying
+    const token = await this.options.token(signal);
     let response: Response;
     try {
-      const token = await this.options.token(signal);
       response = await this.fetchImpl(`${this.baseUrl}${request.path}`, {
         method: 'GET',
         headers: {

@@ -191,6 +191,22 @@ describe('Partner Center contract', function () {
         .catch((e: unknown) => e)) as Error;
       expect(err.message).to.equal('the partner left');
     });
+
+    it('a token that cannot be minted (consent missing) fails with that error, unretried, before any request', async () => {
+      const refusal = new Error('consent required');
+      let asked = 0;
+      const err = await make({
+        token: async () => {
+          asked++;
+          throw refusal;
+        },
+      })
+        .customers()
+        .catch((e: unknown) => e);
+      expect(err).to.equal(refusal);
+      expect(asked).to.equal(1);
+      expect(fake.seen).to.have.length(0);
+    });
   });
 
   const token = process.env.PARTNER_CENTER_TOKEN;

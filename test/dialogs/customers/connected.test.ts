@@ -6,6 +6,8 @@
  * failed read is explained while the customers already known stay on screen.
  */
 import { expect } from 'chai';
+import { CardFactory } from 'botbuilder';
+import { DEMO_CONNECTION_NAME, startDemoIdentity } from '../../../src/identity/connection.js';
 import { PartnerCenterClient } from '../../../src/partnerCenter/client.js';
 import { startDemoConnection, type PartnerCenterConnection } from '../../../src/partnerCenter/connection.js';
 import { demoPartnerCenterData } from '../../../src/partnerCenter/demoData.js';
@@ -84,6 +86,39 @@ describe('customers journey, connected to Partner Center (demo mode)', function 
       expect(text).to.include('This shows the customers as the assistant had them before.');
       expect(text).to.match(/Direct bill[\s\S]*3 \(60%\)/);
     } finally {
+      await connection.close();
+    }
+  });
+});
+
+describe('customers journey, read from Partner Center as the signed-in user (demo fakes: token service, Entra through MSAL, Partner Center)', function () {
+  this.timeout(20_000);
+
+  it('asks to sign in, then reads the customers with a Partner Center token minted on the user’s behalf; a missing consent is explained', async () => {
+    const connection = await startDemoConnection();
+    const identity = await startDemoIdentity('tenant-a', (token) => connection.accept?.(token));
+    try {
+      const bot = createBot(undefined, undefined, undefined, connection, identity);
+      const chat = new TestChat(bot, { userId: 'dana-oid', userName: 'Dana Reyes' });
+      chat.adapter.addUserToken(DEMO_CONNECTION_NAME, 'msteams', 'dana-oid', await identity.tokenService.ssoTokenFor('dana'), '246810');
+      await chat.say('customers');
+      expect(chat.text()).to.include('I read your customers from Partner Center as you');
+      expect(chat.replies.some((r) => (r.attachments ?? []).some((a) => a.contentType === CardFactory.contentTypes.oauthCard))).to.equal(true);
+      expect((await bot.customers.customers.get('tenant-a')).customers).to.have.length(0);
+      await chat.say('246810');
+      expect(chat.text()).to.include('Signed in as Dana Reyes');
+      expect(chat.text()).to.include('Read from Partner Center: 5 customers, 3 direct bill and 2 indirect reseller.');
+      const minted = identity.entra.tokenRequests.map((r) => r.form['scope'] ?? '');
+      expect(minted.some((s) => s.includes('https://api.partnercenter.microsoft.com/user_impersonation'))).to.equal(true);
+
+      // a colleague whose organization has not consented to Partner Center access is told what to do
+      identity.entra.unconsented.add('sam');
+      const sam = new TestChat(bot, { userId: 'sam-oid', userName: 'Sam Patel', conversationId: 'c-sam' });
+      sam.adapter.addUserToken(DEMO_CONNECTION_NAME, 'msteams', 'sam-oid', await identity.tokenService.ssoTokenFor('sam'));
+      await sam.submit({ verb: 'customers.partnerCenter.refresh' });
+      expect(sam.text()).to.match(/its access must be approved[\s\S]*This shows the customers as the assistant had them before/);
+    } finally {
+      await identity.close();
       await connection.close();
     }
   });
