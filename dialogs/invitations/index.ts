@@ -24,7 +24,12 @@ export const invitationJourney = {
   recognize: (t, activity) => recognizeInvitations(t, activity.text),
   create: (services, router) =>
     new InvitationDialog(
-      { service: services.invitations, checklist: services.checklist, ...(services.identity ? { identity: services.identity } : {}) },
+      {
+        service: services.invitations,
+        checklist: services.checklist,
+        ...(services.identity ? { identity: services.identity } : {}),
+        ...(services.customers.partnerCenterMode ? { customers: services.customers } : {}),
+      },
       menu,
       router,
     ),

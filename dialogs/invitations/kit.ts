@@ -13,6 +13,7 @@ import { draftBody, draftSubject, mailtoUrl } from '../../src/invitations/emailD
 import type { InvitationService, ServiceError } from '../../src/invitations/invitationService.js';
 import type { JourneyTurn, LoopOptions } from '../loopDialog.js';
 import type { ChecklistService } from '../../src/checklist/checklistService.js';
+import type { CustomerService } from '../../src/customers/customerService.js';
 import type { InvitationSubmit } from './submits.js';
 import { listCard, stateName } from './listViews.js';
 import { draftCard, organizationCard, roleQuestionCard, roleRefusalCard } from './views.js';
@@ -35,6 +36,8 @@ export type Turn = JourneyTurn<InvitationOptions>;
 export interface InvitationKit {
   service: InvitationService;
   checklist: ChecklistService;
+  /** Connected to Partner Center: reads its own reseller relationship link for customer invitations. */
+  customers?: CustomerService;
   /** Connected mode: roles are verified in Microsoft Entra ID (and read again when older than 15 minutes). */
   identity?: IdentityService;
 }
@@ -63,8 +66,8 @@ export async function requireRole(kit: InvitationKit, turn: Turn, action: RoleAc
   return refusal ? refused(kit, turn, refusal, submit) : true;
 }
 
-/** Shows an invitation's email draft (subject, body, link, mailto and copy page); `typedBody` keeps what the user typed. */
-export async function sendDraft(kit: InvitationKit, turn: Turn, inv: Invitation, errors: string[] = [], typedBody?: string): Promise<void> {
+/** Shows an invitation's email draft (subject, body, link, mailto and copy page); `typedBody` keeps what the user typed, `notes` explain the link. */
+export async function sendDraft(kit: InvitationKit, turn: Turn, inv: Invitation, errors: string[] = [], typedBody?: string, notes?: string[]): Promise<void> {
   const { t, actor } = turn;
   const link = kit.service.linkFor(inv);
   const subject = draftSubject(t, inv);
@@ -76,6 +79,7 @@ export async function sendDraft(kit: InvitationKit, turn: Turn, inv: Invitation,
     body: typedBody ?? body,
     mailto: mailtoUrl(inv.to.email, subject, body),
     copyPage: kit.service.draftPageUrl(inv),
+    ...(notes ? { notes } : {}),
   };
   await turn.send(draftCard(t, view, errors));
 }

@@ -28,6 +28,7 @@ function stateText(t: Translator, inv: Invitation, now: Date): string {
   const state = invitationState(inv, now);
   switch (state) {
     case 'pending':
+      if (inv.partnerCenterLink) return t('invitations.list.pendingPartnerCenter', { days: pendingDays(inv, now), domain: inv.to.domain ?? '' });
       return t('invitations.list.pending', { date: t.shortDate(inv.expiresAt), days: pendingDays(inv, now) });
     case 'accepted':
       return t('invitations.list.accepted', { by: inv.accepted?.company ?? '', date: t.shortDate(inv.accepted?.at ?? inv.created.at) });
@@ -36,6 +37,8 @@ function stateText(t: Translator, inv: Invitation, now: Date): string {
     case 'revoked':
       return t('invitations.list.revoked', { date: t.shortDate(inv.revoked?.at ?? inv.created.at) });
     case 'expired':
+      // Partner Center's own link has no expiry of the assistant's: still waiting for the customer
+      if (inv.partnerCenterLink) return t('invitations.list.pendingPartnerCenter', { days: pendingDays(inv, now), domain: inv.to.domain ?? '' });
       return t('invitations.list.expired', { date: t.shortDate(inv.expiresAt) });
   }
 }

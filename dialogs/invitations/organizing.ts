@@ -8,6 +8,9 @@
  */
 import type { DialogTurnResult } from 'botbuilder-dialogs';
 import type { RoleAction } from '../../src/domain/roles.js';
+import { TokenBrokerError } from '../../src/identity/tokenBroker.js';
+import type { PartnerCenterToken } from '../../src/partnerCenter/connection.js';
+import { describePartnerCenterError, PartnerCenterError } from '../../src/partnerCenter/errors.js';
 import type { HandlerMap } from '../journey.js';
 import { refused, requireOrganization, requireRole, sendDraft, type InvitationKit, type Turn } from './kit.js';
 import type { InvitationSubmit } from './submits.js';
@@ -86,14 +89,20 @@ export function organizingHandlers(kit: InvitationKit, resume: (turn: Turn) => P
 export async function createInvitation(kit: InvitationKit, turn: Turn, s: Submit<'invitations.create'>): Promise<DialogTurnResult> {
   const { t, tenantId } = turn;
   const to = { email: s.email, name: s.name, company: s.company, domain: s.domain };
+  const link = await partnerCenterLink(kit, turn, s);
+  if (link === 'signIn') {
+    turn.options = { ...turn.options, pending: s };
+    return turn.signIn();
+  }
   const created = await kit.service.create(tenantId, turn.actor, {
     kind: s.kind,
     purpose: s.purpose,
     to,
     ...(s.providerTenantId ? { providerTenantId: s.providerTenantId } : {}),
+    ...(link.url ? { partnerCenterLink: link.url } : {}),
   });
   if (created.ok) {
-    await sendDraft(kit, turn, created.invitation);
+    await sendDraft(kit, turn, created.invitation, [], undefined, link.notes);
     return turn.stay();
   }
   const e = created.error;
@@ -167,4 +176,35 @@ async function submitFollowUp(kit: InvitationKit, turn: Turn, s: Submit<'invitat
   const partnerId = f.reseller.partnerId ?? t('invitations.followUp.partnerIdUnknown');
   await turn.say(t(`invitations.followUp.${f.type}.done`, { reseller: f.reseller.name, customer: f.customer, subscription: f.subscription ?? '', partnerId }));
   return turn.loop({ stage: 'hub' });
+}
+
+/**
+ * Connected to Partner Center: the link a customer invitation's email carries. A `reseller`
+ * invitation gets Partner Center's own reseller relationship link, read as the signed-in user
+ * (`signIn` when they must sign in first); when it cannot be read, the assistant's own link, with
+ * the reason. An invitation with the indirect provider keeps the assistant's link: the API gives no
+ * such link (said in a note). Manual mode and partnership requests: nothing (the assistant's link).
+ */
+async function partnerCenterLink(
+  kit: InvitationKit,
+  turn: Turn,
+  s: Submit<'invitations.create'>,
+): Promise<'signIn' | { url?: { url: string; readAt: string }; notes?: string[] }> {
+  const { t } = turn;
+  if (!kit.customers || s.kind === 'partnership') return {};
+  if (s.kind === 'resellerAndProvider') return { notes: [t('invitations.draft.ownLinkWithProvider')] };
+  let token: PartnerCenterToken | undefined;
+  if (kit.identity) {
+    const userToken = await turn.userToken();
+    if (!userToken) return 'signIn';
+    token = kit.identity.partnerCenterToken(userToken);
+  }
+  try {
+    const url = await kit.customers.relationshipRequestLink(turn.tenantId, token);
+    return url ? { url } : {};
+  } catch (err) {
+    const reason = err instanceof PartnerCenterError ? describePartnerCenterError(t, err) : err instanceof TokenBrokerError ? t(err.messageKey) : undefined;
+    if (reason === undefined) throw err;
+    return { notes: [reason, t('invitations.draft.partnerCenterLinkFailed')] };
+  }
 }

@@ -285,6 +285,8 @@ export interface DraftView {
   body: string;
   mailto: string;
   copyPage: string;
+  /** Lines under the first paragraph (connected mode: which link the email carries and why). */
+  notes?: string[];
 }
 
 /** The email draft: editable text with the personalized link, open in email, copy, save, done. */
@@ -292,8 +294,16 @@ export function draftCard(t: Translator, v: DraftView, errors: string[] = []): A
   const inv = v.invitation;
   return entryCard({
     title: t('invitations.draft.title'),
-    paragraphs: [t('invitations.draft.body', { email: inv.to.email, date: t.shortDate(inv.expiresAt) })],
-    bullets: [t('invitations.draft.subject', { subject: v.subject }), t('invitations.draft.link', { link: v.link })],
+    paragraphs: [
+      inv.partnerCenterLink
+        ? t('invitations.draft.bodyPartnerCenter', { email: inv.to.email, read: t.shortDateTime(inv.partnerCenterLink.readAt), domain: inv.to.domain ?? '' })
+        : t('invitations.draft.body', { email: inv.to.email, date: t.shortDate(inv.expiresAt) }),
+      ...(v.notes ?? []),
+    ],
+    bullets: [
+      t('invitations.draft.subject', { subject: v.subject }),
+      t(inv.partnerCenterLink ? 'invitations.draft.linkPartnerCenter' : 'invitations.draft.link', { link: v.link }),
+    ],
     errors,
     errorIntro: t('invitations.fixThese'),
     fields: [

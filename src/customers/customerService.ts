@@ -95,6 +95,8 @@ export interface PartnerCenterSyncReport {
   skipped: number;
   /** The reseller's indirect providers in Partner Center (tenant id and name). */
   providers: CustomerProviderRef[];
+  /** Ids of reseller invitations sent with Partner Center's own link that this read showed accepted. */
+  invitationsAccepted: string[];
   readAt: string;
 }
 
@@ -201,6 +203,9 @@ export class CustomerService {
     // an active indirect provider relationship proves the checklist's partnership items done
     const active = providers.filter((p) => !p.state || p.state.toLowerCase() === 'active');
     await this.deps.checklist?.tickFromPartnerCenter(tenantId, active.length, snapshot.readAt);
+    // a customer invited with Partner Center's own link who is now a customer has accepted it
+    const domains = new Set(snapshot.customers.map((c) => c.domain.trim().toLowerCase()));
+    const invitationsAccepted = await this.deps.invitations.acceptSeenInPartnerCenter(tenantId, domains, snapshot.readAt);
     const indirect = snapshot.customers.filter((c) => c.provider).length;
     return {
       customers: snapshot.customers.length,
@@ -208,8 +213,22 @@ export class CustomerService {
       indirectReseller: indirect,
       ...counts,
       providers: providers.map((p) => ({ tenantId: p.id.toLowerCase(), name: p.name })),
+      invitationsAccepted,
       readAt: snapshot.readAt,
     };
+  }
+
+  /**
+   * Connected mode: Partner Center's own reseller relationship request link for the partner
+   * (`GET /v1/customers/relationshiprequests`), read as the user `token` gives tokens for, with
+   * when it was read (ISO). Undefined in manual mode.
+   * @throws PartnerCenterError when the read fails; whatever `token` throws (e.g. `TokenBrokerError`)
+   */
+  async relationshipRequestLink(tenantId: string, token?: PartnerCenterToken, signal?: AbortSignal): Promise<{ url: string; readAt: string } | undefined> {
+    const connection = this.deps.partnerCenter;
+    if (!connection) return undefined;
+    const url = await connection.clientFor(tenantId, token).resellerRelationshipRequestUrl(signal);
+    return { url, readAt: this.clock().toISOString() };
   }
 
   /**

@@ -48,5 +48,13 @@ export {
 } from './invitations/model.js';
 export { invitationState, needsReminder, pendingDays, summarizeInvitations } from './invitations/state.js';
 export { validateCustomerAcceptance, validateDraft, validateRecipient, type CustomerAcceptance } from './invitations/validation.js';
-export { createInvitation, markSent, resendInvitation, revokeInvitation, saveDraft, type NewInvitation } from './invitations/lifecycle.js';
+export {
+  acceptSeenInPartnerCenter,
+  createInvitation,
+  markSent,
+  resendInvitation,
+  revokeInvitation,
+  saveDraft,
+  type NewInvitation,
+} from './invitations/lifecycle.js';
 export { acceptInvitation, checkLink, declineInvitation } from './invitations/links.js';

@@ -13,9 +13,14 @@ export function draftSubject(t: Translator, invitation: Invitation): string {
   return t(`invitations.email.${emailVariant(invitation)}.subject`, { from: invitation.from.name, provider: invitation.provider?.name });
 }
 
-/** Which email text an invitation uses: partnership, reseller, resellerAndProvider or moveDirect. */
-export function emailVariant(invitation: Invitation): 'partnership' | 'reseller' | 'resellerAndProvider' | 'moveDirect' {
+/**
+ * Which email text an invitation uses: partnership, reseller, resellerAndProvider, moveDirect, or
+ * resellerPartnerCenter (a reseller invitation carrying Partner Center's own link, which the
+ * customer accepts in the Microsoft 365 admin center; no expiry is claimed for it).
+ */
+export function emailVariant(invitation: Invitation): 'partnership' | 'reseller' | 'resellerAndProvider' | 'moveDirect' | 'resellerPartnerCenter' {
   if (invitation.kind === 'resellerAndProvider' && invitation.purpose === 'moveDirect') return 'moveDirect';
+  if (invitation.kind === 'reseller' && invitation.partnerCenterLink) return 'resellerPartnerCenter';
   return invitation.kind;
 }
 

@@ -27,8 +27,12 @@ export interface InvitationLinksDeps {
 export class InvitationLinks {
   constructor(private readonly deps: InvitationLinksDeps) {}
 
-  /** The personalized link for the invitation's email: `<base>/invitations/<token>`, valid until the invitation expires. */
+  /**
+   * The link for the invitation's email: Partner Center's own when the invitation carries one
+   * (connected mode), else the personalized `<base>/invitations/<token>`, valid until the invitation expires.
+   */
   linkFor(invitation: Invitation): string {
+    if (invitation.partnerCenterLink) return invitation.partnerCenterLink.url;
     return `${this.deps.publicBaseUrl()}/invitations/${this.tokenFor(invitation, 'invite', Date.parse(invitation.expiresAt))}`;
   }
 

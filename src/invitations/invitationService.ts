@@ -18,6 +18,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Storage } from 'botbuilder';
 import {
+  acceptSeenInPartnerCenter,
   createInvitation,
   markSent,
   resendInvitation,
@@ -43,7 +44,7 @@ import {
   type RelationshipsRecord,
 } from '../domain/relationships.js';
 import type { RoleAction } from '../domain/roles.js';
-import type { Actor, TransitionRecord } from '../domain/transition.js';
+import { PARTNER_CENTER_ACTOR, type Actor, type TransitionRecord } from '../domain/transition.js';
 import { ChecklistService } from '../checklist/checklistService.js';
 import { inUnitOfWork, type ChangeLog } from '../store/changeLog.js';
 import type { TenantRecords } from '../store/tenantRecords.js';
@@ -164,7 +165,13 @@ export class InvitationService {
   create(
     tenantId: string,
     actor: Actor,
-    input: { kind: InvitationKind; purpose: InvitationPurpose; to: Partial<Record<string, unknown>>; providerTenantId?: string },
+    input: {
+      kind: InvitationKind;
+      purpose: InvitationPurpose;
+      to: Partial<Record<string, unknown>>;
+      providerTenantId?: string;
+      partnerCenterLink?: { url: string; readAt: string };
+    },
   ): Promise<ServiceResult<{ invitation: Invitation; link: string }>> {
     return this.work(async () => {
       const denied = await this.requireRole(tenantId, actor, input.kind === 'partnership' ? 'requestPartnership' : 'inviteCustomer');
@@ -192,7 +199,20 @@ export class InvitationService {
       const now = this.clock();
       const ids = { id: newId(9), nonce: newId(12) };
       const result = await this.invitations.update(tenantId, (r) =>
-        createInvitation(r, { kind: input.kind, purpose: input.purpose, from, ...(provider ? { provider } : {}), to: to.value }, actor, now, ids),
+        createInvitation(
+          r,
+          {
+            kind: input.kind,
+            purpose: input.purpose,
+            from,
+            ...(provider ? { provider } : {}),
+            to: to.value,
+            ...(input.partnerCenterLink ? { partnerCenterLink: input.partnerCenterLink } : {}),
+          },
+          actor,
+          now,
+          ids,
+        ),
       );
       if (!result.ok) return result;
       const invitation = result.record.invitations.find((i) => i.id === ids.id)!;
@@ -214,6 +234,24 @@ export class InvitationService {
         return inv ? saveDraft(r, invitationId, body, this.linkFor(inv), this.clock()) : { ok: false as const, error: { code: 'notFound' as const } };
       });
       return result.ok ? { ok: true, invitation: result.invitation } : result;
+    });
+  }
+
+  /**
+   * Connected mode: accepts the tenant's reseller invitations sent with Partner Center's own link
+   * whose customer domain is now in the partner's Partner Center customer list (`customerDomains`,
+   * read at `readAt`), credited to Partner Center (see `acceptSeenInPartnerCenter` in the domain).
+   * @returns the ids accepted (none: nothing was written).
+   */
+  acceptSeenInPartnerCenter(tenantId: string, customerDomains: ReadonlySet<string>, readAt: string): Promise<string[]> {
+    return this.work(async () => {
+      let accepted: string[] = [];
+      await this.invitations.update(tenantId, (r) => {
+        const seen = acceptSeenInPartnerCenter(r, customerDomains, { ...PARTNER_CENTER_ACTOR }, readAt, this.clock());
+        accepted = seen?.accepted ?? [];
+        return seen ? { ok: true as const, record: seen.record } : { ok: false as const, error: { code: 'unchanged' as const } };
+      });
+      return accepted;
     });
   }
 

@@ -27,6 +27,8 @@ export interface NewInvitation {
   from: Party;
   provider?: Party;
   to: Recipient;
+  /** Connected mode: Partner Center's own link to send instead of the assistant's (`reseller` kind only; ignored otherwise). */
+  partnerCenterLink?: { url: string; readAt: string };
 }
 
 function bump(record: InvitationRecord, now: Date): InvitationRecord {
@@ -71,6 +73,7 @@ export function createInvitation(
     from: input.from,
     ...(input.kind === 'resellerAndProvider' && input.provider ? { provider: input.provider } : {}),
     to: input.to,
+    ...(input.kind === 'reseller' && input.partnerCenterLink ? { partnerCenterLink: input.partnerCenterLink } : {}),
     nonce: ids.nonce,
     status: 'pending',
     created: { by: actor, at: now.toISOString() },
@@ -152,4 +155,29 @@ export function markSent(record: InvitationRecord, id: string, actor: Actor, now
     inv.sent ??= { by: actor, at: now.toISOString() };
     return inv;
   });
+}
+
+/**
+ * Connected mode: the reseller invitations sent with Partner Center's own link
+ * ({@link Invitation.partnerCenterLink}) whose customer domain now shows up in the partner's
+ * Partner Center customer list (`customerDomains`, lower-case, read at `readAt`) are accepted:
+ * the customer's global admin accepted in the Microsoft 365 admin center. Credited to `by` (Partner
+ * Center) at the read's time. Other invitations, and ones not pending, are left as they are.
+ * @returns the ids accepted and the new record, or undefined when nothing changed (no write needed).
+ */
+export function acceptSeenInPartnerCenter(
+  record: InvitationRecord,
+  customerDomains: ReadonlySet<string>,
+  by: Actor,
+  readAt: string,
+  now: Date,
+): { record: InvitationRecord; accepted: string[] } | undefined {
+  const accepted: string[] = [];
+  const invitations = record.invitations.map((inv) => {
+    const domain = inv.to.domain?.toLowerCase();
+    if (!inv.partnerCenterLink || inv.status !== 'pending' || !domain || !customerDomains.has(domain)) return inv;
+    accepted.push(inv.id);
+    return { ...inv, status: 'accepted' as const, accepted: { by, at: readAt, company: inv.to.company ?? domain, domain } };
+  });
+  return accepted.length > 0 ? { record: { ...bump(record, now), invitations }, accepted } : undefined;
 }

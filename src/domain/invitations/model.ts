@@ -81,6 +81,13 @@ export interface Invitation {
   status: 'pending' | 'accepted' | 'declined' | 'revoked';
   created: Mark;
   expiresAt: string;
+  /**
+   * Connected mode, `reseller` kind: Partner Center's own reseller relationship request link
+   * (`GET /v1/customers/relationshiprequests`, read at `readAt`), sent instead of the assistant's
+   * signed link. The customer's global admin accepts in the Microsoft 365 admin center, so the
+   * acceptance is seen when the customer shows up in the partner's Partner Center customer list.
+   */
+  partnerCenterLink?: { url: string; readAt: string };
   /** The email text as the sender edited it (else the default draft is used). */
   draft?: string;
   /** Set when the sender selected Done on the draft (they sent or copied it). */

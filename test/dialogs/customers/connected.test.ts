@@ -123,3 +123,52 @@ describe('customers journey, read from Partner Center as the signed-in user (dem
     }
   });
 });
+
+describe('customer invitations carry Partner Center’s own link when connected', function () {
+  this.timeout(20_000);
+
+  it('the draft sends Partner Center’s reseller relationship link (no expiry claimed); the invitation is accepted once the customer shows up in Partner Center', async () => {
+    const data = demoPartnerCenterData();
+    const fake = new FakePartnerCenter(data, { t: [] });
+    await fake.start();
+    const client = new PartnerCenterClient({ baseUrl: fake.url, token: async () => 't', sleep: async () => undefined });
+    const connection: PartnerCenterConnection = { mode: 'fake', clientFor: () => client, close: () => fake.stop() };
+    try {
+      const bot = createBot(undefined, undefined, undefined, connection);
+      const ada = new TestChat(bot);
+      await ada.say('invitations');
+      await ada.click('Save', { side: 'reseller', name: 'Contoso Ltd.', partnerId: '1234567' });
+      await ada.submit({ verb: 'invitations.start', kind: 'reseller', purpose: 'new' });
+      await ada.click('Global admin');
+      await ada.click('Write the email', { company: 'Wingtip Toys', domain: 'wingtiptoys.onmicrosoft.com', email: 'it@wingtiptoys.com' });
+      const text = ada.text();
+      expect(text).to.include(`**Partner Center link:** ${data.relationshipRequestUrl}`);
+      expect(text).to.match(/the customer's global admin accepts in the Microsoft 365 admin center/);
+      expect(text).to.match(/It opens the Microsoft 365 admin center/);
+      expect(text).to.not.match(/works until/);
+      const [sent] = (await bot.invitations.invitations.get('tenant-a')).invitations;
+      expect(sent?.partnerCenterLink?.url).to.equal(data.relationshipRequestUrl);
+
+      // the list says what it waits for (no expiry of the assistant's applies)
+      await ada.say('invitations');
+      await ada.click('Invitations');
+      expect(ada.text()).to.match(/Sent with Partner Center's own link 0 days ago: it counts as accepted once wingtiptoys\.onmicrosoft\.com shows up/);
+
+      // the customer accepted in the admin center: Partner Center now lists them
+      data.customers.push({
+        id: '11111111-2222-4333-8444-555555555555',
+        companyProfile: { tenantId: '11111111-2222-4333-8444-555555555555', domain: 'wingtiptoys.onmicrosoft.com', companyName: 'Wingtip Toys' },
+        relationshipToPartner: 'reseller',
+      });
+      bot.clock.now = new Date(bot.clock.now.getTime() + 20 * 60_000);
+      await ada.say('customers');
+      expect(ada.text()).to.include('Read from Partner Center: 6 customers');
+      const after = (await bot.invitations.invitations.get('tenant-a')).invitations[0]!;
+      expect(after.status).to.equal('accepted');
+      expect(after.accepted).to.deep.include({ company: 'Wingtip Toys', domain: 'wingtiptoys.onmicrosoft.com' });
+      expect(after.accepted?.by.id).to.equal('partner-center');
+    } finally {
+      await connection.close();
+    }
+  });
+});
