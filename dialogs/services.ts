@@ -8,6 +8,7 @@ import type { ChecklistService } from '../src/checklist/checklistService.js';
 import type { CustomerService } from '../src/customers/customerService.js';
 import type { InvitationService } from '../src/invitations/invitationService.js';
 import type { ProviderService } from '../src/providers/providerService.js';
+import type { PartnerCenterRefresh } from '../src/customers/partnerCenterRefresh.js';
 import type { IdentityService } from '../src/identity/identityService.js';
 import type { ReminderService } from '../src/reminders/reminderService.js';
 
@@ -21,4 +22,6 @@ export interface JourneyServices {
   reminders?: ReminderService;
   /** Connected mode: sign-in and roles verified in Microsoft Entra ID; absent in manual mode. */
   identity?: IdentityService;
+  /** Connected to Partner Center: who a tenant's background reads are made as. */
+  partnerCenterRefresh?: PartnerCenterRefresh;
 }

@@ -14,9 +14,13 @@ describe('configuration from the environment (zod)', () => {
     });
   });
 
-  it('is in manual mode unless PARTNER_CENTER_MODE=fake asks for the Partner Center demo', () => {
+  it('is in manual mode unless PARTNER_CENTER_MODE asks for the demo (fake) or the real Partner Center (live, with sign-in)', () => {
     expect(loadConfig({}).partnerCenterMode).to.equal('off');
+    expect(loadConfig({}).oauthConnectionName).to.equal(undefined);
+    expect(loadConfig({}).partnerCenterRefreshMinutes).to.equal(60);
     expect(loadConfig({ PARTNER_CENTER_MODE: 'fake' }).partnerCenterMode).to.equal('fake');
+    const live = loadConfig({ PARTNER_CENTER_MODE: 'live', OAUTH_CONNECTION_NAME: 'Partner Center', MicrosoftAppId: 'a', MicrosoftAppPassword: 'p' });
+    expect([live.partnerCenterMode, live.oauthConnectionName]).to.deep.equal(['live', 'Partner Center']);
   });
 
   it('treats empty strings as unset', () => {
@@ -38,7 +42,15 @@ describe('configuration from the environment (zod)', () => {
     [{ STORAGE: 'blob', BLOB_CONNECTION_STRING: 'c', INVITATION_SECRET: 'x'.repeat(32), BLOB_CONTAINER: 'Bad_Name' }, /BLOB_CONTAINER/],
     [{ STORAGE: 'cosmos', INVITATION_SECRET: 'x'.repeat(32), COSMOS_KEY: 'k' }, /COSMOS_ENDPOINT: is required when STORAGE is cosmos/],
     [{ REMINDER_CHECK_SECONDS: '-1' }, /REMINDER_CHECK_SECONDS/],
-    [{ PARTNER_CENTER_MODE: 'live' }, /PARTNER_CENTER_MODE: must be off or fake/],
+    [{ PARTNER_CENTER_MODE: 'real' }, /PARTNER_CENTER_MODE: must be off, fake or live/],
+    [{ PARTNER_CENTER_MODE: 'live' }, /PARTNER_CENTER_MODE: live needs OAUTH_CONNECTION_NAME/],
+    [{ OAUTH_CONNECTION_NAME: 'graph' }, /OAUTH_CONNECTION_NAME: needs MicrosoftAppId and MicrosoftAppPassword/],
+    [
+      { OAUTH_CONNECTION_NAME: 'graph', MicrosoftAppId: 'a', MicrosoftAppPassword: 'p', PARTNER_CENTER_MODE: 'fake' },
+      /OAUTH_CONNECTION_NAME: must be unset with PARTNER_CENTER_MODE=fake/,
+    ],
+    [{ OAUTH_CONNECTION_NAME: 'bad/name', MicrosoftAppId: 'a', MicrosoftAppPassword: 'p' }, /OAUTH_CONNECTION_NAME: must be the OAuth connection name/],
+    [{ PARTNER_CENTER_REFRESH_MINUTES: '5000' }, /PARTNER_CENTER_REFRESH_MINUTES/],
   ];
   for (const [env, message] of bad) {
     it(`names the bad variable: ${JSON.stringify(env)}`, () => {

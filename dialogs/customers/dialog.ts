@@ -16,6 +16,7 @@ import { csvSource, readCsv } from '../../src/customers/csvAttachment.js';
 import type { CustomerService } from '../../src/customers/customerService.js';
 import { listCustomers, type CustomerClass, type CustomerProviderRef } from '../../src/domain/customers.js';
 import type { InvitationService } from '../../src/invitations/invitationService.js';
+import type { PartnerCenterRefresh } from '../../src/customers/partnerCenterRefresh.js';
 import type { IdentityService } from '../../src/identity/identityService.js';
 import { TokenBrokerError } from '../../src/identity/tokenBroker.js';
 import type { PartnerCenterToken } from '../../src/partnerCenter/connection.js';
@@ -53,6 +54,7 @@ export class CustomerDialog extends LoopDialog<CustomerOptions, CustomerSubmit> 
     menu: readonly MenuEntry<CustomerOptions>[],
     router: JourneyRouter,
     private readonly identity?: IdentityService,
+    private readonly refresh?: PartnerCenterRefresh,
   ) {
     super(CUSTOMER_DIALOG, 'customers', menu, router);
   }
@@ -179,6 +181,8 @@ export class CustomerDialog extends LoopDialog<CustomerOptions, CustomerSubmit> 
       record = synced.record;
       if ('report' in synced && synced.report) {
         const r = synced.report;
+        // read as this user: the background reads go on as them (their token stays with the token service)
+        if (token) await this.refresh?.remember(tenantId, { userId: turn.activity.from.id, channelId: turn.activity.channelId });
         await turn.say(t('customers.partnerCenter.read', { total: r.customers, direct: r.directBill, indirect: r.indirectReseller }));
       }
     } catch (err) {

@@ -3,8 +3,8 @@
  * It answers at any prompt (typed `reminders`, or one of its buttons) and leaves the journey in
  * progress where it was. Registered in `dialogs/registry.ts`.
  */
-import { MessageFactory, type TurnContext } from 'botbuilder';
-import type { ReminderResult } from '../../src/domain/reminders.js';
+import { MessageFactory, TurnContext } from 'botbuilder';
+import type { ReminderResult, ReminderTarget } from '../../src/domain/reminders.js';
 import type { ReminderService } from '../../src/reminders/reminderService.js';
 import { dispatch, type HandlerMap, type OverlayJourney } from '../journey.js';
 import { matches } from '../recognizer.js';
@@ -24,6 +24,13 @@ async function outcomeOf(context: TurnContext, result: ReminderResult, doneKey: 
   return { show: result.error.code === 'stale' };
 }
 
+/** This turn's conversation as a reminder target (a new message, not a reply), in the user's language. */
+function thisChat(context: TurnContext): ReminderTarget {
+  const { t, actor } = turnInfo(context);
+  const { activityId: _replyTo, ...conversation } = TurnContext.getConversationReference(context.activity);
+  return { conversation, locale: t.locale, user: actor };
+}
+
 function handlers(reminders: ReminderService): HandlerMap<ReminderSubmit, TurnContext, Outcome> {
   return {
     'reminders.show': async () => ({ show: true }),
@@ -32,6 +39,8 @@ function handlers(reminders: ReminderService): HandlerMap<ReminderSubmit, TurnCo
       return outcomeOf(context, await reminders.cancel(tenantId!, s.id, s.rev, actor), 'reminders.cancelled');
     },
     'reminders.restore': async (context, s) => outcomeOf(context, await reminders.restore(turnInfo(context).tenantId!, s.id, s.rev), 'reminders.restored'),
+    'reminders.sendHere': async (context, s) =>
+      outcomeOf(context, await reminders.sendHere(turnInfo(context).tenantId!, s.id, s.rev, thisChat(context)), 'reminders.sentHere'),
   };
 }
 

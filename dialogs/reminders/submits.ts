@@ -10,6 +10,8 @@ export const reminderSubmits = [
   z.object({ verb: z.literal('reminders.show') }),
   z.object({ verb: z.literal('reminders.cancel'), rev, id: reminderId }),
   z.object({ verb: z.literal('reminders.restore'), rev, id: reminderId }),
+  // a reminder that could not be delivered where it was planned: plan it again in this chat
+  z.object({ verb: z.literal('reminders.sendHere'), rev, id: reminderId }),
 ] as const;
 
 /** A reminder list card submit. */

@@ -11,6 +11,7 @@ import { AssistantBot } from '../bot/assistantBot.js';
 import { TurnGate, type TurnGateOptions } from '../bot/turnGate.js';
 import { ChecklistService } from '../checklist/checklistService.js';
 import { CustomerService } from '../customers/customerService.js';
+import { PartnerCenterRefresh, type ReaderToken } from '../customers/partnerCenterRefresh.js';
 import { loadProviderDirectory, type ProviderDirectory } from '../domain/providers.js';
 import { InvitationService } from '../invitations/invitationService.js';
 import { createPartnerRecords } from '../invitations/partnerRecords.js';
@@ -37,6 +38,8 @@ export interface AssistantServices {
   reminders: ReminderService;
   /** Connected identity only. */
   identity?: IdentityService;
+  /** Connected to Partner Center only: the background reads' schedule. */
+  partnerCenterRefresh?: PartnerCenterRefresh;
 }
 
 /** What {@link composeAssistant} needs. */
@@ -66,6 +69,10 @@ export interface ComposeOptions {
   partnerCenter?: PartnerCenterConnection;
   /** Connected identity: sign-in and roles verified in Microsoft Entra ID; undefined = roles are self-declared. */
   identity?: IdentityConnection;
+  /** Connected mode: minutes between background reads of a tenant's customers (default 60). */
+  partnerCenterRefreshMinutes?: number;
+  /** Connected mode: a reader's token from the token service outside a turn (startApp builds it over the adapter). */
+  readerToken?: ReaderToken;
 }
 
 /** The composed assistant: the bot and what tests, benches and the server reach into. */
@@ -144,5 +151,27 @@ function composeServices(options: ComposeOptions, clock: () => Date, changeLog: 
     ...(options.instanceId ? { instanceId: options.instanceId } : {}),
   });
   const identity = options.identity ? new IdentityService({ connection: options.identity, checklist, clock }) : undefined;
-  return { transitions, services: { checklist, providers, invitations, customers, reminders, ...(identity ? { identity } : {}) } };
+  const partnerCenterRefresh = options.partnerCenter
+    ? new PartnerCenterRefresh({
+        storage,
+        customers,
+        ...(identity ? { partnerCenterToken: (userToken: string) => identity.partnerCenterToken(userToken) } : {}),
+        ...(options.readerToken ? { readerToken: options.readerToken } : {}),
+        intervalMinutes: options.partnerCenterRefreshMinutes ?? 60,
+        clock,
+        logger,
+      })
+    : undefined;
+  return {
+    transitions,
+    services: {
+      checklist,
+      providers,
+      invitations,
+      customers,
+      reminders,
+      ...(identity ? { identity } : {}),
+      ...(partnerCenterRefresh ? { partnerCenterRefresh } : {}),
+    },
+  };
 }

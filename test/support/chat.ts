@@ -4,7 +4,7 @@
  * conversation per `TestChat`. Replies are collected per turn.
  */
 import { ActivityTypes, MemoryStorage, TestAdapter, type Activity, type Storage } from 'botbuilder';
-import { composeAssistant, type AssistantServices } from '../../src/app/compose.js';
+import { composeAssistant, type AssistantServices, type ComposeOptions } from '../../src/app/compose.js';
 import type { IdentityConnection } from '../../src/identity/identityService.js';
 import type { AssistantBot } from '../../src/bot/assistantBot.js';
 import type { PartnerCenterConnection } from '../../src/partnerCenter/connection.js';
@@ -55,6 +55,7 @@ export function createBot(
   directory = loadProviderDirectory(FIXTURE_DIRECTORY),
   partnerCenter?: PartnerCenterConnection,
   identity?: IdentityConnection,
+  extra: Pick<ComposeOptions, 'readerToken' | 'partnerCenterRefreshMinutes'> = {},
 ): BotUnderTest {
   const clock = { now: start };
   const delivered: BotUnderTest['delivered'] = [];
@@ -71,6 +72,7 @@ export function createBot(
     clock: () => clock.now,
     ...(partnerCenter ? { partnerCenter } : {}),
     ...(identity ? { identity } : {}),
+    ...extra,
   });
   const { services } = assistant;
   return {
