@@ -1,9 +1,10 @@
 /**
  * Builds the Teams app package (`npm run package:teams`): fills the `${{NAME}}` placeholders of
  * manifest/manifest.json from the environment (and optionally a dotenv file), checks every value,
- * validates the filled manifest offline against the JSON schema that `@microsoft/app-manifest`
- * ships for its `manifestVersion`, checks the icons, and zips manifest.json, color.png and
- * outline.png at the root of `dist/teams/csp-partner-assistant-<version>.zip`.
+ * validates the filled manifest offline with `@microsoft/app-manifest`'s own validator against the
+ * JSON schema the package ships for its `manifestVersion`, checks the icons, and zips
+ * manifest.json, color.png and outline.png at the root of
+ * `dist/teams/csp-partner-assistant-<version>.zip`.
  *
  * Usage:
  *   npm run package:teams -- [--env-file <path>] [--out <zip path>]
@@ -29,7 +30,7 @@ import { checkVariables, readEnvFile, VARIABLE_RULES } from './teams/variables.j
 // functions stay importable from this file.
 export { TeamsPackageError, type PackageEnv } from './teams/common.js';
 export { checkVariables, readEnvFile, VARIABLE_RULES } from './teams/variables.js';
-export { schemaPath, validateManifestSchema } from './teams/schema.js';
+export { newestManifestVersion, schemaPath, schemaUrl, validateManifestSchema } from './teams/schema.js';
 
 /** The repository root (this file lives in `<root>/scripts/`). */
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -76,10 +77,11 @@ const ZIP_MTIME = new Date(2000, 0, 1);
 
 /**
  * Builds the Teams app package: fills every `${{NAME}}` placeholder of `manifestDir/manifest.json`
- * from `env` (each value checked first), validates the result against the offline schema for its
- * `manifestVersion` plus the checks the schema cannot express (icons' format and sizes, a white on
- * transparent outline icon, BOT_DOMAIN in `validDomains`, no placeholder left), and writes a zip
- * with manifest.json and the two icons at its root.
+ * from `env` (each value checked first), validates the result with `@microsoft/app-manifest`'s
+ * validator against the offline schema for its `manifestVersion` plus the checks the schema
+ * cannot express (icons' format and sizes, a white on transparent outline icon, BOT_DOMAIN in
+ * `validDomains`, no placeholder left), and writes a zip with manifest.json and the two icons at
+ * its root.
  *
  * @throws {TeamsPackageError} listing every problem found (variables, schema errors by JSON
  *   pointer, icons) when the package cannot be built.
@@ -108,7 +110,7 @@ export async function packageTeamsApp(options: PackageTeamsOptions): Promise<Pac
     walkStrings(manifest, (text, pointer) => {
       if (text.includes('${{')) problems.push(`${pointer}: ${show(text)} still contains "\${{" after filling the placeholders`);
     });
-    problems.push(...validateManifestSchema(manifest));
+    problems.push(...(await validateManifestSchema(manifest)));
     const domain = values.BOT_DOMAIN ?? options.env.BOT_DOMAIN?.trim();
     const validDomains = (manifest as { validDomains?: unknown }).validDomains;
     if (domain && !(Array.isArray(validDomains) && validDomains.some((d) => typeof d === 'string' && d.toLowerCase() === domain.toLowerCase()))) {

@@ -8,7 +8,7 @@ import pngjs from 'pngjs';
 import { show } from './common.js';
 import type { Json } from './manifestJson.js';
 
-// pngjs is a CommonJS module (see schema.ts): its default import is `module.exports`.
+// pngjs is a CommonJS module: under Node ESM its default import is `module.exports`, which carries `PNG`.
 const { PNG } = pngjs;
 
 /** Icon sizes Teams requires. */

@@ -8,10 +8,8 @@
  * ends with botbuilder's `OAuthPrompt` and `TeamsSSOTokenExchangeMiddleware` on real `CloudAdapter` turns.
  * Sources of every contract fact: test/fixtures/tokenService/README.md.
  */
-import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
-import AjvDraft04, { type ValidateFunction } from 'ajv-draft-04';
-import addFormatsModule from 'ajv-formats';
+import { z } from 'zod';
 import {
   ActivityTypes,
   CloudAdapter,
@@ -31,6 +29,7 @@ import { UserTokenClientImpl } from 'botframework-connector/lib/auth/userTokenCl
 import { ClientCachingAuthentication } from '../../src/bot/clientCache.js';
 import { demoDirectory, FakeTokenIssuer, type Directory } from '../../src/identity/demoDirectory.js';
 import { FAKE_PROVIDER_ID, FakeTokenService, SIGN_IN_TTL_MS } from '../../src/identity/fakeTokenService.js';
+import { refName, SWAGGER, TOKEN_API_DEFINITIONS, zodOf, type SwaggerSchema } from '../fixtures/tokenService/tokenApiSchemas.js';
 import { expectInert, scanTags, textOf, XSS_PAYLOADS } from '../support/htmlInert.js';
 import { LoopbackChannel } from '../support/loopbackChannel.js';
 
@@ -92,27 +91,10 @@ function contractSuite(client: () => UserTokenClient, connectionName: () => stri
   });
 }
 
-/** The Token API swagger (botbuilder-js 4.23.3 `libraries/swagger/TokenAPI.json`, copied verbatim). */
-type Swagger = {
-  paths: Record<string, Record<string, { responses: Record<string, { schema?: object }> }>>;
-  definitions: Record<string, { properties?: object; additionalProperties?: boolean }>;
-};
-const SWAGGER = JSON.parse(readFileSync(new URL('../fixtures/tokenService/TokenAPI.json', import.meta.url), 'utf8')) as Swagger;
-
-const STRICT_DEFINITIONS = Object.fromEntries(
-  Object.entries(SWAGGER.definitions).map(([name, d]) => [name, d.properties ? { ...d, additionalProperties: false } : d]),
-);
-const ajv = new AjvDraft04.default({ strict: false });
-addFormatsModule.default(ajv);
-
-/** A validator of `schema` (a swagger response schema) where no definition allows a property the swagger does not define. */
-function strictValidator(schema: object): ValidateFunction {
-  return ajv.compile({ ...schema, definitions: STRICT_DEFINITIONS });
-}
-
 /**
  * Checks a raw answer of `method path` against the swagger: `status` must be documented for the
- * operation (or fall to `default`), and a body must match that response's schema strictly ({@link strictValidator}).
+ * operation (or fall to `default`), and a body must match that response's schema strictly (the zod
+ * mirrors of the swagger definitions, test/fixtures/tokenService/tokenApiSchemas.ts).
  */
 function expectDocumented(method: string, path: string, status: number, body: string): void {
   const operation = SWAGGER.paths[path]?.[method.toLowerCase()];
@@ -121,8 +103,8 @@ function expectDocumented(method: string, path: string, status: number, body: st
   expect(response, `${method} ${path} documents ${status} or a default`).to.not.equal(undefined);
   if (body === '') return; // read by the SDK as undefined: GetToken's 404 "no token", SignOut's 200
   expect(response!.schema, `${method} ${path} ${status}: a body where none is documented`).to.not.equal(undefined);
-  const validate = strictValidator(response!.schema!);
-  expect(validate(JSON.parse(body)), `${method} ${path} ${status}: ${JSON.stringify(validate.errors)}`).to.equal(true);
+  const parsed = zodOf(response!.schema!).safeParse(JSON.parse(body));
+  expect(parsed.success, `${method} ${path} ${status}: ${parsed.error ? z.prettifyError(parsed.error) : ''}`).to.equal(true);
 }
 
 /** The state and the users' buttons of a sign-in page. */
@@ -149,6 +131,67 @@ async function chooseOnPage(link: string, userKey: string): Promise<{ status: nu
   const code = /class="code">(\d{6})</.exec(html)?.[1];
   return { status: res.status, html, ...(code ? { code } : {}) };
 }
+
+/** What a swagger property declares: the definition it refers to, or its type (and format); `?` when not required. */
+function swaggerKind(property: SwaggerSchema, required: boolean): string {
+  const kind = property.$ref ? `ref:${refName(property.$ref)}` : `${property.type}${property.format ? `:${property.format}` : ''}`;
+  return required ? kind : `${kind}?`;
+}
+
+/** The same for a field of a zod mirror. */
+function zodKind(field: z.ZodType): string {
+  const optional = field instanceof z.ZodOptional;
+  const inner = optional ? (field.unwrap() as z.ZodType) : field;
+  const ref = Object.entries(TOKEN_API_DEFINITIONS).find(([, mirror]) => mirror === inner)?.[0];
+  let kind: string = inner.constructor.name;
+  if (ref) kind = `ref:${ref}`;
+  else if (inner instanceof z.ZodString) kind = 'string';
+  else if (inner instanceof z.ZodBoolean) kind = 'boolean';
+  else if (inner instanceof z.ZodNumber) kind = inner.format === 'int32' ? 'integer:int32' : inner.isInt ? 'integer' : 'number';
+  else if (inner instanceof z.ZodRecord) kind = 'object';
+  return optional ? `${kind}?` : kind;
+}
+
+describe('zod mirrors of the Token API swagger (test/fixtures/tokenService/tokenApiSchemas.ts)', () => {
+  it('mirror every definition a documented response refers to, with exactly its properties, their types and optionality', () => {
+    const referenced = new Set<string>();
+    const visit = (schema: SwaggerSchema | boolean | undefined): void => {
+      if (!schema || typeof schema !== 'object') return;
+      if (schema.$ref && !referenced.has(refName(schema.$ref))) {
+        referenced.add(refName(schema.$ref));
+        visit(SWAGGER.definitions[refName(schema.$ref)]);
+      }
+      visit(schema.items);
+      visit(schema.additionalProperties);
+      for (const property of Object.values(schema.properties ?? {})) visit(property);
+    };
+    for (const operation of Object.values(SWAGGER.paths).flatMap((ops) => Object.values(ops))) {
+      for (const response of Object.values(operation.responses)) visit(response.schema);
+    }
+    expect([...referenced].sort()).to.deep.equal(Object.keys(TOKEN_API_DEFINITIONS).sort());
+    for (const [name, mirror] of Object.entries(TOKEN_API_DEFINITIONS)) {
+      const definition = SWAGGER.definitions[name]!;
+      const properties = definition.properties ?? {};
+      expect(Object.keys(mirror.shape).sort(), name).to.deep.equal(Object.keys(properties).sort());
+      for (const [key, property] of Object.entries(properties)) {
+        expect(zodKind(mirror.shape[key] as z.ZodType), `${name}.${key}`).to.equal(swaggerKind(property, definition.required?.includes(key) ?? false));
+      }
+    }
+  });
+
+  it('are strict at every level and map the response schemas (arrays, dictionaries, strings)', () => {
+    expect(zodOf({ $ref: '#/definitions/ErrorResponse' }).safeParse({ error: { code: 'BadArgument', message: 'm' } }).success).to.equal(true);
+    expect(zodOf({ $ref: '#/definitions/ErrorResponse' }).safeParse({ error: { code: 'BadArgument', detail: 'x' } }).success, 'nested extra').to.equal(false);
+    expect(zodOf({ $ref: '#/definitions/TokenStatus' }).safeParse({ hasToken: 'yes' }).success, 'wrong type').to.equal(false);
+    const statuses = zodOf({ type: 'array', items: { $ref: '#/definitions/TokenStatus' } });
+    expect(statuses.safeParse([{ channelId: 'webchat', hasToken: true }]).success).to.equal(true);
+    const aad = zodOf({ type: 'object', additionalProperties: { $ref: '#/definitions/TokenResponse' } });
+    expect(aad.safeParse({ 'https://graph.microsoft.com': { token: 't' } }).success).to.equal(true);
+    expect(aad.safeParse({ 'https://graph.microsoft.com': { token: 't', surprise: 1 } }).success).to.equal(false);
+    expect(zodOf({ type: 'string' }).safeParse('https://example.invalid/signin').success).to.equal(true);
+    expect(() => zodOf({ $ref: '#/definitions/AadResourceUrls' }), 'a request body has no mirror').to.throw(/no zod mirror/);
+  });
+});
 
 describe('Bot Framework Token Service contract', function () {
   this.timeout(20_000);
@@ -215,7 +258,7 @@ describe('Bot Framework Token Service contract', function () {
         expectDocumented(method, path, res.status, await res.text());
       }
       expect(statuses).to.deep.equal([200, 404, 400, 200, 200, 200, 200, 200, 400, 200]);
-      expect(strictValidator({ $ref: '#/definitions/TokenResponse' })({ token: 't', surprise: 1 }), 'the check is strict').to.equal(false);
+      expect(zodOf({ $ref: '#/definitions/TokenResponse' }).safeParse({ token: 't', surprise: 1 }).success, 'the check is strict').to.equal(false);
     });
 
     it('serves only documented paths to the typed client: every request it made is a swagger operation', async () => {

@@ -1,17 +1,18 @@
 import { expect } from 'chai';
-import { schemaPath } from '../../scripts/package-teams.js';
+import { newestManifestVersion, schemaPath, schemaUrl, validateManifestSchema } from '../../scripts/package-teams.js';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { crc32, inflateSync } from 'node:zlib';
 import { AppManifestUtils } from '@microsoft/app-manifest';
+import { offline } from '../support/offline.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const MANIFEST_DIR = join(ROOT, 'manifest');
 const MANIFEST_PATH = join(MANIFEST_DIR, 'manifest.json');
 
-/** The v1.19 Teams manifest schema shipped inside @microsoft/app-manifest (read offline, no fetch). */
-const SCHEMA_PATH = schemaPath('1.19');
+/** The manifest schema version the manifest targets: the newest one @microsoft/app-manifest ships. */
+const MANIFEST_VERSION = '1.30';
 
 const EXPECTED_PLACEHOLDERS = ['BOT_DOMAIN', 'BOT_ID', 'DEVELOPER_NAME', 'DEVELOPER_WEBSITE_URL', 'PRIVACY_URL', 'TEAMS_APP_ID', 'TERMS_URL'];
 
@@ -57,7 +58,6 @@ interface Manifest {
 }
 
 type ManifestArg = Parameters<typeof AppManifestUtils.validateAgainstSchema>[0];
-type SchemaArg = Parameters<typeof AppManifestUtils.validateAgainstSchema>[1];
 
 const rawManifest = (): string => readFileSync(MANIFEST_PATH, 'utf8');
 
@@ -69,13 +69,7 @@ function substitute(text: string, values: Record<string, string>): string {
   });
 }
 
-function loadSchema(): SchemaArg & { properties: { manifestVersion: { const: string } } } {
-  return JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')) as SchemaArg & { properties: { manifestVersion: { const: string } } };
-}
-
-function validate(manifest: unknown): Promise<string[]> {
-  return AppManifestUtils.validateAgainstSchema(manifest as ManifestArg, loadSchema());
-}
+const sampleManifest = (): Manifest => JSON.parse(substitute(rawManifest(), SAMPLE_VALUES)) as Manifest;
 
 // ------------------------------------------------------------------------------------------------
 // Minimal PNG reader: chunks, CRC, IHDR, and 8-bit non-interlaced RGB/RGBA pixels (filters 0-4).
@@ -171,10 +165,12 @@ function readPng(path: string): Png {
 
 describe('Teams app manifest (manifest/)', () => {
   describe('manifest.json', () => {
-    it('parses as JSON and targets manifest schema 1.19', () => {
+    it('parses as JSON and targets manifest schema 1.30, the newest that @microsoft/app-manifest ships', () => {
       const manifest = JSON.parse(rawManifest()) as Manifest;
-      expect(manifest.$schema).to.equal('https://developer.microsoft.com/en-us/json-schemas/teams/v1.19/MicrosoftTeams.schema.json');
-      expect(manifest.manifestVersion).to.equal('1.19');
+      expect(manifest.$schema).to.equal('https://developer.microsoft.com/en-us/json-schemas/teams/v1.30/MicrosoftTeams.schema.json');
+      expect(manifest.$schema).to.equal(schemaUrl(MANIFEST_VERSION));
+      expect(manifest.manifestVersion).to.equal(MANIFEST_VERSION);
+      expect(newestManifestVersion(), 'a newer schema ships with the installed package: move the manifest to it').to.equal(MANIFEST_VERSION);
       expect(manifest.version).to.equal('1.0.0');
     });
 
@@ -210,23 +206,39 @@ describe('Teams app manifest (manifest/)', () => {
       });
     });
 
-    it('uses the offline v1.19 schema from @microsoft/app-manifest', () => {
-      expect(loadSchema().properties.manifestVersion.const).to.equal('1.19');
+    it("names a schema @microsoft/app-manifest ships: the package's own loader reads it from disk, offline", async () => {
+      const manifest = JSON.parse(rawManifest()) as Manifest;
+      const schema = (await offline(() => AppManifestUtils.fetchSchema(manifest.$schema))) as unknown as { properties: { manifestVersion: { const: string } } };
+      expect(schema.properties.manifestVersion.const).to.equal(MANIFEST_VERSION);
+      const file = JSON.parse(readFileSync(schemaPath(MANIFEST_VERSION), 'utf8')) as { properties: object };
+      expect(Object.keys(schema.properties), 'the same schema as the bundled file').to.deep.equal(Object.keys(file.properties));
     });
 
-    it('validates against the v1.19 schema once sample values are substituted', async () => {
-      const manifest = JSON.parse(substitute(rawManifest(), SAMPLE_VALUES)) as unknown;
-      const errors = await validate(manifest);
+    it("passes @microsoft/app-manifest's validator once sample values are substituted (the package's check, and the packaging script's)", async () => {
+      const errors = await offline(() => AppManifestUtils.validateAgainstSchema(sampleManifest() as unknown as ManifestArg));
       expect(errors, errors.join('\n')).to.deep.equal([]);
+      const problems = await offline(() => validateManifestSchema(sampleManifest()));
+      expect(problems, problems.join('\n')).to.deep.equal([]);
     });
 
-    it('the schema check is not vacuous: a bad app id and an over-long short name are rejected', async () => {
-      const manifest = JSON.parse(substitute(rawManifest(), SAMPLE_VALUES)) as Manifest;
+    it('the schema check is not vacuous: a bad app id, an over-long short name and a missing required field are rejected, each naming the field', async () => {
+      const manifest = sampleManifest() as Manifest & { developer?: unknown };
       manifest.id = 'not-a-guid';
       manifest.name.short = 'x'.repeat(31);
-      const errors = await validate(manifest);
-      expect(errors.some((e) => e.startsWith('/id '))).to.equal(true);
-      expect(errors.some((e) => e.startsWith('/name/short '))).to.equal(true);
+      delete manifest.developer;
+      const problems = await offline(() => validateManifestSchema(manifest));
+      expect(problems).to.include('schema v1.30: /id: must match pattern "^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$"');
+      expect(problems).to.include('schema v1.30: /name/short: must NOT have more than 30 characters');
+      expect(problems).to.include("schema v1.30: /: must have required property 'developer'");
+      expect(problems).to.have.length(3);
+    });
+
+    it('refuses a $schema that does not match manifestVersion', async () => {
+      const manifest = sampleManifest();
+      manifest.$schema = schemaUrl('1.19');
+      expect(await offline(() => validateManifestSchema(manifest))).to.deep.equal([
+        `/$schema: "${schemaUrl('1.19')}" must be ${schemaUrl(MANIFEST_VERSION)} (manifestVersion ${MANIFEST_VERSION})`,
+      ]);
     });
 
     it('describes the app within the Teams length limits', () => {

@@ -12,12 +12,11 @@ import { promisify } from 'node:util';
 import { AppManifestUtils } from '@microsoft/app-manifest';
 import { strFromU8, unzipSync } from 'fflate';
 import pngjs from 'pngjs';
-import { TeamsPackageError, defaultPackageFile, packageTeamsApp, parseArgs, readEnvFile, type PackageEnv, schemaPath } from '../../scripts/package-teams.js';
+import { TeamsPackageError, defaultPackageFile, packageTeamsApp, parseArgs, readEnvFile, type PackageEnv } from '../../scripts/package-teams.js';
+import { offline } from '../support/offline.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const MANIFEST_DIR = join(ROOT, 'manifest');
-/** The v1.19 Teams manifest schema shipped inside @microsoft/app-manifest (read offline, no fetch). */
-const SCHEMA_PATH = schemaPath('1.19');
 const { PNG } = pngjs;
 
 const GOOD_ENV = {
@@ -75,9 +74,9 @@ function pngBytes(size: number, pixel: (x: number, y: number) => [number, number
 
 describe('npm run package:teams (scripts/package-teams.ts)', () => {
   describe('packageTeamsApp', () => {
-    it('builds a zip with manifest.json, color.png and outline.png at its root, every placeholder filled', async () => {
+    it('builds a zip with manifest.json, color.png and outline.png at its root, every placeholder filled, without using the network', async () => {
       const outFile = join(tmp, 'good', 'app.zip');
-      const result = await packageTeamsApp({ env: { ...GOOD_ENV }, outFile });
+      const result = await offline(() => packageTeamsApp({ env: { ...GOOD_ENV }, outFile }));
       expect(result.file).to.equal(outFile);
       expect(result.size).to.equal(statSync(outFile).size);
 
@@ -99,12 +98,12 @@ describe('npm run package:teams (scripts/package-teams.ts)', () => {
         privacyUrl: GOOD_ENV.PRIVACY_URL,
         termsOfUseUrl: GOOD_ENV.TERMS_URL,
       });
-      expect(manifest.manifestVersion).to.equal('1.19');
+      expect(manifest.manifestVersion).to.equal('1.30');
 
-      // checked with @microsoft/app-manifest's own validator, not the script's
+      // checked again with @microsoft/app-manifest's validator as a user of the package would call it:
+      // the schema found from the zipped manifest's $schema, which the package reads from its own files
       type Args = Parameters<typeof AppManifestUtils.validateAgainstSchema>;
-      const schema = JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')) as Args[1];
-      const errors = await AppManifestUtils.validateAgainstSchema(manifest as Args[0], schema);
+      const errors = await offline(() => AppManifestUtils.validateAgainstSchema(manifest as Args[0]));
       expect(errors, errors.join('\n')).to.deep.equal([]);
     });
 
@@ -169,9 +168,9 @@ describe('npm run package:teams (scripts/package-teams.ts)', () => {
         m.colour = '#0F6CBD';
       });
       const problems = await problemsOf({ ...GOOD_ENV }, dir);
-      expect(problems).to.include('schema v1.19: /description/short: must NOT have more than 80 characters');
+      expect(problems).to.include('schema v1.30: /description/short: must NOT have more than 80 characters');
       expect(problems.find((p) => p.includes('/bots/0/scopes/1:'))).to.match(/must be equal to one of the allowed values \(allowed: .*"groupChat"/);
-      expect(problems).to.include('schema v1.19: /: must NOT have additional properties (unexpected property "colour")');
+      expect(problems).to.include('schema v1.30: /: must NOT have additional properties (unexpected property "colour")');
     });
 
     it('fails on a manifestVersion with no shipped schema', async () => {
