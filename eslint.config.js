@@ -17,6 +17,9 @@ export default tseslint.config(
       'no-undef': 'off',
       'max-lines': ['error', { max: 400 }],
       'max-lines-per-function': ['error', { max: 60 }],
+      // JSON Schema checks go through the owning package (the Teams manifest: @microsoft/app-manifest)
+      // and our shapes through zod; ajv is only a transitive dependency of the former
+      'no-restricted-imports': ['error', { patterns: [{ group: ['ajv', 'ajv-*', 'ajv/*'], message: 'Use zod, or the validator of the package that owns the schema.' }] }],
     },
   },
   {
