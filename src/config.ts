@@ -18,6 +18,9 @@ import { z } from 'zod';
  * - `directLineSecret`, `webChatPortalSecret`, `directLineEndpoint`: production Web Chat
  *   (`POST /api/directline/token`, see src/server/directLineToken.ts); both secrets unset = the
  *   endpoint answers 503. `webChatFrameAncestors`: portal origins allowed to frame the page.
+ *   `webChatPortalIssuer`, `webChatPortalAudience`: the `iss` and `aud` the portal's assertion (an
+ *   HS256 JWT) must carry (`WEBCHAT_PORTAL_ISSUER`, default `csp-partner-portal`;
+ *   `WEBCHAT_PORTAL_AUDIENCE`, default `csp-assistant`).
  * - `rateLimit`: turns per conversation per window; more are refused with a friendly message.
  * - `publicBaseUrl`: the absolute URL invitation links start with (`PUBLIC_BASE_URL`, e.g.
  *   `https://assistant.contoso.com`); unset = the address the server listens on.
@@ -42,6 +45,9 @@ import { z } from 'zod';
  *   in (connection name `demo`) and this stays unset. See README, "Connected mode".
  * - `reminderCheckSeconds`: how often proactive reminders are checked (`REMINDER_CHECK_SECONDS`,
  *   default 60; 0 turns sending off on this instance, e.g. for a web-only instance).
+ * - `httpRateLimits`: changes to the public HTTP routes' rate limits (`RATE_LIMIT_HTTP`, e.g.
+ *   `invitationPage.ip=300/60,directLineToken.ip=120/60`: `<group>.<ip|token>=<requests>/<seconds>`,
+ *   comma-separated); the groups, defaults and reasons are in src/server/http/rateLimits.ts.
  */
 export interface AppConfig {
   port: number;
@@ -61,6 +67,10 @@ export interface AppConfig {
   directLineSecret?: string;
   /** Shared secret the partner portal signs Web Chat assertions with (`WEBCHAT_PORTAL_SECRET`). */
   webChatPortalSecret?: string;
+  /** `iss` the portal's Web Chat assertions must carry (`WEBCHAT_PORTAL_ISSUER`); undefined = `csp-partner-portal`. */
+  webChatPortalIssuer?: string;
+  /** `aud` the portal's Web Chat assertions must carry (`WEBCHAT_PORTAL_AUDIENCE`); undefined = `csp-assistant`. */
+  webChatPortalAudience?: string;
   /** Direct Line API base URL (`DIRECT_LINE_ENDPOINT`). */
   directLineEndpoint: string;
   /** Turns one conversation may run per window (`RATE_LIMIT_TURNS`, default 30) and the window in seconds (`RATE_LIMIT_WINDOW_SECONDS`, default 10). */
@@ -89,7 +99,40 @@ export interface AppConfig {
   partnerCenterRefreshMinutes: number;
   /** OAuth connection name for sign-in (`OAUTH_CONNECTION_NAME`); undefined = roles are self-declared (unless the fake mode's demo sign-in runs). */
   oauthConnectionName?: string;
+  /** Changes to the default rate limits of the public HTTP routes (`RATE_LIMIT_HTTP`); empty = the defaults. */
+  httpRateLimits: HttpRateLimitOverride[];
 }
+
+/** Route groups of the public HTTP rate limits; their routes, numbers and reasons are in src/server/http/rateLimits.ts. */
+export const HTTP_LIMIT_GROUPS = ['invitationPage', 'invitationForm', 'export', 'directLineToken', 'devDirectLine'] as const;
+/** A route group of {@link HTTP_LIMIT_GROUPS}. */
+export type HttpLimitGroup = (typeof HTTP_LIMIT_GROUPS)[number];
+
+/** One `RATE_LIMIT_HTTP` entry: `points` requests per `seconds` for one budget (`ip`: per client address, `token`: per link token or assertion) of a group. */
+export interface HttpRateLimitOverride {
+  group: HttpLimitGroup;
+  scope: 'ip' | 'token';
+  points: number;
+  seconds: number;
+}
+
+const HTTP_LIMIT_ENTRY = new RegExp(`^(${HTTP_LIMIT_GROUPS.join('|')})\\.(ip|token)=(\\d{1,9})/(\\d{1,9})$`);
+
+const httpLimitEntrySchema = z
+  .string()
+  .regex(HTTP_LIMIT_ENTRY, `entries look like invitationPage.ip=60/60 (<group>.<ip|token>=<requests>/<seconds>; groups: ${HTTP_LIMIT_GROUPS.join(', ')})`)
+  .transform((entry) => {
+    const [, group, scope, points, seconds] = HTTP_LIMIT_ENTRY.exec(entry)!;
+    return { group: group as HttpLimitGroup, scope: scope as 'ip' | 'token', points: Number(points), seconds: Number(seconds) };
+  })
+  .pipe(
+    z.object({
+      group: z.enum(HTTP_LIMIT_GROUPS),
+      scope: z.enum(['ip', 'token']),
+      points: z.number().int().min(1, 'requests must be at least 1').max(1_000_000),
+      seconds: z.number().int().min(1, 'seconds must be at least 1').max(86_400),
+    }),
+  );
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
@@ -112,6 +155,14 @@ const envSchema = z
     INVITATION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     DIRECT_LINE_SECRET: z.string().min(20, 'must be a Direct Line channel secret').optional(),
     WEBCHAT_PORTAL_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    WEBCHAT_PORTAL_ISSUER: z
+      .string()
+      .regex(/^[\x21-\x7e]{1,200}$/, 'must be 1-200 printable characters without spaces (the JWT iss)')
+      .optional(),
+    WEBCHAT_PORTAL_AUDIENCE: z
+      .string()
+      .regex(/^[\x21-\x7e]{1,200}$/, 'must be 1-200 printable characters without spaces (the JWT aud)')
+      .optional(),
     DIRECT_LINE_ENDPOINT: z
       .url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' })
       .transform((u) => u.replace(/\/+$/, ''))
@@ -155,6 +206,16 @@ const envSchema = z
       .trim()
       .regex(/^[A-Za-z0-9 ._-]{1,100}$/, 'must be the OAuth connection name of the Azure Bot resource (letters, digits, space, ".", "_", "-")')
       .optional(),
+    RATE_LIMIT_HTTP: z
+      .string()
+      .transform((v) =>
+        v
+          .split(',')
+          .map((entry) => entry.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(httpLimitEntrySchema).max(20))
+      .default([]),
   })
   .superRefine((env, ctx) => {
     if (!env.MicrosoftAppId && !LOOPBACK.has(env.HOST)) {
@@ -245,6 +306,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     ...(e.TEAMS_APP_ID ? { teamsAppId: e.TEAMS_APP_ID } : {}),
     ...(e.DIRECT_LINE_SECRET ? { directLineSecret: e.DIRECT_LINE_SECRET } : {}),
     ...(e.WEBCHAT_PORTAL_SECRET ? { webChatPortalSecret: e.WEBCHAT_PORTAL_SECRET } : {}),
+    ...(e.WEBCHAT_PORTAL_ISSUER ? { webChatPortalIssuer: e.WEBCHAT_PORTAL_ISSUER } : {}),
+    ...(e.WEBCHAT_PORTAL_AUDIENCE ? { webChatPortalAudience: e.WEBCHAT_PORTAL_AUDIENCE } : {}),
     directLineEndpoint: e.DIRECT_LINE_ENDPOINT,
     webChatFrameAncestors: e.WEBCHAT_FRAME_ANCESTORS,
     rateLimit: { turns: e.RATE_LIMIT_TURNS, windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS },
@@ -260,5 +323,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     partnerCenterMode: e.PARTNER_CENTER_MODE,
     partnerCenterRefreshMinutes: e.PARTNER_CENTER_REFRESH_MINUTES,
     ...(e.OAUTH_CONNECTION_NAME ? { oauthConnectionName: e.OAUTH_CONNECTION_NAME } : {}),
+    httpRateLimits: e.RATE_LIMIT_HTTP,
   };
 }

@@ -1,68 +1,118 @@
 /**
  * `POST /api/directline/token`: production Web Chat. The partner portal that embeds the assistant
  * signs the partner in; its back end mints a short-lived **portal assertion** naming the signed-in
- * user and their tenant (HMAC-SHA256 with `WEBCHAT_PORTAL_SECRET`, see {@link signPortalAssertion}
- * and README "Embed Web Chat in a partner portal"). The page posts that assertion here; this
- * server checks it and exchanges `DIRECT_LINE_SECRET` with the Direct Line service for a
- * conversation token bound to a user id that encodes the tenant and the user
- * ({@link directLineUserId}). The secret never reaches the browser. Direct Line then refuses
- * activities from any other user id on that token, so the bot can trust the tenant in it.
+ * user and their tenant: a standard JWT signed with HS256 and the shared secret
+ * `WEBCHAT_PORTAL_SECRET` (any JWT library will do; claims in {@link verifyPortalAssertion} and
+ * README "Embed Web Chat in a partner portal"). The page posts that assertion here; this server
+ * checks it and exchanges `DIRECT_LINE_SECRET` with the Direct Line service for a conversation
+ * token bound to a user id that encodes the tenant and the user ({@link directLineUserId}). The
+ * secret never reaches the browser. Direct Line then refuses activities from any other user id on
+ * that token, so the bot can trust the tenant in it.
  *
  * Without both secrets configured the endpoint answers 503 `notConfigured` and exchanges nothing.
+ * A refused assertion gets one 401 answer whatever the reason; the reason is logged as a code
+ * (`token.expired`, `token.wrongAudience`, ...), never the assertion itself.
  */
+import { errors, jwtVerify } from 'jose';
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
-import { signJson, verifyJson } from '../domain/invitationToken.js';
 import type { Logger } from '../logger.js';
 
-/** Prefix of assertion signatures (domain separation from invitation tokens). */
-const ASSERTION_DOMAIN = 'csp-webchat.v1.';
-/** Longest accepted assertion lifetime from now, in ms (10 minutes). */
-export const MAX_ASSERTION_MS = 10 * 60_000;
+/** `aud` a portal assertion must carry unless `WEBCHAT_PORTAL_AUDIENCE` says otherwise. */
+export const DEFAULT_PORTAL_AUDIENCE = 'csp-assistant';
+/** `iss` a portal assertion must carry unless `WEBCHAT_PORTAL_ISSUER` says otherwise. */
+export const DEFAULT_PORTAL_ISSUER = 'csp-partner-portal';
+/** Longest accepted assertion lifetime (`exp` - `iat`), and oldest accepted `iat`, in seconds (10 minutes). */
+export const MAX_ASSERTION_SECONDS = 10 * 60;
+/** Clock skew tolerated between the portal and this server on `exp`, `nbf` and `iat`, in seconds. */
+export const CLOCK_SKEW_SECONDS = 60;
 /** How long the token request to Direct Line may take, in ms. */
 export const DIRECT_LINE_TIMEOUT_MS = 10_000;
 
-/** What a portal asserts about the signed-in partner. `exp` is in ms since the Unix epoch. */
+/** What a portal asserts about the signed-in partner (from the JWT claims `tid`, `sub`, `name`). */
 export interface PortalAssertion {
   tenantId: string;
   userId: string;
   name?: string;
-  exp: number;
 }
 
-const assertionSchema = z.object({
-  tenantId: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/),
-  userId: z.string().regex(/^[A-Za-z0-9._@-]{1,128}$/),
+/**
+ * The claims the endpoint reads, besides `iss`/`aud`/`exp`/`nbf`/`iat` that `jwtVerify` checks
+ * (`exp` and `iat` are NumericDates, seconds since the Unix epoch). Other claims (`jti`, ...) are ignored.
+ */
+const claimsSchema = z.object({
+  sub: z.string().regex(/^[A-Za-z0-9._@-]{1,128}$/),
+  tid: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/),
   name: z.string().min(1).max(100).optional(),
-  exp: z.number().int().positive(),
+  iat: z.number(),
+  exp: z.number(),
 });
 
+/** The request body: the assertion as the portal minted it (a compact JWT). */
 const bodySchema = z.object({ assertion: z.string().min(10).max(2048) });
 
-/**
- * Signs a portal assertion (what the portal's back end runs; also used by tests).
- * @returns `<base64url JSON>.<base64url HMAC-SHA256>`, see `signJson`
- */
-export function signPortalAssertion(secret: string, assertion: PortalAssertion): string {
-  return signJson(Buffer.from(secret, 'utf8'), ASSERTION_DOMAIN, assertion);
+/** Why an assertion was refused (logged as `token.<reason>`; the caller only learns "401"). */
+export type AssertionProblem =
+  'malformed' | 'algorithmNotAllowed' | 'badSignature' | 'expired' | 'notYetValid' | 'wrongIssuer' | 'wrongAudience' | 'missingClaim' | 'badClaims' | 'tooLong';
+
+/** What {@link verifyPortalAssertion} checks against. */
+export interface PortalAssertionCheck {
+  /** `WEBCHAT_PORTAL_SECRET`, used as the HS256 key (its UTF-8 bytes). */
+  secret: string;
+  /** Expected `iss`; default {@link DEFAULT_PORTAL_ISSUER}. */
+  issuer?: string;
+  /** Expected `aud` (a string, or an array containing it); default {@link DEFAULT_PORTAL_AUDIENCE}. */
+  audience?: string;
+  now: Date;
+}
+
+/** The problem a `jwtVerify` failure stands for, and the claim concerned when there is one. */
+function problemOf(error: unknown): { problem: AssertionProblem; claim?: string } {
+  if (error instanceof errors.JOSEAlgNotAllowed) return { problem: 'algorithmNotAllowed' };
+  if (error instanceof errors.JWSSignatureVerificationFailed) return { problem: 'badSignature' };
+  if (error instanceof errors.JWTExpired) return { problem: 'expired', claim: error.claim };
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    const claim = error.claim;
+    if (error.reason === 'missing') return { problem: 'missingClaim', claim };
+    if (error.reason === 'invalid') return { problem: 'badClaims', claim };
+    if (claim === 'iss') return { problem: 'wrongIssuer', claim };
+    if (claim === 'aud') return { problem: 'wrongAudience', claim };
+    if (claim === 'nbf' || claim === 'iat') return { problem: 'notYetValid', claim };
+    return { problem: 'badClaims', claim };
+  }
+  return { problem: 'malformed' };
 }
 
 /**
- * Verifies a portal assertion: signature (constant-time), shape, not expired, and not valid for
- * longer than {@link MAX_ASSERTION_MS} from `now`.
+ * Verifies a portal assertion: a JWS compact JWT signed with HS256 (no other algorithm, `none`
+ * included) with `secret`; `iss` and `aud` as configured; `exp`, `iat`, `sub` and `tid` present;
+ * not expired, not before `nbf`, `iat` not in the future and not older than
+ * {@link MAX_ASSERTION_SECONDS}, each with {@link CLOCK_SKEW_SECONDS} of tolerance; a lifetime
+ * (`exp` - `iat`) of at most {@link MAX_ASSERTION_SECONDS}; `sub`, `tid` and `name` well formed.
  */
-export function verifyPortalAssertion(
-  secret: string,
+export async function verifyPortalAssertion(
   token: string,
-  now: Date,
-): { ok: true; assertion: PortalAssertion } | { ok: false; problem: 'malformed' | 'badSignature' | 'expired' | 'tooLong' } {
-  const verified = verifyJson(Buffer.from(secret, 'utf8'), ASSERTION_DOMAIN, token);
-  if (!verified.ok) return verified;
-  const parsed = assertionSchema.safeParse(verified.value);
-  if (!parsed.success) return { ok: false, problem: 'malformed' };
-  if (parsed.data.exp <= now.getTime()) return { ok: false, problem: 'expired' };
-  if (parsed.data.exp > now.getTime() + MAX_ASSERTION_MS) return { ok: false, problem: 'tooLong' };
-  return { ok: true, assertion: parsed.data };
+  check: PortalAssertionCheck,
+): Promise<{ ok: true; assertion: PortalAssertion } | { ok: false; problem: AssertionProblem; claim?: string }> {
+  let payload: unknown;
+  try {
+    ({ payload } = await jwtVerify(token, new TextEncoder().encode(check.secret), {
+      algorithms: ['HS256'],
+      issuer: check.issuer ?? DEFAULT_PORTAL_ISSUER,
+      audience: check.audience ?? DEFAULT_PORTAL_AUDIENCE,
+      requiredClaims: ['exp', 'iat', 'sub', 'tid'],
+      maxTokenAge: MAX_ASSERTION_SECONDS,
+      clockTolerance: CLOCK_SKEW_SECONDS,
+      currentDate: check.now,
+    }));
+  } catch (error) {
+    return { ok: false, ...problemOf(error) };
+  }
+  const claims = claimsSchema.safeParse(payload);
+  if (!claims.success) return { ok: false, problem: 'badClaims', claim: String(claims.error.issues[0]?.path[0] ?? '') };
+  if (claims.data.exp - claims.data.iat > MAX_ASSERTION_SECONDS) return { ok: false, problem: 'tooLong', claim: 'exp' };
+  const { sub, tid, name } = claims.data;
+  return { ok: true, assertion: { tenantId: tid, userId: sub, ...(name ? { name } : {}) } };
 }
 
 /**
@@ -88,6 +138,10 @@ export interface DirectLineTokenDeps {
   directLineSecret?: string;
   /** `WEBCHAT_PORTAL_SECRET`; undefined = not configured (503). */
   portalSecret?: string;
+  /** `WEBCHAT_PORTAL_ISSUER`: the `iss` assertions must carry; default {@link DEFAULT_PORTAL_ISSUER}. */
+  portalIssuer?: string;
+  /** `WEBCHAT_PORTAL_AUDIENCE`: the `aud` assertions must carry; default {@link DEFAULT_PORTAL_AUDIENCE}. */
+  portalAudience?: string;
   /** Direct Line API base, e.g. `https://directline.botframework.com/v3/directline`. */
   directLineEndpoint: string;
   logger: Logger;
@@ -108,9 +162,14 @@ export function registerDirectLineToken(server: Server, deps: DirectLineTokenDep
       res.json(400, { error: 'badRequest', message: 'Send {"assertion": "<portal assertion>"}.' });
       return;
     }
-    const verified = verifyPortalAssertion(deps.portalSecret, body.data.assertion, clock());
+    const verified = await verifyPortalAssertion(body.data.assertion, {
+      secret: deps.portalSecret,
+      ...(deps.portalIssuer ? { issuer: deps.portalIssuer } : {}),
+      ...(deps.portalAudience ? { audience: deps.portalAudience } : {}),
+      now: clock(),
+    });
     if (!verified.ok) {
-      deps.logger.info({ outcome: `token.${verified.problem}` }, 'web chat token refused');
+      deps.logger.info({ outcome: `token.${verified.problem}`, ...(verified.claim ? { claim: verified.claim } : {}) }, 'web chat token refused');
       res.json(401, { error: 'unauthorized', message: 'The sign-in from the portal is not valid or has expired. Reload the portal page.' });
       return;
     }

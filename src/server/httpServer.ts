@@ -8,7 +8,9 @@ import { registerDevDirectLine, type DevDirectLine } from './devDirectLine.js';
 import { registerDirectLineToken } from './directLineToken.js';
 import { registerExportRoutes } from './exportRoutes.js';
 import { registerWebAssets } from './assets/serve.js';
-import { registerInvitationPages, type AssistantLinks } from './invitationPages.js';
+import { HttpRateLimiter } from './http/rateLimiter.js';
+import { rateLimitPolicy } from './http/rateLimits.js';
+import { rateLimitedPageSender, registerInvitationPages, type AssistantLinks } from './invitationPages.js';
 import { registerWebChatPage } from './webChatPage.js';
 
 /** Largest accepted request body, in bytes (activities are small; cards submits even more so). */
@@ -40,12 +42,24 @@ export interface HttpServerDeps {
  *   (`/v3/directline/...`, `/devconnector/...`), which is never registered when auth is on.
  * - `GET /assets/<name>-<hash>.(js|css)`: the pages' built scripts and stylesheets (assets/serve.ts),
  *   `GET /webchat/webchat.js`: the Web Chat bundle.
+ *
+ * The public routes (invitations, exports, the Direct Line token, the development Direct Line's
+ * session routes) are rate-limited per client address and per token, answering 429 with
+ * `Retry-After` (policy: http/rateLimits.ts); `/api/messages` keeps its per-conversation turn gate.
  */
 export function createHttpServer(deps: HttpServerDeps): { server: Server; devDirectLine?: DevDirectLine; inFlight: InFlight } {
   const { config, adapter, bot, logger } = deps;
   const server = restify.createServer({ name: 'csp-partner-assistant', handleUncaughtExceptions: false });
+  const assets = registerWebAssets(server);
+  // public routes' rate limits (http/rateLimits.ts): the address budget before the body is read, the token's after
+  const limits = new HttpRateLimiter(rateLimitPolicy(config.httpRateLimits), {
+    logger,
+    page: rateLimitedPageSender({ assets, ...(deps.clock ? { clock: deps.clock } : {}) }),
+  });
   server.use(restify.plugins.queryParser());
+  server.use(limits.byAddress);
   server.use(restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false }));
+  server.use(limits.byToken);
 
   const inFlight = new InFlight();
   server.post('/api/messages', async (req, res) => {
@@ -65,7 +79,6 @@ export function createHttpServer(deps: HttpServerDeps): { server: Server; devDir
       logger,
     });
   }
-  const assets = registerWebAssets(server);
   registerWebChatPage(server, {
     devDirectLine: !config.authEnabled,
     directLineEndpoint: config.directLineEndpoint,
@@ -81,6 +94,8 @@ export function createHttpServer(deps: HttpServerDeps): { server: Server; devDir
   registerDirectLineToken(server, {
     ...(config.directLineSecret ? { directLineSecret: config.directLineSecret } : {}),
     ...(config.webChatPortalSecret ? { portalSecret: config.webChatPortalSecret } : {}),
+    ...(config.webChatPortalIssuer ? { portalIssuer: config.webChatPortalIssuer } : {}),
+    ...(config.webChatPortalAudience ? { portalAudience: config.webChatPortalAudience } : {}),
     directLineEndpoint: config.directLineEndpoint,
     logger,
     ...(deps.clock ? { clock: deps.clock } : {}),

@@ -15,7 +15,8 @@
  * statuses (invalid link 404; expired, replaced, revoked, used, declined 410). Words come from
  * `pages.*` in the locale files, in the language of Accept-Language. Responses carry the
  * invitation pages' security headers (http/securityHeaders.ts: nonce CSP, no referrer, no store,
- * no framing). Logs carry the invitation id and an outcome, never tokens or emails.
+ * no framing). Logs carry the invitation id and an outcome, never tokens or emails. The routes are
+ * rate-limited before they run (http/rateLimits.ts); {@link rateLimitedPageSender} is their 429 page.
  */
 import { parseCookie, stringifySetCookie } from 'cookie';
 import Tokens from 'csrf';
@@ -33,7 +34,7 @@ import { invitationFormSchema, postCustomer, postPartnership, reopenButton, sign
 import { customerPage, customerPrefill } from './pages/customerPage.js';
 import { draftPage } from './pages/draftPage.js';
 import { renderInvitationPage } from './pages/layout.js';
-import { linkInvitation, linkProblemPage, messagePage, problemOf } from './pages/messagePages.js';
+import { linkInvitation, linkProblemPage, messagePage, problemOf, rateLimitedPage } from './pages/messagePages.js';
 import { partnershipPage } from './pages/partnershipPage.js';
 import type { AssistantLinks, Page, PageContext } from './pages/types.js';
 
@@ -178,4 +179,25 @@ export function registerInvitationPages(server: Server, deps: InvitationPagesDep
   server.get('/invitations/draft/*', handle('draft', handlers.draft));
   server.get('/invitations/*', handle('review', handlers.review));
   server.post('/invitations/*', handle('post', handlers.post));
+}
+
+/** Paths whose 429 page offers to open the same page again (GET only: a form post is not repeated by a link). */
+const REOPENABLE = /^\/(invitations|exports)\/[^/]/;
+
+/**
+ * Sends the 429 page of a request the rate limits refused (http/rateLimiter.ts): in the language
+ * of Accept-Language, with the invitation pages' layout and security headers, and for a GET a
+ * button that opens the same path and query again (the request's own, escaped by the renderer);
+ * status 429 with `Retry-After` in seconds.
+ */
+export function rateLimitedPageSender(deps: { assets: AssetUrls; clock?: () => Date }): (req: Request, res: Response, retryAfterSeconds: number) => void {
+  const clock = deps.clock ?? (() => new Date());
+  return (req, res, retryAfterSeconds) => {
+    const ctx = contextFor(req, clock());
+    const path = req.getPath();
+    const query = req.getQuery();
+    const again = req.method === 'GET' && REOPENABLE.test(path) ? `${path}${typeof query === 'string' && query ? `?${query}` : ''}` : undefined;
+    const rendered = renderPage(ctx, rateLimitedPage(ctx, retryAfterSeconds, again), deps.assets);
+    sendHtml(res, rendered.status, rendered.html, { ...rendered.headers, 'Retry-After': String(retryAfterSeconds) });
+  };
 }

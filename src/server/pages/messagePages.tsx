@@ -111,3 +111,19 @@ export function conflictPage(ctx: PageContext, token: string): Page {
     <ReopenButton href={invitationPath(token)} label={ctx.t('pages.conflict.reopen')} />,
   );
 }
+
+/**
+ * The 429 page (http/rateLimiter.ts): too many requests from this address or with this link in a
+ * short time; nothing was done. Says how many seconds to wait; `againHref` (the same page, for a
+ * GET) adds a button to open it again.
+ */
+export function rateLimitedPage(ctx: PageContext, retryAfterSeconds: number, againHref?: string): Page {
+  const { t } = ctx;
+  return messagePage(
+    ctx,
+    429,
+    'httpLimits.title',
+    [t('httpLimits.text'), t('httpLimits.wait', { count: retryAfterSeconds })],
+    againHref ? <ReopenButton href={againHref} label={t('httpLimits.again')} /> : null,
+  );
+}
