@@ -14,7 +14,7 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { loadConfig } from '../../src/config.js';
 import { applyCommand, type Actor, type TransitionCommand } from '../../src/domain/transition.js';
 import { findTokenInText } from '../../src/domain/invitationToken.js';
-import { startApp, type RunningApp } from '../../src/index.js';
+import { startApp, type AppOverrides, type RunningApp } from '../../src/index.js';
 import { launchChromium } from './browser.js';
 
 /** Tenant the built-in Web Chat page is configured for in these scenes (`WEBCHAT_TENANT_ID`). */
@@ -34,17 +34,23 @@ export const REPLY_MS = 10_000;
 export interface Stage {
   app: RunningApp;
   browser: Browser;
+  /** The app's data folder (the lowdb store is under `store/`). */
+  dataDir: string;
   close(): Promise<void>;
 }
 
-/** Starts the app on an ephemeral port (Web Chat tenant {@link WEBCHAT_TENANT}) and Chromium. */
-export async function openStage(env: Record<string, string> = {}): Promise<Stage> {
+/** Starts the app on an ephemeral port (Web Chat tenant {@link WEBCHAT_TENANT}) and Chromium; `overrides` go to startApp (e.g. a capturing logger). */
+export async function openStage(env: Record<string, string> = {}, overrides: AppOverrides = {}): Promise<Stage> {
   const browser = await launchChromium();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'partner-scenes-'));
-  const app = await startApp(loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', WEBCHAT_TENANT_ID: WEBCHAT_TENANT, ...env }));
+  const app = await startApp(
+    loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', WEBCHAT_TENANT_ID: WEBCHAT_TENANT, ...env }),
+    overrides,
+  );
   return {
     app,
     browser,
+    dataDir,
     close: async () => {
       await browser.close().catch(() => undefined);
       await app.close();
