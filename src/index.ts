@@ -10,18 +10,11 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ClientCachingAuthentication } from './bot/clientCache.js';
 import { liveConnection, startDemoConnection, type PartnerCenterConnection } from './partnerCenter/connection.js';
-import {
-  CloudAdapter,
-  ConfigurationBotFrameworkAuthentication,
-  MessageFactory,
-  TeamsSSOTokenExchangeMiddleware,
-  type ConversationReference,
-  type Storage,
-} from 'botbuilder';
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, TeamsSSOTokenExchangeMiddleware, type Storage } from 'botbuilder';
 import { liveIdentity, startDemoIdentity } from './identity/connection.js';
 import type { IdentityConnection } from './identity/identityService.js';
+import { readerTokens } from './bot/readerTokens.js';
 import type { Server } from 'restify';
-import { reminderMessageCard } from '../dialogs/reminders/views.js';
 import { composeAssistant, SHIPPED_PROVIDER_DIRECTORY, type AssistantServices } from './app/compose.js';
 import type { AppConfig } from './config.js';
 import { translator } from './i18n/index.js';
@@ -29,7 +22,8 @@ import { ConfigError, loadConfig } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import { createHttpServer, type InFlight } from './server/httpServer.js';
 import { createStorage } from './store/sharedStorage.js';
-import type { ReminderDelivery, ReminderService } from './reminders/reminderService.js';
+import type { ReminderService } from './reminders/reminderService.js';
+import { proactiveDelivery } from './reminders/proactiveDelivery.js';
 import type { TransitionRepository } from './store/transitionRepository.js';
 import { ProviderDirectoryError, loadProviderDirectory } from './domain/providers.js';
 import type { InvitationService } from './invitations/invitationService.js';
@@ -81,7 +75,7 @@ export async function startApp(config: AppConfig, overrides: AppOverrides = {}):
   const storage = overrides.storage ?? createStorage({ ...config.storage, dataDir: config.dataDir });
   const partnerCenter = config.partnerCenterMode === 'fake' ? await startDemoConnection() : config.partnerCenterMode === 'live' ? liveConnection() : undefined;
   const identity = await startIdentity(config, partnerCenter);
-  const adapter = createAdapter(config, logger, storage, identity);
+  const { adapter, auth } = createAdapter(config, logger, storage, identity);
   let baseUrl = '';
   const { bot, transitions, services } = composeAssistant({
     storage,
@@ -98,6 +92,8 @@ export async function startApp(config: AppConfig, overrides: AppOverrides = {}):
     ...(overrides.instanceId ? { instanceId: overrides.instanceId } : {}),
     ...(partnerCenter ? { partnerCenter } : {}),
     ...(identity ? { identity } : {}),
+    partnerCenterRefreshMinutes: config.partnerCenterRefreshMinutes,
+    ...(identity ? { readerToken: readerTokens(auth, config.microsoftAppId, identity.connectionName) } : {}),
   });
   const { invitations, customers, reminders } = services;
   const clock = overrides.clock ? { clock: overrides.clock } : {};
@@ -106,6 +102,9 @@ export async function startApp(config: AppConfig, overrides: AppOverrides = {}):
   logger.info({ url: baseUrl, auth: config.authEnabled, dataDir: path.resolve(config.dataDir) }, 'assistant listening');
   if (!config.authEnabled) logger.warn('MicrosoftAppId is empty: auth is OFF, bound to loopback only, development Direct Line surface on');
   if (config.reminderCheckSeconds > 0) reminders.start(config.reminderCheckSeconds * 1000);
+  // background Partner Center reads: checked 4 times per interval, so a tenant is read at most a quarter interval late
+  const refresh = services.partnerCenterRefresh;
+  if (refresh && config.partnerCenterRefreshMinutes > 0) refresh.start((config.partnerCenterRefreshMinutes * 60_000) / 4);
   if (partnerCenter?.mode === 'fake')
     logger.warn('PARTNER_CENTER_MODE=fake: customers come from the bundled fake Partner Center (demo data, labelled so in the chat)');
   if (partnerCenter?.mode === 'live') logger.info('PARTNER_CENTER_MODE=live: customers are read from Partner Center as the signed-in user');
@@ -114,6 +113,7 @@ export async function startApp(config: AppConfig, overrides: AppOverrides = {}):
   if (identity?.mode === 'live') logger.info({ connection: identity.connectionName }, 'connected identity: roles are verified in Microsoft Entra ID');
   const close = async () => {
     await closeApp(server, inFlight, reminders, logger);
+    await refresh?.stop();
     await partnerCenter?.close();
     await identity?.close();
   };
@@ -139,7 +139,12 @@ async function startIdentity(config: AppConfig, partnerCenter?: PartnerCenterCon
  * (the fake's in the demo) and Teams SSO token exchanges are deduplicated across instances through
  * `storage` (`TeamsSSOTokenExchangeMiddleware`).
  */
-function createAdapter(config: AppConfig, logger: Logger, storage: Storage, identity?: IdentityConnection): CloudAdapter {
+function createAdapter(
+  config: AppConfig,
+  logger: Logger,
+  storage: Storage,
+  identity?: IdentityConnection,
+): { adapter: CloudAdapter; auth: ClientCachingAuthentication } {
   const auth = new ConfigurationBotFrameworkAuthentication({
     MicrosoftAppId: config.microsoftAppId,
     MicrosoftAppPassword: config.microsoftAppPassword,
@@ -147,7 +152,8 @@ function createAdapter(config: AppConfig, logger: Logger, storage: Storage, iden
     MicrosoftAppType: config.microsoftAppType,
     ...(identity?.oAuthUrl ? { OAuthUrl: identity.oAuthUrl } : {}),
   });
-  const adapter = new CloudAdapter(new ClientCachingAuthentication(auth));
+  const cached = new ClientCachingAuthentication(auth);
+  const adapter = new CloudAdapter(cached);
   if (identity) adapter.use(new TeamsSSOTokenExchangeMiddleware(storage, identity.connectionName));
   adapter.onTurnError = async (context, error) => {
     logger.error(
@@ -160,17 +166,7 @@ function createAdapter(config: AppConfig, logger: Logger, storage: Storage, iden
       logger.error({ err: (sendError as Error).message }, 'could not tell the user about the failed turn');
     }
   };
-  return adapter;
-}
-
-/** Delivers a reminder as a proactive message to the conversation it was planned in, in the planner's language. */
-function proactiveDelivery(adapter: CloudAdapter, appId: string): ReminderDelivery {
-  return async (_tenantId, reminder) => {
-    const t = translator(reminder.target.locale);
-    await adapter.continueConversationAsync(appId, reminder.target.conversation as Partial<ConversationReference>, async (context) => {
-      await context.sendActivity(MessageFactory.attachment(reminderMessageCard(t, reminder)));
-    });
-  };
+  return { adapter, auth: cached };
 }
 
 /** Listens on `config.host:config.port`; returns the base URL (`http://host:port`, IPv6 hosts bracketed). */

@@ -41,7 +41,7 @@ export const REMINDER_SOURCE: Record<ReminderKind, ReminderSource> = {
 /**
  * `scheduled` (waiting for its time), `sending` (claimed by one instance until `claim.until`),
  * `sent`, `cancelled` (by a person), `obsolete` (the fact it was about changed: approved, accepted,
- * resent...), `failed` (delivery failed {@link MAX_DELIVERY_ATTEMPTS} times).
+ * resent...), `failed` (refused for good, or {@link MAX_DELIVERY_ATTEMPTS} attempts failed: see `lastFailure`).
  */
 export const REMINDER_STATUSES = ['scheduled', 'sending', 'sent', 'cancelled', 'obsolete', 'failed'] as const;
 /** One of {@link REMINDER_STATUSES}. */
@@ -53,8 +53,14 @@ export const REMINDER_HOUR_UTC = 9;
 export const CLAIM_LEASE_MS = 2 * 60_000;
 /** Delivery attempts before a reminder is marked `failed`. */
 export const MAX_DELIVERY_ATTEMPTS = 5;
-/** Wait before retrying a failed delivery, per attempt made so far (ms): 5, 10, 15, 20 minutes. */
+/** Wait before retrying a failed delivery, per attempt made so far (ms): 5, 10, 15, 20 minutes (`src/reminders/deliveryErrors.ts` adds jitter and Retry-After). */
 export const RETRY_STEP_MS = 5 * 60_000;
+/** Delivery failures not retried, and those retried with back-off (the table and its sources: `src/reminders/deliveryErrors.ts`). */
+export const PERMANENT_FAILURES = ['removed', 'blocked', 'disabledByAdmin', 'conversationGone', 'refused', 'rejected'] as const;
+export const TRANSIENT_FAILURES = ['throttled', 'serviceError', 'network', 'credentials', 'unknown'] as const;
+export type DeliveryFailureReason = (typeof PERMANENT_FAILURES)[number] | (typeof TRANSIENT_FAILURES)[number];
+/** A failed delivery: kind, reason, when (ISO), and the channel's HTTP status and error code if it answered (403, `BotNotInConversationRoster`). */
+export type DeliveryFailure = { kind: 'permanent' | 'transient'; reason: DeliveryFailureReason; at: string; status?: number; code?: string };
 /** Finished reminders (sent, cancelled, obsolete, failed) kept per tenant; older ones are dropped. */
 export const FINISHED_KEPT = 100;
 
@@ -90,6 +96,8 @@ export interface Reminder {
   claim?: { by: string; until: string };
   sentAt?: string;
   cancelled?: Mark;
+  /** The last failed attempt while retried (`scheduled`), or why it `failed`; absent in records from before it existed. */
+  lastFailure?: DeliveryFailure;
 }
 
 /** A tenant's reminders; `revision` increases on every change (the list card carries it: stale guard). */
@@ -312,13 +320,13 @@ export function claimDueReminders(record: ReminderRecord, now: Date, by: string,
   return { ok: true, record: { ...bump(record, now), reminders }, claimed };
 }
 
-/** What happened to a claimed reminder: delivered, no longer wanted, or delivery failed (retry later). */
-export type DeliveryOutcome = 'sent' | 'obsolete' | 'retry';
+/** What happened to a claimed reminder: delivered, no longer wanted, failed (tried again at `retryAt`; never without), or `retry` (unclassified). */
+export type DeliveryOutcome = 'sent' | 'obsolete' | 'retry' | { failure: DeliveryFailure; retryAt?: string };
 
 /**
  * Records the outcomes of reminders claimed by `by`. Only reminders still `sending` under that
  * claim change (a claim that lapsed and was taken over by another instance is left to it).
- * `retry` puts the reminder back to `scheduled`, due again after `attempts × RETRY_STEP_MS`.
+ * `retry` puts the reminder back to `scheduled`, due again after `attempts × RETRY_STEP_MS`; a failure too, at its `retryAt`.
  */
 export function finishDelivery(record: ReminderRecord, outcomes: Record<string, DeliveryOutcome>, now: Date, by: string): ReminderUpdate {
   const at = now.toISOString();
@@ -327,11 +335,14 @@ export function finishDelivery(record: ReminderRecord, outcomes: Record<string, 
   for (const [id, outcome] of Object.entries(outcomes)) {
     const r = reminders[id];
     if (!r || r.status !== 'sending' || r.claim?.by !== by) continue;
-    const { claim: _claim, ...rest } = r;
+    const { claim: _claim, lastFailure: _last, ...rest } = r;
     changed = true;
     if (outcome === 'sent') reminders[id] = { ...rest, status: 'sent', sentAt: at, updatedAt: at };
     else if (outcome === 'obsolete') reminders[id] = { ...rest, status: 'obsolete', updatedAt: at };
-    else reminders[id] = { ...rest, status: 'scheduled', dueAt: new Date(now.getTime() + r.attempts * RETRY_STEP_MS).toISOString(), updatedAt: at };
+    else if (outcome === 'retry')
+      reminders[id] = { ...rest, status: 'scheduled', dueAt: new Date(now.getTime() + r.attempts * RETRY_STEP_MS).toISOString(), updatedAt: at };
+    else if (outcome.retryAt) reminders[id] = { ...rest, status: 'scheduled', dueAt: outcome.retryAt, lastFailure: outcome.failure, updatedAt: at };
+    else reminders[id] = { ...rest, status: 'failed', lastFailure: outcome.failure, updatedAt: at };
   }
   if (!changed) return { ok: false, error: { code: 'unchanged' } };
   return { ok: true, record: { ...bump(record, now), reminders: prune(reminders) } };

@@ -21,6 +21,10 @@
  *   facts are checked again (approved meanwhile? accepted on the web page?) and a reminder no longer
  *   wanted is marked obsolete instead. An instance that stops between claiming and recording the
  *   outcome leaves a lapsed claim, which another instance takes over after `CLAIM_LEASE_MS`.
+ * - **Failures** are classified (`./deliveryErrors.ts`): permanent ones (bot removed or blocked,
+ *   chat gone) end the reminder as `failed` at once; transient ones (429, 5xx, network) are retried
+ *   after a back-off honouring `Retry-After`, `failed` once `MAX_DELIVERY_ATTEMPTS` were made. The
+ *   reason stays on the reminder for the list, which can send it elsewhere ({@link ReminderService.sendHere}).
  * - **Ticks.** {@link ReminderService.start} checks every `intervalMs`; tests call
  *   {@link ReminderService.tick} with a fake clock.
  */
@@ -49,6 +53,8 @@ import type { Actor, TransitionRecord } from '../domain/transition.js';
 import { LRUCache } from 'lru-cache';
 import type { RecordChange } from '../store/changeLog.js';
 import { TenantRecords, type RecordResult } from '../store/tenantRecords.js';
+import { classifyDeliveryError, failedOutcome, type ClassifiedFailure } from './deliveryErrors.js';
+import { sendFailedReminderHere } from './sendHere.js';
 
 export { DEFAULT_TICK_MS, KNOWN_TARGETS_CACHED, SCHEDULE_KEY, TENANTS_PER_TICK } from './reminderTypes.js';
 export type { ReminderDelivery, ReminderSchedule, ReminderServiceDeps, ReminderTargetRecord, TickReport } from './reminderTypes.js';
@@ -75,6 +81,7 @@ export class ReminderService {
   private readonly knownTargets = new LRUCache<string, string>({ max: KNOWN_TARGETS_CACHED });
   private readonly schedule: TenantRecords<ReminderSchedule>;
   private readonly clock: () => Date;
+  private readonly random: () => number;
   private timer?: NodeJS.Timeout;
   private running?: Promise<unknown>;
   /** Schedule entries waiting for the next write, by tenant. */
@@ -84,6 +91,7 @@ export class ReminderService {
 
   constructor(private readonly deps: ReminderServiceDeps) {
     this.clock = deps.clock ?? (() => new Date());
+    this.random = deps.random ?? Math.random;
     this.instanceId = deps.instanceId ?? `instance-${randomBytes(6).toString('hex')}`;
     this.records = new TenantRecords(deps.storage, 'reminders', newReminderRecord, 1, this.clock);
     this.schedule = new TenantRecords<ReminderSchedule>(
@@ -209,13 +217,24 @@ export class ReminderService {
   }
 
   /**
+   * "Send here instead" from the list: failed reminder `id` is planned again for `target` (the chat
+   * the person is in), due at once; that chat becomes the tenant's last known target. Same
+   * `revision` rule as {@link cancel}.
+   */
+  async sendHere(tenantId: string, id: string, revision: number, target: ReminderTarget): Promise<ReminderResult> {
+    const result = await this.records.update(tenantId, (r) => sendFailedReminderHere(r, id, revision, target, this.clock()));
+    if (result.ok) await Promise.all([this.syncSchedule(tenantId, result.record), this.rememberTarget(tenantId, target)]);
+    return result;
+  }
+
+  /**
    * One check: for each tenant the schedule says is due (oldest first, at most
    * {@link TENANTS_PER_TICK}), claims its due reminders, re-checks the facts, delivers, records the
-   * outcomes and updates the schedule. Delivery errors are logged and retried later; storage errors
-   * of one tenant are logged and do not stop the others.
+   * outcomes and updates the schedule. Delivery errors are logged and classified (retried later, or
+   * the reminder marked failed); storage errors of one tenant are logged and do not stop the others.
    */
   async tick(): Promise<TickReport> {
-    const report: TickReport = { tenants: 0, claimed: 0, sent: 0, obsolete: 0, retried: 0 };
+    const report: TickReport = { tenants: 0, claimed: 0, sent: 0, obsolete: 0, retried: 0, failed: 0 };
     const now = this.clock();
     const schedule = await this.schedule.get(SCHEDULE_KEY);
     const due = Object.entries(schedule.due)
@@ -260,10 +279,12 @@ export class ReminderService {
       const facts: TenantFacts = {};
       const outcomes: Record<string, DeliveryOutcome> = {};
       for (const reminder of claim.claimed) {
-        outcomes[reminder.id] = (await this.stillWanted(tenantId, reminder, facts)) ? await this.deliver(tenantId, reminder) : 'obsolete';
-        if (outcomes[reminder.id] === 'sent') report.sent++;
-        else if (outcomes[reminder.id] === 'obsolete') report.obsolete++;
-        else report.retried++;
+        const outcome = (await this.stillWanted(tenantId, reminder, facts)) ? await this.deliver(tenantId, reminder) : 'obsolete';
+        outcomes[reminder.id] = outcome;
+        if (outcome === 'sent') report.sent++;
+        else if (outcome === 'obsolete') report.obsolete++;
+        else if (outcome === 'retry' || outcome.retryAt) report.retried++;
+        else report.failed++;
       }
       const done = await this.records.update(tenantId, (r) => finishDelivery(r, outcomes, this.clock(), this.instanceId));
       if (done.ok) record = done.record;
@@ -281,15 +302,32 @@ export class ReminderService {
     return wantedFrom(source, record, this.clock()).some((w) => reminderId(w.kind, w.subjectId) === reminder.id);
   }
 
+  /** Sends `reminder`; a failure is classified into the outcome to record (retried at a time, or ended) and logged. */
   private async deliver(tenantId: string, reminder: Reminder): Promise<DeliveryOutcome> {
     try {
       await this.deps.deliver(tenantId, reminder);
       this.deps.logger?.info({ kind: reminder.kind, attempt: reminder.attempts }, 'reminder sent');
       return 'sent';
     } catch (err) {
-      this.deps.logger?.warn({ kind: reminder.kind, attempt: reminder.attempts, err: (err as Error).message }, 'reminder delivery failed; will retry');
-      return 'retry';
+      const now = this.clock();
+      const failure = classifyDeliveryError(err, now);
+      const outcome = failedOutcome(reminder, failure, now, this.random());
+      this.logFailure(reminder, failure, typeof outcome === 'object' ? outcome.retryAt : undefined, err);
+      return outcome;
     }
+  }
+
+  /** One log line per failed send: warn, or error when the bot's own credentials were refused (an operator must act). */
+  private logFailure(reminder: Reminder, failure: ClassifiedFailure, retryAt: string | undefined, err: unknown): void {
+    const { kind, reason, status, code } = failure;
+    const fields = { kind: reminder.kind, attempt: reminder.attempts, failure: kind, reason, status, code, retryAt, err: (err as Error)?.message };
+    const msg = retryAt
+      ? 'reminder delivery failed; will retry'
+      : kind === 'permanent'
+        ? 'reminder not deliverable; not retried'
+        : 'reminder delivery failed; given up';
+    if (reason === 'credentials') this.deps.logger?.error(fields, `${msg} (the bot's credentials were refused: check MicrosoftAppId and its secret)`);
+    else this.deps.logger?.warn(fields, msg);
   }
 
   /**

@@ -35,8 +35,9 @@ export interface ReminderSchedule {
 }
 
 /**
- * Delivers one reminder (a proactive message through its saved conversation reference).
- * Throws when the channel refuses or cannot be reached: the reminder is retried later.
+ * Delivers one reminder (a proactive message through its saved conversation reference; the app's
+ * is `proactiveDelivery`). Throws when the channel refuses or cannot be reached: the error is
+ * classified (`classifyDeliveryError`) and the reminder retried later or marked failed.
  */
 export type ReminderDelivery = (tenantId: string, reminder: Reminder) => Promise<void>;
 
@@ -54,6 +55,8 @@ export interface ReminderServiceDeps {
   logger?: Logger;
   /** Claim lease (ms), default `CLAIM_LEASE_MS` (`src/domain/reminders.ts`). */
   leaseMs?: number;
+  /** Jitter source for retry back-off, a number in [0, 1); default `Math.random` (tests pass a fixed one). */
+  random?: () => number;
 }
 
 /** What one check did (counts of reminders). */
@@ -62,5 +65,8 @@ export interface TickReport {
   claimed: number;
   sent: number;
   obsolete: number;
+  /** Failed deliveries planned again (transient failure, attempts left). */
   retried: number;
+  /** Failed deliveries ended: refused for good, or the last attempt failed. */
+  failed: number;
 }

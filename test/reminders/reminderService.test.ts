@@ -52,7 +52,7 @@ const ENROLL: TransitionCommand[] = [
   { type: 'submitDetails', details },
   { type: 'confirmEnrollment', understood: true },
 ];
-const ZERO: TickReport = { tenants: 0, claimed: 0, sent: 0, obsolete: 0, retried: 0 };
+const ZERO: TickReport = { tenants: 0, claimed: 0, sent: 0, obsolete: 0, retried: 0, failed: 0 };
 
 const approvalId = reminderId('approvalOverdue', `enrollment@${START.toISOString()}`);
 const incentivesId = reminderId('incentivesInvitation', `enrollment@${START.toISOString()}`);
@@ -122,6 +122,8 @@ function deployment(seed = 1) {
   const deliveries: Delivery[] = [];
   /** Reminder ids whose next N deliveries fail. */
   const failing = new Map<string, number>();
+  /** What a failing delivery of a reminder id throws (default: a plain Error, classified `unknown`). */
+  const failWith = new Map<string, unknown>();
   const random = prng(seed);
   /** What the services logged (pino lines). */
   const logs: Array<{ level: number; msg: string }> = [];
@@ -135,6 +137,8 @@ function deployment(seed = 1) {
       instanceId,
       clock,
       logger,
+      // jitter factor exactly 1: retries fall due RETRY_STEP_MS × attempts later (deliveryErrors.test.ts covers the jitter)
+      random: () => 0.5,
       deliver: async (tenantId: string, reminder: Reminder) => {
         // a network call: yield a few times so the other instance gets ahead
         for (let i = Math.floor(random() * 4); i > 0; i--) await new Promise((r) => setImmediate(r));
@@ -142,7 +146,7 @@ function deployment(seed = 1) {
         const ok = fails === 0;
         if (!ok) failing.set(reminder.id, fails - 1);
         deliveries.push({ by: instanceId, tenantId, id: reminder.id, attempts: reminder.attempts, at: clock().toISOString(), ok });
-        if (!ok) throw new Error('channel unavailable');
+        if (!ok) throw failWith.get(reminder.id) ?? new Error('channel unavailable');
       },
     });
 
@@ -194,6 +198,7 @@ function deployment(seed = 1) {
     invitations,
     deliveries,
     failing,
+    failWith,
     /** Error lines logged (planning or tenant checks that failed). */
     errors: () => logs.filter((l) => l.level >= 50).map((l) => l.msg),
     warnings: () => logs.filter((l) => l.level === 40).map((l) => l.msg),
@@ -217,6 +222,7 @@ const sum = (a: TickReport, b: TickReport): TickReport => ({
   sent: a.sent + b.sent,
   obsolete: a.obsolete + b.obsolete,
   retried: a.retried + b.retried,
+  failed: a.failed + b.failed,
 });
 
 async function reminder(svc: ReminderService, tenantId: string, id: string): Promise<Reminder> {
@@ -348,7 +354,7 @@ describe('ReminderService (two instances, one MemoryStorage)', () => {
 
       d.set(APPROVAL_DUE);
       const [ra, rb] = await Promise.all([a.tick(), b.tick()]);
-      expect(sum(ra, rb)).to.deep.equal({ tenants: 2, claimed: 1, sent: 1, obsolete: 0, retried: 0 });
+      expect(sum(ra, rb)).to.deep.equal({ tenants: 2, claimed: 1, sent: 1, obsolete: 0, retried: 0, failed: 0 });
       expect(d.deliveries.map((x) => [x.tenantId, x.id, x.attempts])).to.deep.equal([['t1', approvalId, 1]]);
       expect(d.deliveries[0]!.by).to.equal(ra.sent === 1 ? 'A' : 'B');
       expect(await reminder(a, 't1', approvalId))
@@ -391,7 +397,7 @@ describe('ReminderService (two instances, one MemoryStorage)', () => {
             [...perReminder.values()].every((n) => n === 1),
             `${label}: exactly once`,
           ).to.equal(true);
-          expect(sum(ra, rb), label).to.deep.equal({ tenants: 60, claimed: 30, sent: 30, obsolete: 0, retried: 0 });
+          expect(sum(ra, rb), label).to.deep.equal({ tenants: 60, claimed: 30, sent: 30, obsolete: 0, retried: 0, failed: 0 });
           expect(ra.sent, `${label}: A's report matches what A delivered`).to.equal(round.filter((x) => x.by === 'A').length);
           expect(rb.sent, `${label}: B's report matches what B delivered`).to.equal(round.filter((x) => x.by === 'B').length);
           expect(ra.tenants, `${label}: A looked at every tenant`).to.equal(30);
@@ -434,7 +440,7 @@ describe('ReminderService (two instances, one MemoryStorage)', () => {
 
       d.set(APPROVAL_DUE);
       const [ra, rb] = await Promise.all([a.tick(), b.tick()]);
-      expect(sum(ra, rb)).to.deep.equal({ tenants: 2, claimed: 1, sent: 0, obsolete: 1, retried: 0 });
+      expect(sum(ra, rb)).to.deep.equal({ tenants: 2, claimed: 1, sent: 0, obsolete: 1, retried: 0, failed: 0 });
       expect(d.deliveries).to.deep.equal([]);
       expect(await reminder(a, 'unplanned', approvalId))
         .to.include({ status: 'obsolete' })
@@ -452,7 +458,7 @@ describe('ReminderService (two instances, one MemoryStorage)', () => {
       );
       expect(res.ok).to.equal(true);
       d.set(START.getTime() + 8 * DAY);
-      expect(await a.tick()).to.deep.equal({ tenants: 1, claimed: 1, sent: 0, obsolete: 1, retried: 0 });
+      expect(await a.tick()).to.deep.equal({ tenants: 1, claimed: 1, sent: 0, obsolete: 1, retried: 0, failed: 0 });
       expect(d.deliveries).to.deep.equal([]);
       expect(await d.schedule()).to.deep.equal({});
     });
@@ -550,6 +556,110 @@ describe('ReminderService (two instances, one MemoryStorage)', () => {
       expect(sum(ra, rb)).to.deep.include({ claimed: 1, sent: 1 });
       await Promise.all([a.tick(), b.tick()]);
       expect(d.deliveries.map((x) => [x.id, x.ok])).to.deep.equal([[approvalId, true]]);
+    });
+  });
+
+  describe('classified delivery failures', () => {
+    /** A Bot Connector error answer as botbuilder throws it (RestError: statusCode, body code, response headers). */
+    const answer = (status: number, code: string, headers: Record<string, string> = {}) =>
+      Object.assign(new Error(code), {
+        name: 'RestError',
+        statusCode: status,
+        code,
+        response: { status, bodyAsText: JSON.stringify({ error: { code, message: code } }), headers: { get: (n: string) => headers[n] } },
+      });
+
+    it('a permanent refusal (403 BotNotInConversationRoster) ends the reminder at once: failed with its reason, never tried again', async () => {
+      const d = deployment();
+      const a = d.service('A');
+      await d.enroll(a, 't1');
+      d.failing.set(approvalId, Infinity);
+      d.failWith.set(approvalId, answer(403, 'BotNotInConversationRoster'));
+      d.set(APPROVAL_DUE);
+      expect(await a.tick()).to.deep.equal({ tenants: 1, claimed: 1, sent: 0, obsolete: 0, retried: 0, failed: 1 });
+      const r = await reminder(a, 't1', approvalId);
+      expect(r).to.include({ status: 'failed', attempts: 1 }).and.not.have.property('claim');
+      expect(r.lastFailure).to.deep.equal({
+        kind: 'permanent',
+        reason: 'removed',
+        status: 403,
+        code: 'BotNotInConversationRoster',
+        at: new Date(APPROVAL_DUE).toISOString(),
+      });
+      expect(d.warnings()).to.deep.equal(['reminder not deliverable; not retried']);
+      expect((await d.schedule()).t1!.at, 'next look: the incentives reminder, not a retry').to.equal(new Date(INCENTIVES_DUE).toISOString());
+      d.set(APPROVAL_DUE + DAY);
+      await a.tick();
+      expect(d.deliveries.map((x) => x.attempts)).to.deep.equal([1]);
+    });
+
+    it('429 with a Retry-After longer than the back-off: due no sooner than it (fake clock), then sent; the failure is cleared', async () => {
+      const d = deployment();
+      const a = d.service('A');
+      await d.enroll(a, 't1');
+      d.failing.set(approvalId, 1);
+      d.failWith.set(approvalId, answer(429, 'Throttled', { 'retry-after': '7200' }));
+      d.set(APPROVAL_DUE);
+      expect(await a.tick()).to.deep.include({ retried: 1, failed: 0 });
+      // random 0.5: Retry-After plus 5 %
+      const retryAt = APPROVAL_DUE + 7_200_000 * 1.05;
+      const r = await reminder(a, 't1', approvalId);
+      expect(r).to.include({ status: 'scheduled', attempts: 1, dueAt: new Date(retryAt).toISOString() });
+      expect(r.lastFailure).to.deep.include({ kind: 'transient', reason: 'throttled', status: 429 });
+      expect((await d.schedule()).t1!.at).to.equal(new Date(retryAt).toISOString());
+      d.set(retryAt - 1);
+      expect(await a.tick()).to.deep.equal(ZERO);
+      d.set(retryAt);
+      expect(await a.tick()).to.deep.include({ sent: 1 });
+      expect(await reminder(a, 't1', approvalId))
+        .to.include({ status: 'sent', attempts: 2 })
+        .and.not.have.property('lastFailure');
+    });
+
+    it('the bot’s own credentials refused (401): retried like any transient failure, logged as an error for the operator, given up with that reason', async () => {
+      const d = deployment();
+      const a = d.service('A');
+      await d.enroll(a, 't1');
+      d.failing.set(approvalId, Infinity);
+      d.failWith.set(approvalId, answer(401, 'BotNotRegistered'));
+      d.set(APPROVAL_DUE);
+      for (let i = 0; i < MAX_DELIVERY_ATTEMPTS; i++) {
+        d.set(Date.parse((await d.schedule()).t1!.at));
+        await a.tick();
+      }
+      expect(d.deliveries.map((x) => x.attempts)).to.deep.equal([1, 2, 3, 4, 5]);
+      expect((await reminder(a, 't1', approvalId)).lastFailure).to.deep.include({ kind: 'transient', reason: 'credentials', status: 401 });
+      expect(await reminder(a, 't1', approvalId)).to.include({ status: 'failed' });
+      expect(d.errors()).to.have.length(MAX_DELIVERY_ATTEMPTS);
+      expect(d.errors()[0]).to.match(/^reminder delivery failed; will retry \(the bot's credentials were refused/);
+      expect(d.errors()[4]).to.match(/^reminder delivery failed; given up/);
+    });
+
+    it('"send here instead": a failed reminder is planned again for another chat, due at once, attempts reset; that chat becomes the last known target', async () => {
+      const d = deployment();
+      const [a, b] = [d.service('A'), d.service('B')];
+      await d.enroll(a, 't1');
+      d.failing.set(approvalId, 1);
+      d.failWith.set(approvalId, answer(404, 'ConversationNotFound'));
+      d.set(APPROVAL_DUE + MIN);
+      await a.tick();
+      const rev = (await a.list('t1')).revision;
+      const here = { ...d.target('t1'), conversation: { conversation: { id: 'a:other-chat' }, serviceUrl: 'https://smba.example' } };
+      expect(await b.sendHere('t1', incentivesId, rev, here), 'not failed').to.deep.include({
+        ok: false,
+        error: { code: 'notRestorable', status: 'scheduled' },
+      });
+      expect(await b.sendHere('t1', approvalId, rev - 1, here), 'an old list card').to.deep.include({ ok: false, error: { code: 'stale' } });
+      const res = await b.sendHere('t1', approvalId, rev, here);
+      expect(res.ok).to.equal(true);
+      const again = await reminder(a, 't1', approvalId);
+      expect(again)
+        .to.include({ status: 'scheduled', attempts: 0, dueAt: new Date(APPROVAL_DUE + MIN).toISOString() })
+        .and.not.have.property('lastFailure');
+      expect(again.target).to.deep.equal(here);
+      expect(await a.lastTarget('t1')).to.deep.equal(here);
+      expect(await a.tick()).to.deep.include({ sent: 1 });
+      expect(d.sent().map((x) => [x.id, x.attempts])).to.deep.equal([[approvalId, 1]]);
     });
   });
 
