@@ -6,8 +6,9 @@
  * - the details form refused for a webmail address (the country keeps its name);
  * - the company card (provider/reseller choice) and the invitation email draft;
  * - the partnership accept page, signed in and public;
- * - the customer summary in connected mode (PARTNER_CENTER_MODE=fake: the demo data, so labelled), and
- *   the what's-next list with the partnership items verified in Partner Center.
+ * - connected mode (PARTNER_CENTER_MODE=fake): the sign-in card, the demo sign-in page, the roles
+ *   verified in Microsoft Entra ID, the customer summary read as that person (demo data, so
+ *   labelled), and the what's-next list with the partnership items verified in Partner Center.
  * Files go to `screenshots/<locale>/` (git-ignored), or to the folder given as the first argument.
  * Needs Chromium at /usr/bin/chromium (or CHROMIUM_PATH) and, for Chinese, a CJK font
  * (Debian `fonts-noto-cjk`; `.ci/run` installs both).
@@ -20,6 +21,7 @@ import {
   REPLY_MS,
   button,
   cardWith,
+  demoSignIn,
   loose,
   openStage,
   openWebChat,
@@ -114,10 +116,24 @@ async function checklistScene({ locale, t, stage, shot }: Scene): Promise<void> 
   await shot(page, '3-plan', plan);
 }
 
-/** 5. the customer summary read from the bundled fake Partner Center (demo data, labelled), then the what's-next list it ticked. */
+/**
+ * 5. connected mode on the demo: sign-in (the OAuth card, the fake token service's page with its
+ * code, the roles read from Microsoft Entra ID), the customer summary read from the bundled fake
+ * Partner Center as that person (demo data, labelled), then the what's-next list it ticked.
+ */
 async function connectedCustomersScene({ locale, t, stage, shot }: Scene): Promise<void> {
   await seedChecklistToNext(stage.app);
   const page = await webChatPage(stage, locale);
+  const popup = await demoSignIn(page, t.list('commands.signIn')[0]!, t('identity.signIn.button'), /Hui Chen/, async () => {
+    await page.waitForTimeout(300);
+    await shot(page, '11-sign-in-card', cardWith(page, loose(t('identity.signIn.cardText'))));
+  });
+  await shot(popup, '12-demo-sign-in-page');
+  await popup.close();
+  const account = cardWith(page, loose(t('identity.account.title')));
+  await account.waitFor({ timeout: REPLY_MS });
+  await page.waitForTimeout(500);
+  await shot(page, '13-account-verified-roles', account);
   await send(page, t.list('commands.customers')[0]!);
   const summary = cardWith(page, loose(t('customers.partnerCenter.demo')));
   await summary.waitFor({ timeout: REPLY_MS });

@@ -9,6 +9,7 @@ import type { HandlerMap, JourneyRouter, MenuEntry } from '../journey.js';
 import { LoopDialog, type JourneyTurn, type LoopOptions } from '../loopDialog.js';
 import { signOutOf, type SignInResult } from '../signIn.js';
 import type { AccountSubmit } from './submits.js';
+import { recognizeAccount } from './triggers.js';
 import { accountCard } from './views.js';
 
 export const ACCOUNT_DIALOG = 'account';
@@ -70,7 +71,10 @@ export class AccountDialog extends LoopDialog<AccountOptions, AccountSubmit> {
     return result.signedIn ? turn.loop({ stage: 'home' }) : turn.stay();
   }
 
-  protected override async onText(turn: Turn): Promise<DialogTurnResult> {
+  /** Its own words again ("sign in" while a sign-in card waits: a fresh card), else not understood. */
+  protected override async onText(turn: Turn, text: string): Promise<DialogTurnResult> {
+    const start = recognizeAccount(turn.t, text);
+    if (start) return turn.loop(start);
     await turn.say(turn.t('errors.notUnderstood'));
     return turn.stay();
   }

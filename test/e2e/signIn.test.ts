@@ -15,6 +15,7 @@ import {
   WEBCHAT_TENANT,
   WEBCHAT_USER,
   cardWith,
+  demoSignIn,
   openStage,
   openWebChat,
   send,
@@ -40,17 +41,9 @@ describe('demo sign-in in Web Chat, in real Chromium', function () {
     const context = await webChatContext(stage.browser);
     const page = await context.newPage();
     await openWebChat(page, stage.app, 'en-US');
-    await send(page, 'sign in');
-    await visibleText(page, /I.ll read your Partner Center roles from Microsoft Entra ID/).waitFor({ timeout: REPLY_MS });
-    const signInButton = page.getByRole('button', { name: 'Sign in' }).filter({ visible: true }).last();
-    const [popup] = await Promise.all([context.waitForEvent('page', { timeout: REPLY_MS }), signInButton.click()]);
-    await popup.waitForURL(/\/signin\?state=/, { timeout: REPLY_MS });
-    expect(await popup.textContent('body')).to.match(/Dana Reyes/);
-    await popup.getByRole('button', { name: /Dana Reyes/ }).click();
-    await popup.getByText(/type this code in the chat/).waitFor({ timeout: REPLY_MS });
-    const code = /(?<!\d)(\d{6})(?!\d)/.exec((await popup.textContent('body')) ?? '')?.[1];
-    expect(code, 'a 6-digit code on the page').to.match(/^\d{6}$/);
-    await send(page, code!);
+    const popup = await demoSignIn(page, 'sign in', 'Sign in', /Dana Reyes/);
+    expect(await popup.textContent('body')).to.match(/Signed in as Dana Reyes/);
+    await popup.close();
     await visibleText(page, /Signed in as Dana Reyes/).waitFor({ timeout: REPLY_MS });
     const account = cardWith(page, /verified in Microsoft Entra ID/);
     await account.waitFor({ timeout: REPLY_MS });

@@ -169,3 +169,25 @@ export function loose(text: string, length = 24): RegExp {
     .replace(/['"‘’“”„«»「」]/g, '.');
   return new RegExp(escaped);
 }
+
+/**
+ * Signs in on the demo (`PARTNER_CENTER_MODE=fake`) the way a partner does: says `signInWord`,
+ * selects the OAuth card's `buttonTitle`, picks `person` on the fake token service's page that
+ * opens, and types the 6-digit code it shows into the chat. `beforeClick` runs once the card shows
+ * (e.g. a screenshot of it).
+ * @returns the sign-in page (still open, showing the code) for a screenshot; close it when done.
+ */
+export async function demoSignIn(page: Page, signInWord: string, buttonTitle: string, person: RegExp, beforeClick?: () => Promise<void>): Promise<Page> {
+  await send(page, signInWord);
+  const signIn = page.getByRole('button', { name: buttonTitle }).filter({ visible: true }).last();
+  await signIn.waitFor({ timeout: REPLY_MS });
+  await beforeClick?.();
+  const [popup] = await Promise.all([page.context().waitForEvent('page', { timeout: REPLY_MS }), signIn.click()]);
+  await popup.waitForURL(/\/signin\?state=/, { timeout: REPLY_MS });
+  await popup.getByRole('button', { name: person }).click();
+  await popup.getByText(/type this code in the chat/).waitFor({ timeout: REPLY_MS });
+  const code = /(?<!\d)(\d{6})(?!\d)/.exec((await popup.textContent('body')) ?? '')?.[1];
+  if (!code) throw new Error('no 6-digit code on the demo sign-in page');
+  await send(page, code);
+  return popup;
+}

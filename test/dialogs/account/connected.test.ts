@@ -102,6 +102,10 @@ describe('connected identity: roles verified in Microsoft Entra ID', () => {
     expect(sam.text()).to.match(/Sign in with your work account/);
     await sam.say('111111');
     expect(sam.text()).to.match(/That code didn't work/);
+    // saying "sign in" again while a sign-in card waits gives a fresh card, not "didn't catch that"
+    await sam.say('sign in');
+    expect(sam.replies.some((r) => (r.attachments ?? []).some((a) => a.contentType === CardFactory.contentTypes.oauthCard))).to.equal(true);
+    expect(sam.text()).to.not.match(/didn.t catch/);
     await sam.submit({ verb: 'invitations.start', kind: 'reseller', purpose: 'new' });
     await sam.send({ type: ActivityTypes.Message, text: '654321' });
     expect(sam.text()).to.match(/Signed in as Sam Patel/);
