@@ -10,20 +10,16 @@
  * incentives reminders), then Contoso accepts in the chat and Fabrikam on the page it got from the
  * chat. Each acceptance makes the provider's "invitation still pending" reminder for it obsolete.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import type { Activity } from 'botbuilder';
 import { expect } from 'chai';
-import { loadConfig } from '../../src/config.js';
 import { findTokenInText } from '../../src/domain/invitationToken.js';
 import type { Reminder } from '../../src/domain/reminders.js';
 import { PARTNERSHIP_ITEMS } from '../../src/domain/transition.js';
-import { startApp, type RunningApp } from '../../src/index.js';
+import type { RunningApp } from '../../src/index.js';
 import { CSRF_COOKIE } from '../../src/server/invitationPages.js';
 import { actionsOf, describe as describeActivity } from '../support/chat.js';
-import { clickValue, postTurn, TO_ENROLLMENT } from '../support/liveTurns.js';
-import { LoopbackChannel } from '../support/loopbackChannel.js';
+import { clickValue, postTurn, startLiveApp, stopLiveApp, TO_ENROLLMENT } from '../support/liveTurns.js';
+import type { LoopbackChannel } from '../support/loopbackChannel.js';
 
 const START = new Date('2026-11-20T10:00:00Z'); // a Friday
 const PROVIDER = 'tenant-prov';
@@ -79,19 +75,9 @@ describe('accept page vs chat: same checklist ticks, same reminders (real app)',
   };
 
   before(async () => {
-    channel = new LoopbackChannel();
-    await channel.start();
-    dir = await mkdtemp(path.join(os.tmpdir(), 'csp-accept-page-'));
-    app = await startApp(loadConfig({ PORT: '0', DATA_DIR: dir, LOG_LEVEL: 'silent', REMINDER_CHECK_SECONDS: '0', RATE_LIMIT_TURNS: '100000' }), {
-      clock: () => clock.now,
-    });
-    url = `${app.url}/api/messages`;
+    ({ app, channel, url, dir } = await startLiveApp('csp-accept-page-', clock));
   });
-  after(async () => {
-    await app.close();
-    await channel.stop();
-    await rm(dir, { recursive: true, force: true });
-  });
+  after(() => stopLiveApp({ app, channel, dir }));
 
   it('accepting on the page ticks the same items and plans and cancels the same reminders as accepting in the chat', async () => {
     const toChat = await request('ada@contoso.example', 'Contoso');

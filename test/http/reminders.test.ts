@@ -4,16 +4,12 @@
  * language) exactly once, listed with `reminders`, cancelled and turned back on from the list card,
  * and a stale list card refused.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { expect } from 'chai';
 import type { Activity } from 'botbuilder';
-import { loadConfig } from '../../src/config.js';
-import { startApp, type RunningApp } from '../../src/index.js';
+import type { RunningApp } from '../../src/index.js';
 import { actionsOf, GOOD_DETAILS, textBlocksOf } from '../support/chat.js';
-import { clickValue, postTurn, TO_ENROLLMENT } from '../support/liveTurns.js';
-import { LoopbackChannel } from '../support/loopbackChannel.js';
+import { clickValue, postTurn, startLiveApp, stopLiveApp, TO_ENROLLMENT } from '../support/liveTurns.js';
+import type { LoopbackChannel } from '../support/loopbackChannel.js';
 
 const START = new Date('2026-11-20T10:00:00Z'); // a Friday
 
@@ -53,19 +49,9 @@ describe('proactive reminders (real app, loopback channel)', function () {
   };
 
   before(async () => {
-    channel = new LoopbackChannel();
-    await channel.start();
-    dir = await mkdtemp(path.join(os.tmpdir(), 'csp-reminders-'));
-    app = await startApp(loadConfig({ PORT: '0', DATA_DIR: dir, LOG_LEVEL: 'silent', REMINDER_CHECK_SECONDS: '0', RATE_LIMIT_TURNS: '100000' }), {
-      clock: () => clock.now,
-    });
-    url = `${app.url}/api/messages`;
+    ({ app, channel, url, dir } = await startLiveApp('csp-reminders-', clock));
   });
-  after(async () => {
-    await app.close();
-    await channel.stop();
-    await rm(dir, { recursive: true, force: true });
-  });
+  after(() => stopLiveApp({ app, channel, dir }));
 
   it('plans approval and incentives reminders when enrollment is recorded, and sends the approval one once, after its date', async () => {
     await enroll('ana');

@@ -9,19 +9,15 @@
  * the `reminders` list says in another chat of the tenant; "Send here instead" delivers there.
  * Then `proactiveDelivery` alone: a time limit, and turns that keep the SDK's retries.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { expect } from 'chai';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, MessageFactory, type Activity } from 'botbuilder';
-import { loadConfig } from '../../src/config.js';
 import { MAX_DELIVERY_ATTEMPTS, RETRY_STEP_MS, type Reminder } from '../../src/domain/reminders.js';
-import { startApp, type RunningApp } from '../../src/index.js';
+import type { RunningApp } from '../../src/index.js';
 import { classifyDeliveryError } from '../../src/reminders/deliveryErrors.js';
 import { ChannelSendError, proactiveDelivery } from '../../src/reminders/proactiveDelivery.js';
 import { ClientCachingAuthentication } from '../../src/bot/clientCache.js';
 import { actionsOf, textBlocksOf } from '../support/chat.js';
-import { clickValue, postTurn, TO_ENROLLMENT } from '../support/liveTurns.js';
+import { clickValue, postTurn, startLiveApp, stopLiveApp, TO_ENROLLMENT } from '../support/liveTurns.js';
 import { errorBody, LoopbackChannel } from '../support/loopbackChannel.js';
 
 const START = new Date('2026-11-20T10:00:00Z'); // a Friday
@@ -74,19 +70,9 @@ describe('reminder delivery failures (real adapter, loopback Bot Connector)', fu
   const listFromOtherChat = (user: string) => say(user, { text: 'reminders' }, '-2');
 
   before(async () => {
-    channel = new LoopbackChannel();
-    await channel.start();
-    dir = await mkdtemp(path.join(os.tmpdir(), 'csp-delivery-'));
-    app = await startApp(loadConfig({ PORT: '0', DATA_DIR: dir, LOG_LEVEL: 'silent', REMINDER_CHECK_SECONDS: '0', RATE_LIMIT_TURNS: '100000' }), {
-      clock: () => clock.now,
-    });
-    url = `${app.url}/api/messages`;
+    ({ app, channel, url, dir } = await startLiveApp('csp-delivery-', clock));
   });
-  after(async () => {
-    await app.close();
-    await channel.stop();
-    await rm(dir, { recursive: true, force: true });
-  });
+  after(() => stopLiveApp({ app, channel, dir }));
 
   it('403 BotNotInConversationRoster: one request, not retried, marked "removed"; the list says so and "Send here instead" delivers in the other chat', async () => {
     await enroll('rex');

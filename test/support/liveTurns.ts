@@ -3,10 +3,15 @@
  * tests that run `startApp`: post an activity and insist it was accepted, find a card button the
  * way a user does, and the buttons a global admin clicks from "continue" to "enrollment recorded".
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import type { Activity } from 'botbuilder';
 import { expect } from 'chai';
+import { loadConfig } from '../../src/config.js';
+import { startApp, type RunningApp } from '../../src/index.js';
 import { actionsOf, GOOD_DETAILS } from './chat.js';
-import type { LoopbackChannel } from './loopbackChannel.js';
+import { LoopbackChannel } from './loopbackChannel.js';
 
 /** The checklist's buttons from the first step to "enrollment recorded", with the form inputs they carry (English). */
 export const TO_ENROLLMENT: ReadonlyArray<[string, Record<string, unknown>]> = [
@@ -37,4 +42,34 @@ export function clickValue(replies: Partial<Activity>[], title: string | RegExp,
       .join(' | ')}`,
   ).to.not.equal(undefined);
   return { ...action!.data, ...inputs };
+}
+
+/** The real app on an ephemeral port with its data in a temp folder, and the loopback channel its replies go to. */
+export interface LiveApp {
+  app: RunningApp;
+  channel: LoopbackChannel;
+  /** The app's `/api/messages` URL. */
+  url: string;
+  dir: string;
+}
+
+/**
+ * Starts a loopback channel and the real app (lowdb in a fresh temp folder named `prefix...`,
+ * reminders checked only by hand, turn rate limit out of the way) on `clock.now` as its clock.
+ */
+export async function startLiveApp(prefix: string, clock: { now: Date }): Promise<LiveApp> {
+  const channel = new LoopbackChannel();
+  await channel.start();
+  const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
+  const app = await startApp(loadConfig({ PORT: '0', DATA_DIR: dir, LOG_LEVEL: 'silent', REMINDER_CHECK_SECONDS: '0', RATE_LIMIT_TURNS: '100000' }), {
+    clock: () => clock.now,
+  });
+  return { app, channel, url: `${app.url}/api/messages`, dir };
+}
+
+/** Stops what {@link startLiveApp} started and removes its folder. */
+export async function stopLiveApp(live: Pick<LiveApp, 'app' | 'channel' | 'dir'>): Promise<void> {
+  await live.app.close();
+  await live.channel.stop();
+  await rm(live.dir, { recursive: true, force: true });
 }
