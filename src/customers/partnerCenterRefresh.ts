@@ -13,6 +13,7 @@
  * @module
  */
 import type { Storage } from 'botbuilder';
+import { PeriodicCheck } from '../app/periodicCheck.js';
 import type { Logger } from '../logger.js';
 import type { PartnerCenterToken } from '../partnerCenter/connection.js';
 import { PartnerCenterError } from '../partnerCenter/errors.js';
@@ -76,8 +77,10 @@ export interface RefreshReport {
 /** The schedule and its background checks (see the module notes). */
 export class PartnerCenterRefresh {
   private readonly schedule: TenantRecords<PartnerCenterScheduleRecord>;
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
+  private readonly checks = new PeriodicCheck(
+    () => this.tick(),
+    (err) => this.deps.logger?.error({ err: err.message }, 'partner center refresh: check failed'),
+  );
 
   constructor(private readonly deps: PartnerCenterRefreshDeps) {
     this.schedule = new TenantRecords<PartnerCenterScheduleRecord>(
@@ -142,21 +145,12 @@ export class PartnerCenterRefresh {
 
   /** Checks every `intervalMs` (one check at a time) until {@link stop}. */
   start(intervalMs: number): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => {
-      if (this.running) return;
-      this.running = this.tick()
-        .catch((err: unknown) => this.deps.logger?.error({ err: (err as Error).message }, 'partner center refresh: check failed'))
-        .finally(() => (this.running = undefined));
-    }, intervalMs);
-    this.timer.unref();
+    this.checks.start(intervalMs);
   }
 
   /** Stops the checks and waits for one in progress. */
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running;
+  stop(): Promise<void> {
+    return this.checks.stop();
   }
 
   /** Reads one tenant as `reader`: `read`, `signedOut`, or the failure's code (logged without tokens). */

@@ -29,6 +29,7 @@
  *   {@link ReminderService.tick} with a fake clock.
  */
 import { randomBytes } from 'node:crypto';
+import { PeriodicCheck } from '../app/periodicCheck.js';
 import type { InvitationRecord } from '../domain/invitations.js';
 import {
   REMINDER_SOURCE,
@@ -82,8 +83,10 @@ export class ReminderService {
   private readonly schedule: TenantRecords<ReminderSchedule>;
   private readonly clock: () => Date;
   private readonly random: () => number;
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
+  private readonly checks = new PeriodicCheck(
+    () => this.tick(),
+    (err) => this.deps.logger?.error({ err: err.message }, 'reminders: check failed'),
+  );
   /** Schedule entries waiting for the next write, by tenant. */
   private readonly pendingSchedule = new Map<string, { at: string | undefined; rev: number }>();
   /** The chain of schedule writes of this instance (one at a time). */
@@ -254,21 +257,12 @@ export class ReminderService {
 
   /** Checks every `intervalMs` (one check at a time) until {@link stop}. */
   start(intervalMs = DEFAULT_TICK_MS): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => {
-      if (this.running) return;
-      this.running = this.tick()
-        .catch((err: Error) => this.deps.logger?.error({ err: err.message }, 'reminders: check failed'))
-        .finally(() => (this.running = undefined));
-    }, intervalMs);
-    this.timer.unref();
+    this.checks.start(intervalMs);
   }
 
   /** Stops checking and waits for a check in progress to finish. */
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running;
+  stop(): Promise<void> {
+    return this.checks.stop();
   }
 
   private async processTenant(tenantId: string, report: TickReport): Promise<void> {
