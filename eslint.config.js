@@ -19,7 +19,10 @@ export default tseslint.config(
       'max-lines-per-function': ['error', { max: 60 }],
       // JSON Schema checks go through the owning package (the Teams manifest: @microsoft/app-manifest)
       // and our shapes through zod; ajv is only a transitive dependency of the former
-      'no-restricted-imports': ['error', { patterns: [{ group: ['ajv', 'ajv-*', 'ajv/*'], message: 'Use zod, or the validator of the package that owns the schema.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['ajv', 'ajv-*', 'ajv/*'], message: 'Use zod, or the validator of the package that owns the schema.' }] },
+      ],
     },
   },
   {

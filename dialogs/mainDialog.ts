@@ -3,7 +3,7 @@
  * journeys of the registry (`dialogs/registry.ts`). `menu` at any time cancels the active journey
  * (its progress is in the tenant's records, so nothing is lost) and shows the welcome card.
  */
-import { MessageFactory, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
+import { MessageFactory, type Attachment, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
 import {
   ComponentDialog,
   DialogSet,
@@ -15,6 +15,7 @@ import {
 } from 'botbuilder-dialogs';
 import { summarizeInvitations } from '../src/domain/invitations.js';
 import { accountJourney } from './account/index.js';
+import { isLiveView, renderLiveView } from './checklist/liveViews.js';
 import { LoopDialog } from './loopDialog.js';
 import { commandOf, type CommandId } from './recognizer.js';
 import { LOOP_JOURNEYS, MENU, OVERLAY_JOURNEYS, claimOf, ownerOf, parseSubmit, router } from './registry.js';
@@ -67,6 +68,17 @@ export class MainDialog extends ComponentDialog {
     const invitations = info.tenantId ? await this.services.invitations.invitations.get(info.tenantId) : undefined;
     const waiting = invitations ? summarizeInvitations(invitations, info.now).reminders.length : 0;
     await context.sendActivity(MessageFactory.attachment(welcomeCard(info.t, record, info.actor.id, info.actor.name, waiting)));
+  }
+
+  /**
+   * Read only, for a card's `refresh` in Teams: the card the live view `view` (`checklist.current`,
+   * `checklist.next`) shows now for this turn's user. Nothing is written or sent; the dialog stack is
+   * not touched. @returns undefined for an unknown view or a turn without a tenant.
+   */
+  async renderView(context: TurnContext, view: string): Promise<Attachment | undefined> {
+    const info = turnInfo(context);
+    if (!info.tenantId || !isLiveView(view)) return undefined;
+    return renderLiveView(view, await this.services.checklist.read(info.tenantId), info);
   }
 
   /** A turn no journey is waiting on: a card goes to the journey that owns its verb, words to the journey that claims them. */

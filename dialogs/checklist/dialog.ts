@@ -25,7 +25,8 @@ import { typedAnswer } from './typedAnswers.js';
 import { refuse, retireAnsweredCard, sendCurrent, updateCard, viewOf, type Shown } from './present.js';
 import type { ChecklistSubmit } from './submits.js';
 import { planCard, statusCard } from './overviewViews.js';
-import { cardForStep, nextCard, startOverCard, type ViewContext } from './views.js';
+import { liveNextCard } from './liveViews.js';
+import { cardForStep, startOverCard, type ViewContext } from './views.js';
 
 export const CHECKLIST_DIALOG = 'transitionDialog';
 
@@ -221,7 +222,7 @@ export class ChecklistDialog extends LoopDialog<ChecklistOptions, ChecklistSubmi
     const v = viewOf(turn, record);
     // the list shows the change, also when it was the last item (a later Reopen updates it again)
     const cardId = turn.activity.replyToId ?? shown?.activityId;
-    if (cardId) await updateCard(turn, cardId, nextCard(v));
+    if (cardId) await updateCard(turn, cardId, liveNextCard(v));
     if (!currentStep(record)) await sendCurrent(turn, v);
     return wait(turn, { step: 'next', rev: record.revision, ...(cardId ? { activityId: cardId } : {}) });
   }

@@ -3,12 +3,12 @@
  * the rules do not allow, and updates of cards already sent (Teams and the development Direct
  * Line can update an activity; other channels keep the old card, whose revision guard still holds).
  */
-import type { Attachment } from 'botbuilder';
-import { MessageFactory } from 'botbuilder';
+import { MessageFactory, type Attachment } from 'botbuilder';
 import type { EnrollmentDetails } from '../../src/domain/enrollmentDetails.js';
-import { commandStep, nextAction, type StepId, type TransitionCommand, type TransitionError, type TransitionRecord } from '../../src/domain/transition.js';
+import { commandStep, type StepId, type TransitionCommand, type TransitionError, type TransitionRecord } from '../../src/domain/transition.js';
 import type { JourneyTurn, LoopOptions } from '../loopDialog.js';
-import { cardForStep, completeCard, detailsCard, enrollCard, ineligibleCard, needsGlobalAdminCard, roleCard, type ViewContext } from './views.js';
+import { currentCard } from './liveViews.js';
+import { detailsCard, enrollCard, type ViewContext } from './views.js';
 
 /**
  * The card last shown in this conversation: its step and the record revision it was rendered
@@ -27,40 +27,18 @@ export function viewOf(turn: JourneyTurn<LoopOptions>, record: TransitionRecord)
   return { record, userId: info.actor.id, t: info.t, now: info.now, channelId: info.channelId };
 }
 
-/** Sends the card for where this user stands; returns what was shown (for typed answers), if it was a step. */
+/** Sends the card for where this user stands (a live view); returns what was shown (for typed answers), if it was a step. */
 export async function sendCurrent(turn: JourneyTurn<LoopOptions>, v: ViewContext): Promise<Shown | undefined> {
-  const action = nextAction(v.record, v.userId);
-  if (v.record.roleSource === 'verified' && (action.kind === 'needsRole' || (action.kind === 'step' && action.step === 'role'))) {
+  const current = currentCard(v);
+  if (current.kind === 'signIn') {
     // connected mode: "Who you are" is answered by signing in (roles verified in Microsoft Entra ID)
-    const step = action.kind === 'needsRole' ? action.step : 'role';
+    const step = current.step;
     await turn.say(v.t(step === 'role' ? 'identity.signIn.forRoleStep' : 'identity.signIn.forStep', { step: v.t(`steps.${step}.title`) }));
     turn.requestSignIn();
     return undefined;
   }
-  let card: Attachment;
-  let shownStep: StepId | undefined;
-  switch (action.kind) {
-    case 'complete':
-      card = completeCard(v);
-      break;
-    case 'ineligible':
-      card = ineligibleCard(v);
-      shownStep = 'eligibility';
-      break;
-    case 'needsRole':
-      card = roleCard(v);
-      shownStep = 'role';
-      break;
-    case 'needsGlobalAdmin':
-      card = needsGlobalAdminCard(v, action.step, action.globalAdmins);
-      break;
-    case 'step':
-      card = cardForStep(v, action.step);
-      shownStep = action.step;
-      break;
-  }
-  const id = await turn.send(card);
-  return shownStep ? { step: shownStep, rev: v.record.revision, ...(id ? { activityId: id } : {}) } : undefined;
+  const id = await turn.send(current.card);
+  return current.step ? { step: current.step, rev: v.record.revision, ...(id ? { activityId: id } : {}) } : undefined;
 }
 
 /**

@@ -3,7 +3,9 @@ import {
   MessageFactory,
   TeamsActivityHandler,
   TurnContext,
+  type ChannelAccount,
   type ConversationState,
+  type InvokeResponse,
   type PrivateConversationState,
   type StatePropertyAccessor,
   type UserState,
@@ -16,8 +18,11 @@ import { setTurnInfo, turnInfo, type TurnInfo } from '../../dialogs/turnInfo.js'
 import { resolveLocale, translator, type SupportedLocale } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
 import { parseDirectLineUserId } from '../server/directLineToken.js';
+import { ParticipantRoster } from './participants.js';
 import { coalesceReplies } from './replyCoalescer.js';
+import { captureReplacement, setUniversalTurn, useUniversalCards, type UniversalTurn } from './teamsCards.js';
 import { TurnGate } from './turnGate.js';
+import { invokeResponseActivity, messageReply, readCardAction, UniversalActions, type CardAction } from './universalActions.js';
 import type { ChangeLog, RecordChange } from '../store/changeLog.js';
 import type { ReminderService } from '../reminders/reminderService.js';
 
@@ -74,8 +79,9 @@ export function resolveTenantId(activity: TurnContext['activity'], webChatTenant
 
 /**
  * The assistant's ActivityHandler: greets on first contact (members added, or the Web Chat page's
- * `webchat/join` event), runs the main dialog for messages and card submits, and saves
- * conversation and user state once, at the end of every turn.
+ * `webchat/join` event), runs the main dialog for messages and card submits (`Action.Submit`, and
+ * in Teams `Action.Execute` invokes, answered with the card that replaces the clicked one; see
+ * `universalActions.ts`), and saves conversation and user state once, at the end of every turn.
  */
 export class AssistantBot extends TeamsActivityHandler {
   private readonly dialogState: StatePropertyAccessor<DialogState>;
@@ -83,6 +89,8 @@ export class AssistantBot extends TeamsActivityHandler {
   private readonly profile: StatePropertyAccessor<UserProfile>;
   private readonly clock: () => Date;
   private readonly gate: TurnGate;
+  private readonly roster: ParticipantRoster;
+  private readonly universal: UniversalActions;
 
   constructor(private readonly deps: AssistantBotDeps) {
     super();
@@ -91,17 +99,15 @@ export class AssistantBot extends TeamsActivityHandler {
     this.privateDialogState = deps.privateConversationState.createProperty<DialogState>('dialogState');
     this.profile = deps.userState.createProperty<UserProfile>('profile');
     this.clock = deps.clock ?? (() => new Date());
+    this.roster = new ParticipantRoster(deps.conversationState);
+    this.universal = new UniversalActions({
+      converse: (context) => this.converse(context),
+      renderView: (context, view) => deps.mainDialog.renderView(context, view),
+      logger: deps.logger,
+    });
 
     this.onMessage(async (context, next) => {
-      if (!(await this.ensureTenant(context))) return next();
-      if (context.activity.channelId === 'msteams') TurnContext.removeRecipientMention(context.activity);
-      const hasText = typeof context.activity.text === 'string' && context.activity.text.trim().length > 0;
-      const hasValue = context.activity.value !== undefined && context.activity.value !== null;
-      const hasFiles = (context.activity.attachments ?? []).length > 0;
-      if ((hasText || hasValue) && (await this.onLanguageRequest(context))) return next();
-      // in group chats and team channels each user has their own journey: the stack is per user
-      const stack = isGroupConversation(context) ? this.privateDialogState : this.dialogState;
-      if (hasText || hasValue || hasFiles) await deps.mainDialog.run(context, stack);
+      await this.converse(context);
       await next();
     });
 
@@ -119,6 +125,29 @@ export class AssistantBot extends TeamsActivityHandler {
   }
 
   /**
+   * A message: typed words, a card submit in `value`, attached files (also an `Action.Execute`,
+   * presented as its submit). The tenant is checked, the language command answered, then the
+   * main dialog runs on the user's dialog stack.
+   */
+  private async converse(context: TurnContext): Promise<void> {
+    if (!(await this.ensureTenant(context))) return;
+    if (context.activity.channelId === 'msteams') TurnContext.removeRecipientMention(context.activity);
+    const hasText = typeof context.activity.text === 'string' && context.activity.text.trim().length > 0;
+    const hasValue = context.activity.value !== undefined && context.activity.value !== null;
+    const hasFiles = (context.activity.attachments ?? []).length > 0;
+    if ((hasText || hasValue) && (await this.onLanguageRequest(context))) return;
+    // in group chats and team channels each user has their own journey: the stack is per user
+    const stack = isGroupConversation(context) ? this.privateDialogState : this.dialogState;
+    if (hasText || hasValue || hasFiles) await this.deps.mainDialog.run(context, stack);
+  }
+
+  /** `adaptiveCard/action` invokes are answered here (Universal Actions); every other invoke as before. */
+  protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
+    const action = readCardAction(context.activity);
+    return action ? this.universal.answer(context, action) : super.onInvokeActivity(context);
+  }
+
+  /**
    * Runs the turn after earlier turns of the same conversation have finished (never two at once on
    * one conversation's state), unless the conversation is over its rate limit: then the user is
    * told once per window, in their language, and nothing else happens.
@@ -126,27 +155,21 @@ export class AssistantBot extends TeamsActivityHandler {
   override async run(context: TurnContext): Promise<void> {
     const a = context.activity;
     const key = `${a.channelId}/${a.conversation?.id ?? 'none'}`;
-    const result = await this.gate.run(key, () => this.runTurn(context));
-    if (!result.ran && result.firstRefusal && a.type === ActivityTypes.Message) {
-      const seconds = Math.max(1, Math.ceil(result.retryAfterMs / 1000));
-      await context.sendActivity(translator(a.locale)('errors.rateLimited', { count: seconds }));
-    }
+    const action = readCardAction(a);
+    // a refresh is read only and comes for every live card on a reader's screen: limited per reader
+    const limitKey = action?.kind === 'refresh' ? `${key}/refresh/${a.from?.id ?? ''}` : key;
+    const result = await this.gate.run(key, () => this.runTurn(context, action), limitKey);
+    if (result.ran) return;
+    const rateLimited = () => translator(a.locale)('errors.rateLimited', { count: Math.max(1, Math.ceil(result.retryAfterMs / 1000)) });
+    // an invoke is always answered (a card action gets the reason); a message is told once per window
+    if (action) await context.sendActivity(invokeResponseActivity(messageReply(rateLimited())));
+    else if (result.firstRefusal && a.type === ActivityTypes.Message) await context.sendActivity(rateLimited());
   }
 
-  private async runTurn(context: TurnContext): Promise<void> {
+  private async runTurn(context: TurnContext, action: CardAction | undefined): Promise<void> {
     const activity = context.activity;
     const now = this.clock();
-    let chosen: SupportedLocale | undefined;
-    if (
-      activity.from?.id &&
-      (activity.type === ActivityTypes.Message || activity.type === ActivityTypes.ConversationUpdate || activity.type === ActivityTypes.Event)
-    ) {
-      const profile = await this.profile.get(context, { firstSeenAt: now.toISOString(), lastSeenAt: now.toISOString() });
-      chosen = profile.locale;
-      // last seen to the minute: user state is not rewritten on every turn of a busy conversation
-      if (now.getTime() - Date.parse(profile.lastSeenAt) >= LAST_SEEN_RESOLUTION_MS)
-        await this.profile.set(context, { ...profile, lastSeenAt: now.toISOString() });
-    }
+    const chosen = await this.chosenLocale(context, now, action);
     const info: TurnInfo = {
       tenantId: resolveTenantId(activity, this.deps.webChatTenantId, this.deps.trustDirectLineUserIds),
       actor: { id: activity.from?.aadObjectId ?? activity.from?.id ?? 'unknown', ...(activity.from?.name ? { name: activity.from.name } : {}) },
@@ -160,6 +183,8 @@ export class AssistantBot extends TeamsActivityHandler {
     const log = this.deps.reminders ? this.deps.changeLog : undefined;
     const mark = info.tenantId && log ? log.begin(info.tenantId) : undefined;
     let changes: RecordChange[] = [];
+    // before the coalescer: the capture sees each reply as the dialogs sent it
+    await this.prepareCards(context, action, now);
     const replies = coalesceReplies(context);
     try {
       await super.run(context);
@@ -180,6 +205,50 @@ export class AssistantBot extends TeamsActivityHandler {
       const target = { conversation, locale: turnInfo(context).t.locale, user: info.actor };
       await this.deps.reminders.afterTurn(changes, target);
     }
+  }
+
+  /**
+   * The language the user chose (user state), if any; notes when they were last seen (to the
+   * minute). A card's refresh only reads: it creates and rewrites nothing.
+   */
+  private async chosenLocale(context: TurnContext, now: Date, action: CardAction | undefined): Promise<SupportedLocale | undefined> {
+    const type = context.activity.type;
+    if (!context.activity.from?.id) return undefined;
+    if (action?.kind === 'refresh') return (await this.profile.get(context))?.locale;
+    if (type !== ActivityTypes.Message && type !== ActivityTypes.ConversationUpdate && type !== ActivityTypes.Event && !action) return undefined;
+    const profile = await this.profile.get(context, { firstSeenAt: now.toISOString(), lastSeenAt: now.toISOString() });
+    // last seen to the minute: user state is not rewritten on every turn of a busy conversation
+    if (now.getTime() - Date.parse(profile.lastSeenAt) >= LAST_SEEN_RESOLUTION_MS) await this.profile.set(context, { ...profile, lastSeenAt: now.toISOString() });
+    return profile.locale;
+  }
+
+  /**
+   * Universal Actions for the turn: in Teams, cards go out with `Action.Execute` and live views
+   * with a `refresh` block for the conversation's people (the user in a personal chat; in group
+   * chats and channels the people the roster noted, this user included); on an `adaptiveCard/action`
+   * turn, the capture of the card that answers it. Other channels: nothing at all.
+   */
+  private async prepareCards(context: TurnContext, action: CardAction | undefined, now: Date): Promise<void> {
+    const a = context.activity;
+    const turn: UniversalTurn = {};
+    if (a.channelId === 'msteams') {
+      const group = isGroupConversation(context);
+      if (group && action?.kind !== 'refresh') await this.noteParticipants(context, now);
+      const user = a.from?.id;
+      turn.teams = useUniversalCards(context, async () => (group ? this.roster.userIds(context) : user ? [user] : []));
+    }
+    if (action?.kind === 'execute') turn.capture = captureReplacement(context, a.replyToId);
+    if (turn.teams || turn.capture) setUniversalTurn(context, turn);
+  }
+
+  /** Group conversations: who wrote or clicked, who was added or removed (the refresh blocks' `userIds`). */
+  private async noteParticipants(context: TurnContext, now: Date): Promise<void> {
+    const a = context.activity;
+    const people = (members: ChannelAccount[] | undefined) => (members ?? []).map((m) => m.id).filter((id) => id && id !== a.recipient?.id);
+    const update = a.type === ActivityTypes.ConversationUpdate;
+    const seen = update ? people(a.membersAdded) : (a.type === ActivityTypes.Message || a.type === ActivityTypes.Invoke) && a.from?.id ? [a.from.id] : [];
+    const left = update ? people(a.membersRemoved) : [];
+    if (seen.length > 0 || left.length > 0) await this.roster.note(context, seen, now, left);
   }
 
   /**

@@ -30,17 +30,19 @@ export class TurnGate {
   /**
    * Runs `turn` for conversation `key` once earlier turns of that conversation have finished, unless
    * the conversation is over its rate limit.
+   * @param limitKey the budget the turn counts against (default: the conversation's); a Teams card
+   *   refresh, read only, counts against its reader's own budget in the conversation.
    * @throws whatever `turn` throws (the lock is released either way).
    */
-  async run<T>(key: string, turn: () => Promise<T>): Promise<GateResult<T>> {
+  async run<T>(key: string, turn: () => Promise<T>, limitKey = key): Promise<GateResult<T>> {
     try {
-      await this.limiter.consume(key);
+      await this.limiter.consume(limitKey);
     } catch (err) {
       if (!(err instanceof RateLimiterRes)) throw err;
       const now = Date.now();
-      const until = this.warned.get(key) ?? 0;
+      const until = this.warned.get(limitKey) ?? 0;
       const firstRefusal = until <= now;
-      if (firstRefusal) this.warned.set(key, now + err.msBeforeNext);
+      if (firstRefusal) this.warned.set(limitKey, now + err.msBeforeNext);
       if (this.warned.size > 10_000) for (const [k, t] of this.warned) if (t <= now) this.warned.delete(k);
       return { ran: false, retryAfterMs: err.msBeforeNext, firstRefusal };
     }
