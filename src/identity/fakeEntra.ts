@@ -36,8 +36,8 @@
  * @module
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
+import { LocalFakeServer } from '../app/localFakeServer.js';
 import { AuthError, ClientAuthErrorCodes, type INetworkModule, type NetworkRequestOptions, type NetworkResponse } from '@azure/msal-node';
 import { decodeJwt } from 'jose';
 import type { Directory, DirectoryUser, FakeTokenIssuer } from './demoDirectory.js';
@@ -115,16 +115,16 @@ export function entraError(status: number, error: string, code: number, text: st
 }
 
 /** The fake Entra token endpoint. `start()` it, give MSAL its `networkClient()`, `stop()` it. */
-export class FakeEntra {
-  private server?: http.Server;
+export class FakeEntra extends LocalFakeServer {
   private readonly faults: Array<Required<Pick<FakeEntraFault, 'status' | 'times'>> & FakeEntraFault> = [];
   /** Every request received, oldest first (discovery too, if MSAL ever asks). */
   readonly seen: FakeEntraRequest[] = [];
   /** Keys of users (`DirectoryUser.key`) who have not consented: their OBO requests fail with AADSTS65001. */
   readonly unconsented = new Set<string>();
-  url = '';
 
-  constructor(private readonly options: FakeEntraOptions) {}
+  constructor(private readonly options: FakeEntraOptions) {
+    super();
+  }
 
   /** The token requests received (POSTs to the token endpoint). */
   get tokenRequests(): FakeEntraRequest[] {
@@ -141,18 +141,6 @@ export class FakeEntra {
     this.seen.length = 0;
     this.faults.length = 0;
     this.unconsented.clear();
-  }
-
-  /** Listens on 127.0.0.1, ephemeral port; sets {@link url}. */
-  async start(): Promise<void> {
-    this.server = http.createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
   /**
@@ -203,7 +191,7 @@ export class FakeEntra {
     return { cloudDiscoveryMetadata: JSON.stringify(instanceDiscovery()), authorityMetadata: JSON.stringify(openIdConfiguration('{tenantid}')) };
   }
 
-  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  protected async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.url);
     const raw = await readBody(req);
     const form = Object.fromEntries(new URLSearchParams(raw));

@@ -6,38 +6,27 @@
  *
  * @module
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
+import { LocalFakeServer } from '../app/localFakeServer.js';
 import type { MembershipObject } from './graphRoles.js';
 
 /** The fake Microsoft Graph. `start()` it, point the reader at `url`, `stop()` it. */
-export class FakeGraph {
-  private server?: http.Server;
+export class FakeGraph extends LocalFakeServer {
   private readonly faults: Array<{ status: number; retryAfter?: string; times: number }> = [];
   /** Paths requested, oldest first. */
   readonly seen: string[] = [];
-  url = '';
 
   /** @param users bearer token -> that user's memberships */
-  constructor(public users: Record<string, MembershipObject[]>) {}
+  constructor(public users: Record<string, MembershipObject[]>) {
+    super();
+  }
 
   /** The next `times` requests (default 1) get `status` (with `Retry-After`). */
   fail(status: number, times = 1, retryAfter?: string): void {
     this.faults.push({ status, times, ...(retryAfter !== undefined ? { retryAfter } : {}) });
   }
 
-  async start(): Promise<void> {
-    this.server = http.createServer((req, res) => this.handle(req, res));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-  }
-
-  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+  protected handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     const url = new URL(req.url ?? '/', this.url);
     this.seen.push(`${url.pathname}${url.search}`);
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {

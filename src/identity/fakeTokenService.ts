@@ -25,8 +25,8 @@
  *
  * @module
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
+import { LocalFakeServer } from '../app/localFakeServer.js';
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { decodeJwt } from 'jose';
 import { h, type ComponentChildren } from 'preact';
@@ -108,8 +108,7 @@ function parseJson(text: string): unknown {
 const expirationOf = (token: string) => (decodeJwt(token).exp ?? 0) * 1000;
 
 /** The fake Token Service. `start()` it, point `OAuthUrl` at `url`, `stop()` it. */
-export class FakeTokenService {
-  private server?: http.Server;
+export class FakeTokenService extends LocalFakeServer {
   private readonly faults: Array<Required<FakeTokenServiceFault>> = [];
   private readonly pending = new Map<string, PendingSignIn>();
   private readonly records = new Map<string, SignInRecord>();
@@ -118,9 +117,9 @@ export class FakeTokenService {
   /** Requests received, oldest first, as `METHOD /path` (no query). */
   readonly seen: string[] = [];
   /** `http://127.0.0.1:<port>` once started. */
-  url = '';
 
   constructor(private readonly options: FakeTokenServiceOptions) {
+    super();
     this.now = options.now ?? Date.now;
     this.routes = {
       'GET /api/usertoken/gettoken': (c) => this.getToken(c),
@@ -144,20 +143,6 @@ export class FakeTokenService {
   reset(): void {
     this.faults.length = 0;
     this.seen.length = 0;
-  }
-
-  /** Listens on 127.0.0.1 with an ephemeral port and sets {@link url}. */
-  async start(): Promise<void> {
-    this.server = http.createServer((req, res) => void this.handle(req, res));
-    this.server.keepAliveTimeout = 1000;
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  /** Closes every connection, then the server. */
-  async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
   /**
@@ -190,7 +175,7 @@ export class FakeTokenService {
     return record;
   }
 
-  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  protected async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://fake');
     const path = url.pathname.toLowerCase();
     this.seen.push(`${req.method} ${url.pathname}`);

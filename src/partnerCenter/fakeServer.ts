@@ -11,8 +11,8 @@
  *
  * @module
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
+import { LocalFakeServer } from '../app/localFakeServer.js';
 import type { MpnProfile, LegalBusinessProfile, PartnerCenterCustomer, PartnerRelationship } from './schemas.js';
 
 /** What the fake serves. */
@@ -75,12 +75,10 @@ const errorBody = (status: number) => ({
 });
 
 /** The fake service. `start()` it, point the client at `url`, `stop()` it. */
-export class FakePartnerCenter {
-  private server?: http.Server;
+export class FakePartnerCenter extends LocalFakeServer {
   private readonly faults: FakeFault[] = [];
   /** Requests received, oldest first. */
   readonly seen: SeenRequest[] = [];
-  url = '';
 
   /**
    * @param data what to serve (mutable: tests change it between calls)
@@ -90,7 +88,9 @@ export class FakePartnerCenter {
   constructor(
     public data: FakePartnerCenterData,
     private readonly tokens: Record<string, string[]> = { 'fake-token': [] },
-  ) {}
+  ) {
+    super();
+  }
 
   /** Accepts `token` from now on, with the path prefixes it may not read (403), none by default. At most 10,000 tokens are kept (the oldest go first). */
   allow(token: string, forbidden: string[] = []): void {
@@ -110,19 +110,7 @@ export class FakePartnerCenter {
     this.seen.length = 0;
   }
 
-  async start(): Promise<void> {
-    this.server = http.createServer((req, res) => void this.handle(req, res));
-    this.server.keepAliveTimeout = 1000;
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-  }
-
-  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  protected async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://fake');
     const header = (name: string) => (typeof req.headers[name] === 'string' ? (req.headers[name] as string) : undefined);
     const seen: SeenRequest = { method: req.method ?? 'GET', path: `${url.pathname}${url.search}` };
