@@ -5,7 +5,7 @@
  */
 import type { Attachment } from 'botbuilder';
 import { PARTNER_ROLES } from '../../src/domain/roles.js';
-import type { PersonRole } from '../../src/domain/transition.js';
+import type { PersonRole, TransitionRecord } from '../../src/domain/transition.js';
 import type { Translator } from '../../src/i18n/index.js';
 import { chunk, infoCard, submit } from '../cardKit.js';
 
@@ -40,4 +40,12 @@ export function accountCard(t: Translator, person: PersonRole | undefined, conne
     actions: [],
     actionRows: chunk(PARTNER_ROLES, 3).map((roles) => ({ actions: roles.map((role) => submit(t(`roles.${role}`), 'account.role.set', { role })) })),
   });
+}
+
+/** Connected mode: "Microsoft Entra ID shows your roles as ... (checked <time>)" for `userId`, when read (else nothing). */
+export function verifiedRolesLine(t: Translator, record: TransitionRecord, userId: string): string[] {
+  const verified = record.roleSource === 'verified' ? record.people[userId]?.verified : undefined;
+  if (!verified) return [];
+  const roles = verified.roles.length > 0 ? new Intl.ListFormat(t.locale).format(verified.roles.map((r) => t(`roles.${r}`))) : t('identity.noPartnerRole');
+  return [t('identity.verifiedAs', { roles, at: t.shortDateTime(verified.at) })];
 }

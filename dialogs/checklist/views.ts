@@ -10,6 +10,7 @@ import { daysUntil } from '../../src/domain/businessDays.js';
 import { countryName } from '../../src/domain/countries.js';
 import type { EnrollmentDetails, FieldError } from '../../src/domain/enrollmentDetails.js';
 import { PARTNER_ROLES } from '../../src/domain/roles.js';
+import { verifiedRolesLine } from '../account/views.js';
 import {
   PARTNER_CENTER_ACTOR,
   STEP_IDS,
@@ -260,6 +261,8 @@ export function approvalCard(v: ViewContext): Attachment {
     if (daysUntil(e.expectedApprovalBy, v.now) < 0) paragraphs.push(t('approval.overdue'));
   }
   paragraphs.push(t('approval.where'));
+  // connected mode reads facts where an API gives them; this one no API gives (nothing invented)
+  if (record.roleSource === 'verified') paragraphs.push(t('approval.notFromApi'));
   if (record.details) paragraphs.push(t('approval.notice', { email: record.details.primaryContactEmail }));
   return stepCard(v, {
     title: t('steps.approval.title'),
@@ -337,7 +340,7 @@ export function needsGlobalAdminCard(v: ViewContext, step: StepId, globalAdmins:
     title: t('needsGlobalAdmin.title'),
     paragraphs: [
       t('needsGlobalAdmin.body', { step: t(`steps.${step}.title`) }),
-      ...verifiedLine(v),
+      ...verifiedRolesLine(v.t, v.record, v.userId),
       globalAdmins.length > 0 ? t('needsGlobalAdmin.known', { names: globalAdmins.join(', ') }) : t('needsGlobalAdmin.unknown'),
     ],
     actions: [
@@ -348,15 +351,6 @@ export function needsGlobalAdminCard(v: ViewContext, step: StepId, globalAdmins:
         : submit(t('needsGlobalAdmin.iAmGlobalAdmin'), 'transition.role.set', { ...rev(v), role: 'globalAdmin' }),
     ],
   });
-}
-
-/** Connected mode: "Microsoft Entra ID shows your roles as ... (checked <time>)" for the user, when read. */
-function verifiedLine(v: ViewContext): string[] {
-  const verified = v.record.roleSource === 'verified' ? v.record.people[v.userId]?.verified : undefined;
-  if (!verified) return [];
-  const roles =
-    verified.roles.length > 0 ? new Intl.ListFormat(v.t.locale).format(verified.roles.map((r) => v.t(`roles.${r}`))) : v.t('identity.noPartnerRole');
-  return [v.t('identity.verifiedAs', { roles, at: v.t.shortDateTime(verified.at) })];
 }
 
 /** Confirmation before clearing the tenant's answers. */

@@ -132,6 +132,24 @@ describe('connected identity: roles verified in Microsoft Entra ID', () => {
     expect(record.people['sam-oid']?.role).to.equal('salesAgent');
   });
 
+  it('at the approval step, says Partner Center gives no such fact and keeps asking (nothing invented)', async () => {
+    const dana = await person('dana');
+    await dana.say('my roles');
+    const actor = { id: 'dana-oid', name: 'Dana Reyes' };
+    for (const command of [
+      { type: 'confirmPrepared' },
+      { type: 'answerEligibility', answer: 'restricted' },
+      { type: 'submitDetails', details: { legalName: 'Contoso Cloud GmbH', partnerId: '1234567', country: 'DE', primaryContactEmail: 'ops@contoso.example' } },
+      { type: 'confirmEnrollment', understood: true },
+    ] as const) {
+      const result = await under.services.checklist.apply('tenant-a', actor, command);
+      expect(result.ok, command.type).to.equal(true);
+    }
+    await dana.say('continue');
+    expect(dana.text()).to.match(/Partner Center's API doesn't report the approval of the indirect reseller enrollment, so I still need you to tell me/);
+    expect(dana.actionTitles()).to.include("It's approved");
+  });
+
   it('the account card shows the verified roles with their time; sign out forgets the token', async () => {
     const dana = await person('dana');
     await dana.say('my roles');
