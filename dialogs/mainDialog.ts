@@ -70,6 +70,23 @@ export class MainDialog extends ComponentDialog {
     await context.sendActivity(MessageFactory.attachment(welcomeCard(info.t, record, info.actor.id, info.actor.name, waiting)));
   }
 
+  /** True when `view` names a live view ({@link renderView} renders it). */
+  /**
+   * Continues the dialog waiting on the stack in `dialogState` (sign-in answers: Teams'
+   * `signin/verifyState` and `signin/tokenExchange` invokes, Web Chat's `tokens/response` event),
+   * and starts nothing when none waits (a late answer to a sign-in that is over changes nothing).
+   */
+  async resume(context: TurnContext, dialogState: StatePropertyAccessor<DialogState>): Promise<void> {
+    const set = new DialogSet(dialogState);
+    set.add(this);
+    const dc = await set.createContext(context);
+    await dc.continueDialog();
+  }
+
+  knowsView(view: string): boolean {
+    return isLiveView(view);
+  }
+
   /**
    * Read only, for a card's `refresh` in Teams: the card the live view `view` (`checklist.current`,
    * `checklist.next`) shows now for this turn's user. Nothing is written or sent; the dialog stack is

@@ -86,7 +86,8 @@ export async function refuse(turn: JourneyTurn<LoopOptions>, v: ViewContext, com
 /**
  * In Teams, replaces the card the user just answered with a one-line read-only summary, so its
  * buttons are gone (the revision check already makes them harmless). Channels that cannot update
- * activities keep the card; a failed update is ignored.
+ * activities keep the card; a failed update is ignored. (An `Action.Execute` click: the card that
+ * answers the invoke replaces the clicked one instead, see `src/bot/teamsCards.ts`.)
  */
 export async function retireAnsweredCard(turn: JourneyTurn<LoopOptions>, command: TransitionCommand): Promise<void> {
   const { activity, t, actor } = turn;

@@ -102,6 +102,7 @@ export class AssistantBot extends TeamsActivityHandler {
     this.roster = new ParticipantRoster(deps.conversationState);
     this.universal = new UniversalActions({
       converse: (context) => this.converse(context),
+      knowsView: (view) => deps.mainDialog.knowsView(view),
       renderView: (context, view) => deps.mainDialog.renderView(context, view),
       logger: deps.logger,
     });
@@ -120,8 +121,26 @@ export class AssistantBot extends TeamsActivityHandler {
 
     this.onEvent(async (context, next) => {
       if (context.activity.name === 'webchat/join' && (await this.ensureTenant(context))) await deps.mainDialog.sendWelcome(context);
+      // Direct Line / Web Chat sign-in without a magic code: the token service's answer to OAuthPrompt
+      if (context.activity.name === 'tokens/response') await this.continueDialogs(context);
       await next();
     });
+  }
+
+  /** Teams: the sign-in card's `signin/verifyState` continues OAuthPrompt (`dialogs/signIn.ts`) on the user's dialog stack. */
+  protected override async handleTeamsSigninVerifyState(context: TurnContext): Promise<void> {
+    await this.continueDialogs(context);
+  }
+
+  /** Teams SSO: `signin/tokenExchange` (deduplicated by TeamsSSOTokenExchangeMiddleware) continues OAuthPrompt the same way. */
+  protected override async handleTeamsSigninTokenExchange(context: TurnContext): Promise<void> {
+    await this.continueDialogs(context);
+  }
+
+  /** Continues the dialog waiting on the user's stack with an activity that is neither words nor a card (sign-in answers). */
+  private async continueDialogs(context: TurnContext): Promise<void> {
+    if (!(await this.ensureTenant(context))) return;
+    await this.deps.mainDialog.resume(context, isGroupConversation(context) ? this.privateDialogState : this.dialogState);
   }
 
   /**
@@ -218,7 +237,8 @@ export class AssistantBot extends TeamsActivityHandler {
     if (type !== ActivityTypes.Message && type !== ActivityTypes.ConversationUpdate && type !== ActivityTypes.Event && !action) return undefined;
     const profile = await this.profile.get(context, { firstSeenAt: now.toISOString(), lastSeenAt: now.toISOString() });
     // last seen to the minute: user state is not rewritten on every turn of a busy conversation
-    if (now.getTime() - Date.parse(profile.lastSeenAt) >= LAST_SEEN_RESOLUTION_MS) await this.profile.set(context, { ...profile, lastSeenAt: now.toISOString() });
+    if (now.getTime() - Date.parse(profile.lastSeenAt) >= LAST_SEEN_RESOLUTION_MS)
+      await this.profile.set(context, { ...profile, lastSeenAt: now.toISOString() });
     return profile.locale;
   }
 

@@ -18,7 +18,8 @@
  * - **A time limit** per request ({@link SEND_TIMEOUT_MS}): a connector that never answers fails as a timeout.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { MessageFactory, type CloudAdapter, type ConversationReference, type TurnContext } from 'botbuilder';
+import { MessageFactory, type Attachment, type CloudAdapter, type ConversationReference, type TurnContext } from 'botbuilder';
+import { universalCard } from '../../cards/universal.js';
 import { reminderMessageCard } from '../../dialogs/reminders/views.js';
 import { translator } from '../i18n/index.js';
 import type { ReminderDelivery } from './reminderTypes.js';
@@ -107,6 +108,12 @@ function oneAttemptPerSend(adapter: CloudAdapter, context: TurnContext): void {
   prepared.add(pipeline);
 }
 
+/** The reminder card as the channel runs it: Teams gets Universal Actions (`Action.Execute`), as every card of a turn does. */
+function channelCard(card: Attachment, channelId: string | undefined): Attachment {
+  if (channelId !== 'msteams') return card;
+  return { ...card, content: universalCard(card.content as Record<string, unknown>) };
+}
+
 /**
  * The reminder delivery of a running app: a proactive message with the reminder's card to
  * `reminder.target.conversation`, in `reminder.target.locale`, sent as bot `appId` (empty with
@@ -121,7 +128,7 @@ export function proactiveDelivery(adapter: CloudAdapter, appId: string, options:
       adapter.continueConversationAsync(appId, reminder.target.conversation as Partial<ConversationReference>, async (context) => {
         oneAttemptPerSend(adapter, context);
         try {
-          await context.sendActivity(MessageFactory.attachment(reminderMessageCard(t, reminder)));
+          await context.sendActivity(MessageFactory.attachment(channelCard(reminderMessageCard(t, reminder), context.activity.channelId)));
         } catch (error) {
           // thrown here, onTurnError would take it and continueConversationAsync resolve
           outcome.failed = true;

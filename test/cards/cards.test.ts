@@ -201,6 +201,8 @@ describe('Adaptive Cards: every card the bot sends', () => {
       else if (node && typeof node === 'object') {
         const n = node as Record<string, unknown>;
         if (n.type === 'Action.Submit') out.push(n.data);
+        // Teams (the default channel of TestChat): Action.Execute runs `{ ...data, verb }`
+        if (n.type === 'Action.Execute' && n.verb !== 'refresh') out.push({ ...(n.data as object), verb: n.verb });
         Object.values(n).forEach((v) => walk(v, out));
       }
       return out;

@@ -1,10 +1,13 @@
 /**
  * Fuzz: thousands of random and malformed activities and card submits through the real HTTP
  * endpoint (seeded, so a failure is repeatable: FUZZ_SEED, FUZZ_COUNT). Wrong types, huge strings,
- * unknown verbs, missing fields, odd locales, stray attachments, other activity types.
+ * unknown verbs, missing fields, odd locales, stray attachments, other activity types, and Teams
+ * `adaptiveCard/action` invokes (Universal Actions) with unknown verbs, malformed `action` objects,
+ * random data and refreshes of unknown views.
  * Properties: the server never crashes and stays healthy; well-formed protocol requests never get a
- * 5xx and never hit the "something went wrong" path (no exception in any dialog); tenants that only
- * ever sent rejected input have nothing stored.
+ * 5xx and never hit the "something went wrong" path (no exception in any dialog); every card action
+ * invoke is answered HTTP 200 with a body: 400 `application/vnd.microsoft.error` for a malformed
+ * action or an unknown verb, 200 otherwise; tenants that only ever sent rejected input have nothing stored.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -12,7 +15,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import type { Activity } from 'botbuilder';
 import { prng } from '../../bench/stats.js';
-import { submitSchema } from '../../dialogs/submits.js';
+import { parseSubmit, submitSchema } from '../../dialogs/submits.js';
 import { loadConfig } from '../../src/config.js';
 import { startApp, type RunningApp } from '../../src/index.js';
 import { describe as describeActivity } from '../support/chat.js';
@@ -66,6 +69,17 @@ const WEIRD = [
   'ü'.repeat(300),
 ];
 const LOCALES = ['en-US', 'de-DE', 'ru-RU', 'zh-TW', 'zh-CN', 'fr-FR', 'xx', '', 'EN_us', '🦄', 'de'];
+const VIEWS = ['checklist.current', 'checklist.next', 'checklist.secrets', '', 'CHECKLIST.CURRENT', 'x'.repeat(300)];
+
+/** True when `value` is an `adaptiveCard/action` value the bot runs: Action.Execute, a verb its cards send with data it accepts, or a refresh of a known view. */
+function wellFormedCardAction(value: unknown): boolean {
+  const plain = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+  if (!plain(value) || !plain(value.action) || !['manual', 'automatic', undefined].includes(value.trigger as string)) return false;
+  const { type, verb, data = {} } = value.action;
+  if (type !== 'Action.Execute' || typeof verb !== 'string' || verb.length === 0 || verb.length > 200 || !plain(data)) return false;
+  if (verb === 'refresh') return data.view === 'checklist.current' || data.view === 'checklist.next';
+  return parseSubmit({ ...data, verb })?.ok === true;
+}
 
 describe(`fuzz: ${COUNT} random activities through the real endpoint (seed ${SEED})`, function () {
   this.timeout(180_000);
@@ -162,6 +176,51 @@ describe(`fuzz: ${COUNT} random activities through the real endpoint (seed ${SEE
           : junk();
       return value;
     };
+    /** An `adaptiveCard/action` value: malformed, an unknown verb, a known verb with random data, or a refresh. */
+    const cardAction = (): unknown => {
+      switch (int(6)) {
+        case 0:
+          return junk();
+        case 1:
+          return { action: junk(), ...(chance(0.5) ? { trigger: chance(0.5) ? pick(['manual', 'automatic']) : junk() } : {}) };
+        case 2:
+          return {
+            action: {
+              type: pick(['Action.Execute', 'Action.Submit', 'Action.OpenUrl', '', 7, null]),
+              verb: chance(0.5) ? pick(VERBS) : junk(),
+              data: chance(0.5) ? submit() : junk(),
+            },
+          };
+        case 3:
+          return { action: { type: 'Action.Execute', verb: chance(0.5) ? `${pick(VERBS)}.${int(99)}` : String(junk()), data: submit() }, trigger: 'manual' };
+        case 4:
+          return { action: { type: 'Action.Execute', verb: 'refresh', data: chance(0.8) ? { view: pick(VIEWS) } : junk() }, trigger: 'automatic' };
+        default: {
+          const { verb, ...data } = submit();
+          return { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' };
+        }
+      }
+    };
+    /** Posts an invoke as the channel does; returns the HTTP status, the invoke response body and the turn's replies. */
+    const postInvoke = async (botUrl: string, activity: Partial<Activity>) => {
+      const body = {
+        id: `in-invoke-${invokes.sent}`,
+        timestamp: new Date(),
+        serviceUrl: channel.serviceUrl,
+        recipient: { id: 'bot', name: 'assistant' },
+        ...activity,
+      };
+      const res = await fetch(botUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const text = await res.text();
+      let parsed: unknown;
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {
+        parsed = text;
+      }
+      return { status: res.status, body: parsed, replies: channel.take(activity.conversation?.id ?? 'conv') };
+    };
+    const invokes = { sent: 0, refused: 0 };
     const rejectedOnly = new Set<string>();
     const touched = new Set<string>();
     const url = `${app.url}/api/messages`;
@@ -171,7 +230,7 @@ describe(`fuzz: ${COUNT} random activities through the real endpoint (seed ${SEE
     for (let n = 0; n < COUNT; n++) {
       const tenantNo = int(40);
       const tenant = `fuzz-${tenantNo}`;
-      const kind = int(10);
+      const kind = int(12);
       const base: Partial<Activity> = {
         type: 'message',
         channelId: pick(['msteams', 'msteams', 'webchat', 'emulator', 'directline']),
@@ -205,6 +264,10 @@ describe(`fuzz: ${COUNT} random activities through the real endpoint (seed ${SEE
             ]),
           ],
         };
+      } else if (kind >= 10) {
+        const value = cardAction();
+        rejected = !wellFormedCardAction(value) || (value as { action: { verb: string } }).action.verb === 'refresh';
+        extra = { type: 'invoke', name: 'adaptiveCard/action', value, ...(chance(0.5) ? { replyToId: `reply-${int(50)}` } : {}) };
       } else {
         extra = pick<Partial<Activity>>([
           { type: 'conversationUpdate', membersAdded: [{ id: '29:u1', name: 'x' }], text: undefined },
@@ -216,7 +279,7 @@ describe(`fuzz: ${COUNT} random activities through the real endpoint (seed ${SEE
       }
       const activity = { ...base, ...extra } as Partial<Activity>;
       const tenantIsValid = typeof (activity.channelData as { tenant?: { id?: unknown } } | null)?.tenant?.id === 'string';
-      if (tenantIsValid && activity.type === 'message') {
+      if (tenantIsValid && (activity.type === 'message' || activity.type === 'invoke')) {
         if (rejected && !touched.has(tenant)) rejectedOnly.add(tenant);
         if (!rejected) {
           touched.add(tenant);
@@ -225,10 +288,21 @@ describe(`fuzz: ${COUNT} random activities through the real endpoint (seed ${SEE
       }
       let result;
       try {
-        result = await channel.post(url, activity);
+        result = activity.type === 'invoke' ? await postInvoke(url, activity) : await channel.post(url, activity);
       } catch (err) {
         failures.push(`#${n} request failed: ${(err as Error).message}`);
         break;
+      }
+      if (activity.type === 'invoke') {
+        invokes.sent++;
+        const body = (result as { body?: { statusCode?: unknown; type?: unknown } }).body;
+        const expected = wellFormedCardAction(activity.value) ? 200 : 400;
+        if (expected === 400) invokes.refused++;
+        const type = expected === 400 ? 'application/vnd.microsoft.error' : undefined;
+        if (result.status !== 200 || body?.statusCode !== expected || (type && body.type !== type))
+          failures.push(
+            `#${n} invoke answered HTTP ${result.status} ${JSON.stringify(body).slice(0, 200)} for ${JSON.stringify(activity.value).slice(0, 200)}`,
+          );
       }
       if (result.status >= 500) {
         serverErrors++;
@@ -261,6 +335,8 @@ describe(`fuzz: ${COUNT} random activities through the real endpoint (seed ${SEE
     expect((await fetch(`${app.url}/healthz`)).status, 'still healthy').to.equal(200);
     expect(failures).to.deep.equal([]);
     expect(serverErrors).to.equal(0);
+    expect(invokes.sent, 'card action invokes sent').to.be.greaterThan(COUNT / 10);
+    expect(invokes.refused, 'malformed actions and unknown verbs among them').to.be.greaterThan(invokes.sent / 4);
 
     // tenants that only ever sent rejected card submits have nothing stored
     for (const tenant of rejectedOnly) {

@@ -80,6 +80,8 @@ describe('proactive reminders (real app, loopback channel)', function () {
     expect(text).to.contain('Is your indirect reseller enrollment approved yet?');
     expect(text).to.match(/November 27, 2026/);
     expect(actionsOf(sent).map((a) => a.title)).to.deep.equal(['Open the checklist', 'All reminders']);
+    // a Teams chat: the reminder's buttons are Universal Actions, like every card of a turn
+    expect(actionsOf(sent).map((a) => a.type)).to.deep.equal(['Action.Execute', 'Action.Execute']);
 
     // later checks send nothing more
     clock.now = new Date('2026-11-29T09:00:00Z');

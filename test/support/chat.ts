@@ -102,10 +102,20 @@ export interface ChatOptions {
   channel?: boolean;
 }
 
-/** An Adaptive Card action found on a reply: its title and submit data. */
+/**
+ * An Adaptive Card action found on a reply: its title and submit data (`{ verb, ...fields }`; for a
+ * Teams `Action.Execute`, its `verb` merged into its `data`, which is what the bot runs), and its type.
+ */
 export interface FoundAction {
   title: string;
   data: Record<string, unknown>;
+  type?: 'Action.Submit' | 'Action.Execute';
+}
+
+/** The answer to an `adaptiveCard/action` invoke (Teams Universal Actions): HTTP status and body. */
+export interface InvokeReply {
+  status: number;
+  body: { statusCode: number; type: string; value: unknown };
 }
 
 export class TestChat {
@@ -183,6 +193,47 @@ export class TestChat {
     return this.send({ type: ActivityTypes.Message, value: { ...action.data, ...inputs }, ...replyTo });
   }
 
+  /**
+   * Teams: the user selects the `Action.Execute` titled `title` (regex or exact text) on the newest
+   * card on screen offering it, with form `inputs`: an `adaptiveCard/action` invoke (trigger
+   * `manual`, `replyToId` the card's activity), as Teams sends it. Like Teams, a card in the answer
+   * replaces the clicked card on screen (in {@link transcript}). `replies` are the other replies.
+   */
+  async execute(title: string | RegExp, inputs: Record<string, unknown> = {}): Promise<InvokeReply> {
+    const card = [...this.transcript].reverse().find((r) => actionsOf([r]).some((a) => a.type === 'Action.Execute' && matchTitle(a.title, title)));
+    const action = card && actionsOf([card]).find((a) => a.type === 'Action.Execute' && matchTitle(a.title, title));
+    if (!card || !action) throw new Error(`No Action.Execute ${String(title)} on screen: ${this.actionTitles().join(' | ')}`);
+    const { verb, ...data } = { ...action.data, ...inputs };
+    return this.invoke({ action: { type: 'Action.Execute', verb, data }, trigger: 'manual' }, card.id);
+  }
+
+  /** Teams: the card of activity `cardId` is displayed and its `refresh` runs (trigger `automatic`); a card in the answer replaces it on screen. */
+  async refresh(cardId: string): Promise<InvokeReply> {
+    const card = this.transcript.find((r) => r.id === cardId);
+    const content = card?.attachments?.[0]?.content as { refresh?: { action?: unknown } } | undefined;
+    if (!content?.refresh?.action) throw new Error(`Activity ${cardId} shows no card with a refresh block`);
+    return this.invoke({ action: content.refresh.action, trigger: 'automatic' }, cardId);
+  }
+
+  /**
+   * Sends an `adaptiveCard/action` invoke with `value` (in reply to activity `replyToId`) and returns
+   * its answer; the turn's other replies are in {@link replies}. A card in the answer replaces
+   * activity `replyToId` on screen, as in Teams.
+   */
+  async invoke(value: unknown, replyToId?: string): Promise<InvokeReply> {
+    await this.send({ type: ActivityTypes.Invoke, name: 'adaptiveCard/action', value, ...(replyToId ? { replyToId } : {}) });
+    const answers = this.replies.filter((r) => r.type === ActivityTypes.InvokeResponse);
+    if (answers.length !== 1) throw new Error(`expected one invoke response, got ${answers.length}`);
+    this.replies = this.replies.filter((r) => r.type !== ActivityTypes.InvokeResponse);
+    for (let i = this.transcript.length - 1; i >= 0; i--) if (this.transcript[i]!.type === ActivityTypes.InvokeResponse) this.transcript.splice(i, 1);
+    const reply = answers[0]!.value as InvokeReply;
+    const shown = replyToId ? this.transcript.findIndex((a) => a.id === replyToId) : -1;
+    if (shown >= 0 && reply.body.type === 'application/vnd.microsoft.card.adaptive') {
+      this.transcript[shown] = { ...this.transcript[shown], text: '', attachments: [{ contentType: reply.body.type, content: reply.body.value }] };
+    }
+    return reply;
+  }
+
   /** All texts of the last replies: plain text plus every TextBlock/Fact/action title in cards. */
   text(): string {
     return this.replies.map(describe).join('\n');
@@ -204,7 +255,7 @@ export class TestChat {
     return this.actions().map((a) => a.title);
   }
 
-  /** Every Action.Submit on the last turn's cards. */
+  /** Every Action.Submit (and Teams Action.Execute) on the last turn's cards. */
   actions(): FoundAction[] {
     return actionsOf(this.replies);
   }
@@ -214,15 +265,20 @@ function matchTitle(actual: string, wanted: string | RegExp): boolean {
   return typeof wanted === 'string' ? actual === wanted : wanted.test(actual);
 }
 
-/** Every Action.Submit (title and data) in the Adaptive Cards of `replies`. */
+/**
+ * Every Action.Submit (title and data) in the Adaptive Cards of `replies`, and every Teams
+ * Action.Execute with its verb merged into its data (what the bot runs for it; a card's `refresh`
+ * action is not a button and is left out).
+ */
 export function actionsOf(replies: Partial<Activity>[]): FoundAction[] {
   const out: FoundAction[] = [];
   const walk = (node: unknown) => {
     if (Array.isArray(node)) return node.forEach(walk);
     if (!node || typeof node !== 'object') return;
     const n = node as Record<string, unknown>;
-    if (n.type === 'Action.Submit') out.push({ title: String(n.title), data: (n.data ?? {}) as Record<string, unknown> });
-    Object.values(n).forEach(walk);
+    if (n.type === 'Action.Submit') out.push({ title: String(n.title), data: (n.data ?? {}) as Record<string, unknown>, type: 'Action.Submit' });
+    if (n.type === 'Action.Execute') out.push({ title: String(n.title), data: { ...(n.data as object), verb: n.verb }, type: 'Action.Execute' });
+    for (const [key, value] of Object.entries(n)) if (key !== 'refresh') walk(value);
   };
   for (const r of replies) for (const a of r.attachments ?? []) walk(a.content);
   return out;

@@ -112,6 +112,30 @@ describe('connected identity: roles verified in Microsoft Entra ID', () => {
     expect(sam.text()).to.match(/Write the email/);
   });
 
+  it('Teams SSO through the bot: a signin/tokenExchange invoke completes the waiting sign-in (invoke 200) and the held answer is replayed', async () => {
+    await withOrganization();
+    const sam = new TestChat(under, { userId: 'sam-oid', userName: 'Sam Patel', conversationId: 'c-sam' });
+    const ssoToken = await identity.tokenService.ssoTokenFor('sam');
+    // the token Teams sends, exchangeable for the user's token (botbuilder's TestAdapter plays the token service)
+    sam.adapter.addExchangeableToken(DEMO_CONNECTION_NAME, 'msteams', 'sam-oid', 'teams-sso-item', ssoToken);
+    await sam.submit({ verb: 'invitations.start', kind: 'reseller', purpose: 'new' });
+    const oauth = sam.replies.flatMap((r) => r.attachments ?? []).find((a) => a.contentType === CardFactory.contentTypes.oauthCard);
+    expect(oauth, 'an OAuth card (with a token exchange resource, for SSO)').to.not.equal(undefined);
+    await sam.send({ type: ActivityTypes.Invoke, name: 'signin/tokenExchange', value: { id: 'x1', connectionName: DEMO_CONNECTION_NAME, token: 'teams-sso-item' } });
+    const answer = sam.replies.find((r) => r.type === ActivityTypes.InvokeResponse);
+    expect((answer?.value as { status?: number } | undefined)?.status).to.equal(200);
+    expect(sam.text()).to.match(/Signed in as Sam Patel/);
+    expect(sam.text()).to.match(/Write the email/);
+  });
+
+  it('a sign-in answer with no sign-in waiting changes nothing and says nothing', async () => {
+    const ola = await person('ola');
+    await ola.send({ type: ActivityTypes.Invoke, name: 'signin/verifyState', value: { state: '123456' } });
+    expect(ola.replies.filter((r) => r.type === ActivityTypes.Message)).to.deep.equal([]);
+    await ola.send({ type: ActivityTypes.Event, name: 'tokens/response', value: { connectionName: DEMO_CONNECTION_NAME, token: 'x' } });
+    expect(ola.replies.filter((r) => r.type === ActivityTypes.Message)).to.deep.equal([]);
+  });
+
   it("the checklist's global-admin steps: sign-in replaces the role question; a sales agent is sent to the global admin", async () => {
     const dana = await person('dana');
     await dana.say('continue');
