@@ -121,7 +121,11 @@ describe('connected identity: roles verified in Microsoft Entra ID', () => {
     await sam.submit({ verb: 'invitations.start', kind: 'reseller', purpose: 'new' });
     const oauth = sam.replies.flatMap((r) => r.attachments ?? []).find((a) => a.contentType === CardFactory.contentTypes.oauthCard);
     expect(oauth, 'an OAuth card (with a token exchange resource, for SSO)').to.not.equal(undefined);
-    await sam.send({ type: ActivityTypes.Invoke, name: 'signin/tokenExchange', value: { id: 'x1', connectionName: DEMO_CONNECTION_NAME, token: 'teams-sso-item' } });
+    await sam.send({
+      type: ActivityTypes.Invoke,
+      name: 'signin/tokenExchange',
+      value: { id: 'x1', connectionName: DEMO_CONNECTION_NAME, token: 'teams-sso-item' },
+    });
     const answer = sam.replies.find((r) => r.type === ActivityTypes.InvokeResponse);
     expect((answer?.value as { status?: number } | undefined)?.status).to.equal(200);
     expect(sam.text()).to.match(/Signed in as Sam Patel/);
