@@ -66,8 +66,25 @@ function toExecute(action: Record<string, unknown>): Record<string, unknown> | u
   return { ...action, type: 'Action.Execute', verb, data: fields };
 }
 
+/**
+ * Teams forms of the frozen rows cards share across turns (`cards/render.ts` partials): worked out
+ * once per row and frozen in turn, so a turn neither walks nor copies them again.
+ */
+const frozenForms = new WeakMap<object, unknown>();
+
 /** `node` with its submit actions turned into Execute actions; the same object when nothing below it changes. */
 function executeActions(node: unknown): unknown {
+  if (node === null || typeof node !== 'object' || !Object.isFrozen(node)) return convert(node);
+  let form = frozenForms.get(node);
+  if (form === undefined) {
+    form = convert(node);
+    if (form !== node) Object.freeze(form);
+    frozenForms.set(node, form);
+  }
+  return form;
+}
+
+function convert(node: unknown): unknown {
   if (Array.isArray(node)) {
     let out: unknown[] | undefined;
     for (let i = 0; i < node.length; i++) {

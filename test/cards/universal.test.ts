@@ -145,4 +145,23 @@ describe('cards/universal: the Teams form of a card', () => {
       expect(ac.validateProperties().validationEvents.map((e) => e.message)).to.deep.equal([]);
     }
   });
+
+  it('a frozen row shared across turns is converted once: the same frozen Teams form every time, the row itself unchanged', () => {
+    const row = Object.freeze({
+      type: 'ActionSet',
+      actions: Object.freeze([
+        Object.freeze({ type: 'Action.Submit', title: 'Mark done', data: Object.freeze({ verb: 'transition.next.set', item: 'serveDirect' }) }),
+      ]),
+    });
+    const card = (n: number) => ({ type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: `turn ${n}` }, row] });
+    const first = universalCard(card(1)) as { body: unknown[] };
+    const second = universalCard(card(2)) as { body: unknown[] };
+    expect(first.body[1]).to.equal(second.body[1]);
+    expect(Object.isFrozen(first.body[1])).to.equal(true);
+    expect(first.body[1]).to.deep.equal({
+      type: 'ActionSet',
+      actions: [{ type: 'Action.Execute', title: 'Mark done', verb: 'transition.next.set', data: { item: 'serveDirect' } }],
+    });
+    expect(row.actions[0]!.type).to.equal('Action.Submit');
+  });
 });
