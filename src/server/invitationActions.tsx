@@ -83,9 +83,13 @@ async function refusal(ctx: PageContext, service: InvitationService, token: stri
   }
   log(invitationId, `post.${error.code}`);
   if (error.code === 'roleRequired') {
+    // connected mode: the role was read from Microsoft Entra ID, so the page says so instead of "tell the assistant your role"
+    const verified = error.verified === true;
     const names =
-      error.globalAdmins.length > 0 ? t('pages.roleRequired.named', { names: joinList(t.locale, error.globalAdmins) }) : t('pages.roleRequired.unnamed');
-    return messagePage(ctx, 403, 'pages.roleRequired.title', [t('pages.roleRequired.text'), names]);
+      error.globalAdmins.length > 0
+        ? t('pages.roleRequired.named', { names: joinList(t.locale, error.globalAdmins) })
+        : t(verified ? 'pages.roleRequired.unnamedVerified' : 'pages.roleRequired.unnamed');
+    return messagePage(ctx, 403, 'pages.roleRequired.title', [t(verified ? 'pages.roleRequired.textVerified' : 'pages.roleRequired.text'), names]);
   }
   if (error.code === 'ownInvitation') return messagePage(ctx, 403, 'pages.ownInvitation.title', [t('pages.ownInvitation.text')]);
   if (error.code === 'notAllowedInState' || error.code === 'notFound') {

@@ -21,7 +21,7 @@ import { conflictPage, declinedPage, linkProblemPage, messagePage } from '../../
 import { partnershipAcceptedPage, partnershipPage } from '../../src/server/pages/partnershipPage.js';
 import type { Page, PageContext } from '../../src/server/pages/types.js';
 import { WebChatDocument } from '../../src/server/pages/webChatPage.js';
-import { expectInert, XSS_PAYLOADS } from '../support/htmlInert.js';
+import { expectInert, textOf, XSS_PAYLOADS } from '../support/htmlInert.js';
 
 const ASSETS: AssetUrls = { url: (name) => `/assets/${name.replace('.', '-TEST.')}` };
 const NOW = new Date('2026-11-20T10:00:00Z');
@@ -131,6 +131,16 @@ async function invitationPages(ctx: PageContext, v: Tainted): Promise<Array<[str
       ),
     ],
     [
+      'partnership, 403 roles verified in Microsoft Entra ID',
+      await postPartnership(
+        ctx,
+        service(v, { accept: { code: 'roleRequired', action: 'acceptPartnership' as never, verified: true, globalAdmins: [] } }),
+        partnership,
+        form(v, { session: TOKEN, understood: 'on' }),
+        noLog,
+      ),
+    ],
+    [
       'partnership, 409',
       await postPartnership(ctx, service(v, { accept: { code: 'stale' } }), partnership, form(v, { session: TOKEN, understood: 'on' }), noLog),
     ],
@@ -182,7 +192,7 @@ async function invitationPages(ctx: PageContext, v: Tainted): Promise<Array<[str
 function shownOn(name: string, v: Tainted): string[] {
   if (/403 CSRF|409|500|410\/404 (badSignature|expired|replaced)|copy page$/.test(name)) return [];
   if (/accepted|declined|410\/404/.test(name)) return [v.sender];
-  if (/403 session required/.test(name)) return [];
+  if (/403 session required|roles verified/.test(name)) return [];
   if (/role required/.test(name)) return [v.name, v.actor];
   if (/signed in|partnership, 422/.test(name)) return [v.sender, v.organization];
   if (/^draft/.test(name)) return [v.email, v.actor, v.company];
@@ -200,10 +210,12 @@ describe('pages render names and emails inert in every language (HTML matrix)', 
             const html = renderInvitationPage(translator(locale), page, 'bm9uY2U=', ASSETS);
             expect(html, name).to.match(new RegExp(`<html lang="${locale}">`));
             expectInert(html, `${locale} ${name} ${payload}`, { shown: shownOn(name, v), scriptPrefixes: ['/assets/'] });
+            // connected mode: the refusal says the role was read from Microsoft Entra ID, not "tell the assistant your role"
+            if (name.includes('roles verified')) expect(textOf(html)).to.include(translator(locale)('pages.roleRequired.textVerified'));
             checked++;
           }
         }
-        expect(checked).to.equal(XSS_PAYLOADS.length * 30);
+        expect(checked).to.equal(XSS_PAYLOADS.length * 31);
       });
 
       it('Web Chat page: a theme carrying the payloads (never validated here) stays inside its attribute', () => {
