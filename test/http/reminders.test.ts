@@ -7,28 +7,11 @@
 import { expect } from 'chai';
 import type { Activity } from 'botbuilder';
 import type { RunningApp } from '../../src/index.js';
-import { actionsOf, GOOD_DETAILS, textBlocksOf } from '../support/chat.js';
-import { clickValue, postTurn, startLiveApp, stopLiveApp, TO_ENROLLMENT } from '../support/liveTurns.js';
+import { actionsOf, GOOD_DETAILS } from '../support/chat.js';
+import { cardText, clickValue, personalActivity, postTurn, startLiveApp, stopLiveApp, TO_ENROLLMENT } from '../support/liveTurns.js';
 import type { LoopbackChannel } from '../support/loopbackChannel.js';
 
 const START = new Date('2026-11-20T10:00:00Z'); // a Friday
-
-function activity(user: string, locale: string, extra: Partial<Activity>): Partial<Activity> {
-  return {
-    type: 'message',
-    channelId: 'msteams',
-    from: { id: `29:${user}`, name: `Dana ${user}`, aadObjectId: `aad-${user}` },
-    conversation: { id: `a:conv-${user}`, conversationType: 'personal', isGroup: false, name: '' },
-    channelData: { tenant: { id: `tenant-${user}` } },
-    locale,
-    ...extra,
-  };
-}
-
-/** All text of a card attachment's TextBlocks, joined. */
-function cardText(replies: Partial<Activity>[]): string {
-  return replies.flatMap((r) => [...(r.text ? [r.text] : []), ...(r.attachments ?? []).flatMap((a) => textBlocksOf(a.content))]).join('\n');
-}
 
 describe('proactive reminders (real app, loopback channel)', function () {
   this.timeout(30_000);
@@ -38,7 +21,7 @@ describe('proactive reminders (real app, loopback channel)', function () {
   const clock = { now: START };
   let url: string;
 
-  const say = (user: string, locale: string, extra: Partial<Activity>) => postTurn(channel, url, activity(user, locale, extra));
+  const say = (user: string, locale: string, extra: Partial<Activity>) => postTurn(channel, url, personalActivity(user, extra, { locale }));
   const click = (user: string, locale: string, replies: Partial<Activity>[], title: string | RegExp, inputs: Record<string, unknown> = {}) =>
     say(user, locale, { value: clickValue(replies, title, inputs) });
   /** Walks the checklist of `user`'s tenant up to "enrollment recorded" (English buttons). */

@@ -16,31 +16,14 @@ import type { RunningApp } from '../../src/index.js';
 import { classifyDeliveryError } from '../../src/reminders/deliveryErrors.js';
 import { ChannelSendError, proactiveDelivery } from '../../src/reminders/proactiveDelivery.js';
 import { ClientCachingAuthentication } from '../../src/bot/clientCache.js';
-import { actionsOf, textBlocksOf } from '../support/chat.js';
-import { clickValue, postTurn, startLiveApp, stopLiveApp, TO_ENROLLMENT } from '../support/liveTurns.js';
+import { actionsOf } from '../support/chat.js';
+import { cardText, clickValue, personalActivity, postTurn, startLiveApp, stopLiveApp, TO_ENROLLMENT } from '../support/liveTurns.js';
 import { errorBody, LoopbackChannel } from '../support/loopbackChannel.js';
 
 const START = new Date('2026-11-20T10:00:00Z'); // a Friday
 /** Approval expected by Friday 2026-11-27: the reminder is due the next morning. */
 const DUE = Date.parse('2026-11-28T09:00:00Z');
 const iso = (ms: number) => new Date(ms).toISOString();
-
-/** A personal chat of `user` in tenant `tenant-<user>`; `chat` names another chat of the same person. */
-function activity(user: string, extra: Partial<Activity>, chat = ''): Partial<Activity> {
-  return {
-    type: 'message',
-    channelId: 'msteams',
-    from: { id: `29:${user}`, name: `Dana ${user}`, aadObjectId: `aad-${user}` },
-    conversation: { id: `a:conv-${user}${chat}`, conversationType: 'personal', isGroup: false, name: '' },
-    channelData: { tenant: { id: `tenant-${user}` } },
-    locale: 'en-US',
-    ...extra,
-  };
-}
-
-function cardText(replies: Partial<Activity>[]): string {
-  return replies.flatMap((r) => [...(r.text ? [r.text] : []), ...(r.attachments ?? []).flatMap((a) => textBlocksOf(a.content))]).join('\n');
-}
 
 describe('reminder delivery failures (real adapter, loopback Bot Connector)', function () {
   this.timeout(30_000);
@@ -50,7 +33,7 @@ describe('reminder delivery failures (real adapter, loopback Bot Connector)', fu
   const clock = { now: START };
   let url: string;
 
-  const say = (user: string, extra: Partial<Activity>, chat = '') => postTurn(channel, url, activity(user, extra, chat));
+  const say = (user: string, extra: Partial<Activity>, chat = '') => postTurn(channel, url, personalActivity(user, extra, { chat }));
   /** Walks `user`'s checklist to "enrollment recorded" at START: the approval and incentives reminders are planned for `a:conv-<user>`. */
   const enroll = async (user: string) => {
     clock.now = START;

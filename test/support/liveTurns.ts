@@ -10,7 +10,7 @@ import type { Activity } from 'botbuilder';
 import { expect } from 'chai';
 import { loadConfig } from '../../src/config.js';
 import { startApp, type RunningApp } from '../../src/index.js';
-import { actionsOf, GOOD_DETAILS } from './chat.js';
+import { actionsOf, GOOD_DETAILS, textBlocksOf } from './chat.js';
 import { LoopbackChannel } from './loopbackChannel.js';
 
 /** The checklist's buttons from the first step to "enrollment recorded", with the form inputs they carry (English). */
@@ -72,4 +72,25 @@ export async function stopLiveApp(live: Pick<LiveApp, 'app' | 'channel' | 'dir'>
   await live.app.close();
   await live.channel.stop();
   await rm(live.dir, { recursive: true, force: true });
+}
+
+/**
+ * A Teams personal-chat message of `user` (ids `29:<user>`, `aad-<user>`, name `Dana <user>`) in tenant
+ * `tenant-<user>`, conversation `a:conv-<user><chat>` (`chat` names another chat of the same person).
+ */
+export function personalActivity(user: string, extra: Partial<Activity>, options: { locale?: string; chat?: string } = {}): Partial<Activity> {
+  return {
+    type: 'message',
+    channelId: 'msteams',
+    from: { id: `29:${user}`, name: `Dana ${user}`, aadObjectId: `aad-${user}` },
+    conversation: { id: `a:conv-${user}${options.chat ?? ''}`, conversationType: 'personal', isGroup: false, name: '' },
+    channelData: { tenant: { id: `tenant-${user}` } },
+    locale: options.locale ?? 'en-US',
+    ...extra,
+  };
+}
+
+/** The replies' text: each activity's text and every TextBlock of its cards, one per line. */
+export function cardText(replies: Partial<Activity>[]): string {
+  return replies.flatMap((r) => [...(r.text ? [r.text] : []), ...(r.attachments ?? []).flatMap((a) => textBlocksOf(a.content))]).join('\n');
 }
