@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { parseRetryAfter } from '../app/retryAfter.js';
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { PartnerCenterError, codeForStatus } from './errors.js';
@@ -56,14 +57,6 @@ export interface GetRequest {
   path: string;
   headers?: Record<string, string>;
   signal?: AbortSignal;
-}
-
-/** Parses a `Retry-After` value (delta-seconds or an HTTP date) into ms from `now`; undefined when absent or unreadable. */
-export function retryAfterMs(value: string | null, now = Date.now()): number | undefined {
-  if (!value) return undefined;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
 const realSleep = (ms: number, signal?: AbortSignal) =>
@@ -156,7 +149,7 @@ export class PartnerCenterHttp {
       return { body: parsed.data, headers: response.headers };
     }
     await response.body?.cancel();
-    const waitMs = retryAfterMs(response.headers.get('retry-after'));
+    const waitMs = parseRetryAfter(response.headers.get('retry-after'), new Date());
     const error = new PartnerCenterError(codeForStatus(response.status), operation, response.status, requestId, waitMs);
     if (response.status === 429 || response.status >= 500) return { error, ...(waitMs !== undefined ? { waitMs } : {}) };
     throw error;

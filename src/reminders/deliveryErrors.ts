@@ -41,6 +41,7 @@
  *   {@link MAX_DELIVERY_ATTEMPTS} times, minutes apart, which is not the request storm the guidance
  *   guards against, and a lost reminder costs more than four extra requests.
  */
+import { parseRetryAfter } from '../app/retryAfter.js';
 import {
   MAX_DELIVERY_ATTEMPTS,
   RETRY_STEP_MS,
@@ -121,19 +122,6 @@ export function channelAnswerOf(error: unknown): ChannelAnswer {
     ...(body ? { body } : {}),
     ...(typeof header === 'string' ? { retryAfter: header } : {}),
   };
-}
-
-/**
- * `Retry-After` in ms from `now`: delay-seconds ("120") or an HTTP-date ("Fri, 27 Nov 2026 09:00:00
- * GMT"; a date past is 0). Undefined when absent or unreadable.
- */
-export function parseRetryAfter(value: string | undefined, now: Date): number | undefined {
-  const v = value?.trim();
-  if (!v) return undefined;
-  if (/^\d+$/.test(v)) return Number(v) * 1000;
-  if (!/[A-Za-z]/.test(v)) return undefined;
-  const at = Date.parse(v);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now.getTime());
 }
 
 /** The Teams error code of a 403: the body's `error.code`, else a known code or subCode named anywhere in the body. */

@@ -4,6 +4,7 @@
  * `RestError`, this app's `ChannelSendError`, network errors, timeouts, MSAL errors), `Retry-After`
  * in both forms, and the back-off (jitter, cap, never before `Retry-After`).
  */
+import { parseRetryAfter } from '../../src/app/retryAfter.js';
 import { expect } from 'chai';
 import { MAX_DELIVERY_ATTEMPTS, RETRY_STEP_MS, type Reminder } from '../../src/domain/reminders.js';
 import {
@@ -12,7 +13,6 @@ import {
   channelAnswerOf,
   classifyDeliveryError,
   failedOutcome,
-  parseRetryAfter,
   retryDelayMs,
   type ClassifiedFailure,
 } from '../../src/reminders/deliveryErrors.js';
