@@ -58,6 +58,17 @@ export class JourneyTurn<O extends LoopOptions> {
     return this.identity ? userTokenOf(this.context, this.identity.connectionName) : undefined;
   }
 
+  /**
+   * How this turn reads Partner Center: as the signed-in user (Partner Center tokens minted on their
+   * behalf, app + user); `signIn` when they are not signed in; undefined without connected identity
+   * (the demo's own token).
+   */
+  async partnerCenterToken(): Promise<(() => Promise<string>) | 'signIn' | undefined> {
+    if (!this.identity) return undefined;
+    const userToken = await this.userToken();
+    return userToken ? this.identity.partnerCenterToken(userToken) : 'signIn';
+  }
+
   get context(): TurnContext {
     return this.waterfall.context;
   }

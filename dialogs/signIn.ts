@@ -14,7 +14,9 @@
  */
 import { ComponentDialog, OAuthPrompt, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { TokenResponse, TurnContext } from 'botbuilder';
-import { SUPPORTED_LOCALES, translator } from '../src/i18n/index.js';
+import { SUPPORTED_LOCALES, translator, type Translator } from '../src/i18n/index.js';
+import { TokenBrokerError } from '../src/identity/tokenBroker.js';
+import { describePartnerCenterError, PartnerCenterError } from '../src/partnerCenter/errors.js';
 import type { IdentityService } from '../src/identity/identityService.js';
 import { turnInfo } from './turnInfo.js';
 
@@ -97,6 +99,16 @@ export class SignInDialog extends ComponentDialog {
     const result: SignInResult = { kind: 'signIn', signedIn: true, handled: true };
     return step.endDialog(result);
   }
+}
+
+/**
+ * The partner-facing explanation of a failed connected read: a Partner Center failure, or a token
+ * Entra would not mint (consent, sign-in expired); undefined for any other error (rethrow it).
+ */
+export function connectedFailureText(t: Translator, err: unknown): string | undefined {
+  if (err instanceof PartnerCenterError) return describePartnerCenterError(t, err);
+  if (err instanceof TokenBrokerError) return t(err.messageKey);
+  return undefined;
 }
 
 /**

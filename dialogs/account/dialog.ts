@@ -7,7 +7,7 @@ import type { DialogTurnResult } from 'botbuilder-dialogs';
 import type { ChecklistService } from '../../src/checklist/checklistService.js';
 import type { HandlerMap, JourneyRouter, MenuEntry } from '../journey.js';
 import { LoopDialog, type JourneyTurn, type LoopOptions } from '../loopDialog.js';
-import { signOutOf, type SignInResult } from '../signIn.js';
+import { signOutOf } from '../signIn.js';
 import type { AccountSubmit } from './submits.js';
 import { recognizeAccount } from './triggers.js';
 import { accountCard } from './views.js';
@@ -64,11 +64,6 @@ export class AccountDialog extends LoopDialog<AccountOptions, AccountSubmit> {
     }
     if (o.stage === 'signIn' && !turn.connected) await turn.say(turn.t('identity.notConnected'));
     await turn.send(accountCard(turn.t, person, turn.connected));
-  }
-
-  protected override async afterSignIn(turn: Turn, result: SignInResult): Promise<DialogTurnResult> {
-    if (!result.handled) return turn.loop({ ...turn.options, handleCurrentActivity: true });
-    return result.signedIn ? turn.loop({ stage: 'home' }) : turn.stay();
   }
 
   /** Its own words again ("sign in" while a sign-in card waits: a fresh card), else not understood. */

@@ -17,12 +17,10 @@ import type { CustomerService } from '../../src/customers/customerService.js';
 import { listCustomers, type CustomerClass, type CustomerProviderRef } from '../../src/domain/customers.js';
 import type { InvitationService } from '../../src/invitations/invitationService.js';
 import type { PartnerCenterRefresh } from '../../src/customers/partnerCenterRefresh.js';
-import type { IdentityService } from '../../src/identity/identityService.js';
-import { TokenBrokerError } from '../../src/identity/tokenBroker.js';
 import type { PartnerCenterToken } from '../../src/partnerCenter/connection.js';
-import { describePartnerCenterError, PartnerCenterError } from '../../src/partnerCenter/errors.js';
 import type { HandlerMap, JourneyRouter, MenuEntry } from '../journey.js';
 import { LoopDialog, type JourneyTurn, type LoopOptions } from '../loopDialog.js';
+import { connectedFailureText } from '../signIn.js';
 import { matches } from '../recognizer.js';
 import type { CustomerSubmit } from './submits.js';
 import { looksLikeCsv } from './triggers.js';
@@ -53,7 +51,6 @@ export class CustomerDialog extends LoopDialog<CustomerOptions, CustomerSubmit> 
     private readonly invitations: InvitationService,
     menu: readonly MenuEntry<CustomerOptions>[],
     router: JourneyRouter,
-    private readonly identity?: IdentityService,
     private readonly refresh?: PartnerCenterRefresh,
   ) {
     super(CUSTOMER_DIALOG, 'customers', menu, router);
@@ -186,9 +183,9 @@ export class CustomerDialog extends LoopDialog<CustomerOptions, CustomerSubmit> 
         await turn.say(t('customers.partnerCenter.read', { total: r.customers, direct: r.directBill, indirect: r.indirectReseller }));
       }
     } catch (err) {
-      if (err instanceof PartnerCenterError) await turn.say(`${describePartnerCenterError(t, err)} ${t('customers.partnerCenter.notRead')}`);
-      else if (err instanceof TokenBrokerError) await turn.say(`${t(err.messageKey)} ${t('customers.partnerCenter.notRead')}`);
-      else throw err;
+      const failure = connectedFailureText(t, err);
+      if (failure === undefined) throw err;
+      await turn.say(`${failure} ${t('customers.partnerCenter.notRead')}`);
       record = await this.customers.synced(tenantId);
     }
     await turn.send(summaryCard(t, record, this.customers.exportUrl(tenantId), mode ? { mode } : undefined));
@@ -201,10 +198,10 @@ export class CustomerDialog extends LoopDialog<CustomerOptions, CustomerSubmit> 
    * connected identity, undefined (the demo's own token).
    */
   private async partnerCenterToken(turn: Turn, force: boolean): Promise<PartnerCenterToken | 'signIn' | undefined> {
-    if (!this.identity || !this.customers.partnerCenterMode) return undefined;
+    if (!this.customers.partnerCenterMode) return undefined;
     if (!force && !(await this.customers.partnerCenterStale(turn.tenantId))) return undefined;
-    const userToken = await turn.userToken();
-    if (userToken) return this.identity.partnerCenterToken(userToken);
+    const token = await turn.partnerCenterToken();
+    if (token !== 'signIn') return token;
     await turn.say(turn.t('customers.partnerCenter.signIn'));
     turn.requestSignIn();
     return 'signIn';

@@ -22,5 +22,5 @@ export const customerJourney = {
   dialogId: CUSTOMER_DIALOG,
   answerNow: { handleCurrentActivity: true },
   recognize: (t, activity) => recognizeCustomers(t, activity),
-  create: (services, router) => new CustomerDialog(services.customers, services.invitations, menu, router, services.identity, services.partnerCenterRefresh),
+  create: (services, router) => new CustomerDialog(services.customers, services.invitations, menu, router, services.partnerCenterRefresh),
 } satisfies LoopJourney<CustomerOptions>;

@@ -57,9 +57,7 @@ export class InvitationDialog extends LoopDialog<InvitationOptions, InvitationSu
 
   /** After sign-in (connected mode): the answer that needed a verified role is replayed. */
   protected override afterSignIn(turn: Turn, result: SignInResult): Promise<DialogTurnResult> {
-    if (!result.handled) return turn.loop({ ...turn.options, handleCurrentActivity: true });
-    if (!result.signedIn) return turn.stay();
-    return this.resume(turn);
+    return result.signedIn && result.handled ? this.resume(turn) : super.afterSignIn(turn, result);
   }
 
   /** Replays the answer put on hold by the organization or role question (or sign-in), else shows the hub. */

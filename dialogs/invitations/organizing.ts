@@ -8,11 +8,9 @@
  */
 import type { DialogTurnResult } from 'botbuilder-dialogs';
 import type { RoleAction } from '../../src/domain/roles.js';
-import { TokenBrokerError } from '../../src/identity/tokenBroker.js';
-import type { PartnerCenterToken } from '../../src/partnerCenter/connection.js';
-import { describePartnerCenterError, PartnerCenterError } from '../../src/partnerCenter/errors.js';
 import type { HandlerMap } from '../journey.js';
 import { refused, requireOrganization, requireRole, sendDraft, type InvitationKit, type Turn } from './kit.js';
+import { connectedFailureText } from '../signIn.js';
 import type { InvitationSubmit } from './submits.js';
 import { alreadyPartnerCard, followUpCard, moveCard, noResellersCard, relationshipsCard } from './relationshipViews.js';
 import { composeCard, customerKindsCard, fieldErrorTexts, organizationCard, roleQuestionCard } from './views.js';
@@ -193,17 +191,13 @@ async function partnerCenterLink(
   const { t } = turn;
   if (!kit.customers || s.kind === 'partnership') return {};
   if (s.kind === 'resellerAndProvider') return { notes: [t('invitations.draft.ownLinkWithProvider')] };
-  let token: PartnerCenterToken | undefined;
-  if (kit.identity) {
-    const userToken = await turn.userToken();
-    if (!userToken) return 'signIn';
-    token = kit.identity.partnerCenterToken(userToken);
-  }
+  const token = await turn.partnerCenterToken();
+  if (token === 'signIn') return 'signIn';
   try {
     const url = await kit.customers.relationshipRequestLink(turn.tenantId, token);
     return url ? { url } : {};
   } catch (err) {
-    const reason = err instanceof PartnerCenterError ? describePartnerCenterError(t, err) : err instanceof TokenBrokerError ? t(err.messageKey) : undefined;
+    const reason = connectedFailureText(t, err);
     if (reason === undefined) throw err;
     return { notes: [reason, t('invitations.draft.partnerCenterLinkFailed')] };
   }
