@@ -9,6 +9,7 @@
  * budget, the client address (for a firewall rule) or the first 12 hex digits of the token's SHA-256.
  */
 import { createHash } from 'node:crypto';
+import ipaddr from 'ipaddr.js';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Next, Request, RequestHandler, Response } from 'restify';
 import type { HttpLimitGroup } from '../../config.js';
@@ -37,19 +38,16 @@ export interface HttpRateLimiterDeps {
  */
 export function clientAddressKey(remote: string | undefined): string {
   if (!remote) return 'unknown';
-  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(remote);
-  if (mapped) return mapped[1]!;
-  if (!remote.includes(':')) return remote;
   const address = remote.split('%')[0]!;
-  const halves = address.split('::');
-  const groups = (part: string | undefined) => (part ? part.split(':') : []);
-  const width = (parts: string[]) => parts.reduce((n, p) => n + (p.includes('.') ? 2 : 1), 0);
-  const head = groups(halves[0]);
-  const tail = groups(halves[1]);
-  const zeros = halves.length > 1 ? Array<string>(Math.max(0, 8 - width(head) - width(tail))).fill('0') : [];
-  const prefix = [...head, ...zeros, ...tail].slice(0, 4).map((g) => parseInt(g, 16));
-  if (prefix.length < 4 || prefix.some((g) => !Number.isInteger(g) || g < 0 || g > 0xffff)) return address.toLowerCase();
-  return `${prefix.map((g) => g.toString(16)).join(':')}::/64`;
+  if (!ipaddr.isValid(address)) return address.toLowerCase();
+  const parsed = ipaddr.parse(address);
+  if (parsed.kind() === 'ipv4') return parsed.toString();
+  const v6 = parsed as ipaddr.IPv6;
+  if (v6.isIPv4MappedAddress()) return v6.toIPv4Address().toString();
+  return `${v6.parts
+    .slice(0, 4)
+    .map((g) => g.toString(16))
+    .join(':')}::/64`;
 }
 
 /** SHA-256 of a token, hex: the only form a token is counted under. */
