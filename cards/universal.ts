@@ -54,7 +54,8 @@ export function liveViewOf(content: unknown): string | undefined {
 /** Properties of card elements that can hold elements or actions (nothing else is walked: not `data`, `choices` or texts). */
 const NESTED = ['body', 'items', 'columns', 'actions', 'card', 'selectAction', 'inlineAction', 'rows', 'cells'] as const;
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
+/** True for a JSON object (not null, not an array): a card node, an action, `data`. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 

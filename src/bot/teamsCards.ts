@@ -11,7 +11,7 @@
  * @module
  */
 import { ActivityTypes, type Activity, type ResourceResponse, type TurnContext } from 'botbuilder';
-import { ADAPTIVE_CARD, lineCard, liveViewOf, universalCard } from '../../cards/universal.js';
+import { ADAPTIVE_CARD, isPlainObject, lineCard, liveViewOf, universalCard } from '../../cards/universal.js';
 
 /** A turn's Universal Actions helpers, kept on the turn by the bot: the Teams form (msteams) and the capture (`adaptiveCard/action` turns). */
 export interface UniversalTurn {
@@ -29,10 +29,6 @@ export function setUniversalTurn(context: TurnContext, turn: UniversalTurn): voi
 /** The turn's Universal Actions helpers, if the bot installed any. */
 export function universalTurnOf(context: TurnContext): UniversalTurn | undefined {
   return context.turnState.get(UNIVERSAL_TURN) as UniversalTurn | undefined;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 /** The turn's Teams card form: {@link TeamsCards.card} gives a card content its Teams form. */

@@ -23,7 +23,7 @@
  */
 import { ActivityTypes, type Activity, type AdaptiveCardInvokeResponse, type Attachment, type InvokeResponse, type TurnContext } from 'botbuilder';
 import { z } from 'zod';
-import { ADAPTIVE_CARD, REFRESH_VERB } from '../../cards/universal.js';
+import { ADAPTIVE_CARD, isPlainObject, REFRESH_VERB } from '../../cards/universal.js';
 import { parseSubmit } from '../../dialogs/submits.js';
 import { turnInfo } from '../../dialogs/turnInfo.js';
 import type { Logger } from '../logger.js';
@@ -35,10 +35,6 @@ export const ADAPTIVE_CARD_ACTION = 'adaptiveCard/action';
 export const ERROR_RESPONSE = 'application/vnd.microsoft.error';
 /** Response type of a message the client shows; the card stays as it is. */
 export const MESSAGE_RESPONSE = 'application/vnd.microsoft.activity.message';
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 /** `activity.value` of an `adaptiveCard/action` invoke (other action properties, such as `id` or `title`, are ignored). */
 const invokeValue = z.object({
