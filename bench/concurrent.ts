@@ -134,19 +134,22 @@ async function main() {
     const a: number[] = [];
     const ratios: number[] = [];
     const cpu = { b: [] as number[], a: [] as number[], bp: [] as number[], ap: [] as number[] };
+    const runBaseline = async (r: number) => {
+      const x = await atOnce((n, lat) => echoWalk(channel, baseline.url, n, lat), `b${r}`);
+      b.push(x.rate);
+      cpu.b.push(x.mainCpu);
+      cpu.bp.push(x.procCpu);
+    };
+    const runAssistant = async (r: number) => {
+      const x = await atOnce((n, lat) => walk(channel, url, n, lat), `a${r}`);
+      a.push(x.rate);
+      cpu.a.push(x.mainCpu);
+      cpu.ap.push(x.procCpu);
+    };
     for (let r = 0; r < ROUNDS; r++) {
-      if (ONLY !== 'assistant') {
-        const x = await atOnce((n, lat) => echoWalk(channel, baseline.url, n, lat), `b${r}`);
-        b.push(x.rate);
-        cpu.b.push(x.mainCpu);
-        cpu.bp.push(x.procCpu);
-      }
-      if (ONLY !== 'baseline') {
-        const x = await atOnce((n, lat) => walk(channel, url, n, lat), `a${r}`);
-        a.push(x.rate);
-        cpu.a.push(x.mainCpu);
-        cpu.ap.push(x.procCpu);
-      }
+      // baseline first on even rounds, assistant first on odd ones (as bench/run.ts): a steady drift favours neither
+      const order = [ONLY !== 'assistant' && runBaseline, ONLY !== 'baseline' && runAssistant].filter((f) => f !== false);
+      for (const run of r % 2 === 0 ? order : order.reverse()) await run(r);
       if (!ONLY) ratios.push(a[r]! / b[r]!);
       const f = (x?: number) => (x === undefined ? null : +x.toFixed(2));
       console.log(
