@@ -16,7 +16,8 @@ export const checklistSubmits = [
   z.object({ verb: z.literal('transition.approval.confirm'), rev }),
   z.object({ verb: z.literal('transition.approval.notYet') }),
   z.object({ verb: z.literal('transition.agreement.confirm'), rev }),
-  z.object({ verb: z.literal('transition.next.set'), rev, item: z.enum(NEXT_ITEM_IDS), done: z.boolean() }),
+  // no revision: the item's own state guards the click (ChecklistDialog.setNextItem); cards sent before carry one, still accepted
+  z.object({ verb: z.literal('transition.next.set'), rev: rev.optional(), item: z.enum(NEXT_ITEM_IDS), done: z.boolean() }),
   z.object({ verb: z.literal('transition.startOver.confirm'), rev }),
   z.object({ verb: z.literal('transition.startOver.keep') }),
 ] as const;

@@ -313,7 +313,7 @@ export function nextCard(v: ViewContext): Attachment {
           ? t('next.verifiedInPartnerCenter', { date: t.shortDateTime(item.mark.at) })
           : t('next.doneBy', { name: item.mark.by.name || t('progress.someone'), date: t.shortDate(item.mark.at) }),
       buttonTitle: done ? t('next.reopen') : t('next.markDone'),
-      buttonData: { verb: 'transition.next.set', ...rev(v), item: item.id, done: !done },
+      buttonData: { verb: 'transition.next.set', item: item.id, done: !done },
       linkUrl: NEXT_LINKS[item.id] ?? '',
       linkTitle: t('next.officialList'),
       journeyTitle: NEXT_JOURNEYS[item.id] ? t(`next.journey.${item.id}`) : '',

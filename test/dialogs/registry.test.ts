@@ -32,6 +32,13 @@ describe('journey registry (dialogs/registry.ts)', () => {
     expect(parseSubmit('text')).to.equal(undefined);
   });
 
+  it("reads a what's-next button with or without a revision (cards sent before it was dropped carry one)", () => {
+    const submit = { verb: 'transition.next.set', item: 'findProvider', done: true };
+    expect(parseSubmit({ ...submit })).to.deep.equal({ ok: true, submit });
+    expect(parseSubmit({ ...submit, rev: 7 })).to.deep.equal({ ok: true, submit: { ...submit, rev: 7 } });
+    expect(parseSubmit({ ...submit, rev: 'x' })).to.deep.equal({ ok: false });
+  });
+
   it('hands typed words to the journey that claims them, in every language, and tells the others', () => {
     const cases: Array<[string, string]> = [
       ['customers', 'customers'],

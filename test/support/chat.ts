@@ -278,7 +278,8 @@ export function actionsOf(replies: Partial<Activity>[]): FoundAction[] {
     const n = node as Record<string, unknown>;
     if (n.type === 'Action.Submit') out.push({ title: String(n.title), data: (n.data ?? {}) as Record<string, unknown>, type: 'Action.Submit' });
     if (n.type === 'Action.Execute') out.push({ title: String(n.title), data: { ...(n.data as object), verb: n.verb }, type: 'Action.Execute' });
-    for (const [key, value] of Object.entries(n)) if (key !== 'refresh') walk(value);
+    // for...in, not Object.entries: the bench's load generator runs this on every reply, in the bot's thread
+    for (const key in n) if (key !== 'refresh') walk(n[key]);
   };
   for (const r of replies) for (const a of r.attachments ?? []) walk(a.content);
   return out;
