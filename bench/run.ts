@@ -54,11 +54,13 @@ interface Row {
   'p95 ms': number;
   'p99 ms': number;
   'max ms': number;
+  /** CPU time (user + system, all threads of the process: the bot, its writer thread and the load generator) per turn. */
+  'CPU ms/turn': number;
   'RSS MB': number;
 }
 
-/** A table row from the turns' latencies (ms) and the phase's turns/s. */
-function row(name: string, latencies: number[], turnsPerSecond: number): Row {
+/** A table row from the turns' latencies (ms), the phase's turns/s and its CPU ms per turn. */
+function row(name: string, latencies: number[], turnsPerSecond: number, cpuMsPerTurn: number): Row {
   const s = [...latencies].sort((a, b) => a - b);
   return {
     phase: name,
@@ -68,6 +70,7 @@ function row(name: string, latencies: number[], turnsPerSecond: number): Row {
     'p95 ms': +percentile(s, 95).toFixed(2),
     'p99 ms': +percentile(s, 99).toFixed(2),
     'max ms': +s[s.length - 1]!.toFixed(2),
+    'CPU ms/turn': +cpuMsPerTurn.toFixed(2),
     'RSS MB': Math.round(process.memoryUsage().rss / 1048576),
   };
 }
@@ -76,17 +79,25 @@ function row(name: string, latencies: number[], turnsPerSecond: number): Row {
 async function phase(name: string, walks: number, parallel: boolean, walker: (n: number, lat: number[]) => Promise<void>): Promise<Row> {
   const lat: number[] = [];
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   if (parallel) await Promise.all(Array.from({ length: walks }, (_, i) => walker(i, lat)));
   else for (let i = 0; i < walks; i++) await walker(i, lat);
-  return row(name, lat, lat.length / ((performance.now() - t0) / 1000));
+  return row(name, lat, lat.length / ((performance.now() - t0) / 1000), cpuMsPerTurn(cpu0, lat.length));
 }
 
-/** One contender of the interleaved rounds: its latencies pooled, its turns/s per round. */
+/** Process CPU ms (user + system) since `since` (a `process.cpuUsage()`), per turn of `turns`. */
+function cpuMsPerTurn(since: NodeJS.CpuUsage, turns: number): number {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1000 / turns;
+}
+
+/** One contender of the interleaved rounds: its latencies pooled, its turns/s and CPU ms per turn per round. */
 interface Contender {
   name: string;
   walker: (n: string, lat: number[]) => Promise<void>;
   latencies: number[];
   rates: number[];
+  cpu: number[];
 }
 
 /**
@@ -100,12 +111,14 @@ async function interleaved(contenders: Contender[], rounds: number, walks: numbe
     for (const c of r % 2 === 0 ? contenders : [...contenders].reverse()) {
       const lat: number[] = [];
       const t0 = performance.now();
+      const cpu0 = process.cpuUsage();
       await Promise.all(Array.from({ length: walks }, (_, i) => c.walker(`r${r}-${i}`, lat)));
       c.rates.push(lat.length / ((performance.now() - t0) / 1000));
+      c.cpu.push(cpuMsPerTurn(cpu0, lat.length));
       c.latencies.push(...lat);
     }
   }
-  return contenders.map((c) => row(c.name, c.latencies, median(c.rates)));
+  return contenders.map((c) => row(c.name, c.latencies, median(c.rates), median(c.cpu)));
 }
 
 /** The median of `xs` (unsorted; not changed). */
@@ -190,12 +203,17 @@ async function echoPhase({ channel, echoUrl, baselineUrl }: Harness): Promise<Ro
  * Phases 2 and 3 on a fresh store: the assistant's walks one at a time, then the three bots at
  * CONCURRENT conversations, interleaved. Returns the single row and the echo, baseline and assistant rows.
  */
-async function assistantPhases({ channel, echoUrl, baselineUrl, temp }: Harness): Promise<{ assistantSingle: Row; concurrent: [Row, Row, Row]; paired: Paired }> {
+async function assistantPhases({
+  channel,
+  echoUrl,
+  baselineUrl,
+  temp,
+}: Harness): Promise<{ assistantSingle: Row; concurrent: [Row, Row, Row]; paired: Paired }> {
   return withApp(await temp(), async (app) => {
     const url = `${app.url}/api/messages`;
     await warmUp((n, lat) => walk(channel, url, n, lat));
     const assistantSingle = await phase(`assistant: ${WALKS} walks, 1 at a time`, WALKS, false, (n, lat) => walk(channel, url, `s${n}`, lat));
-    const contender = (name: string, walker: Contender['walker']): Contender => ({ name, walker, latencies: [], rates: [] });
+    const contender = (name: string, walker: Contender['walker']): Contender => ({ name, walker, latencies: [], rates: [], cpu: [] });
     const echo = contender(`echo bot: ${CONCURRENT} conversations at once`, (n, lat) => echoWalk(channel, echoUrl, `c${n}`, lat));
     const baseline = contender(`dialogs baseline: ${CONCURRENT} at once`, (n, lat) => echoWalk(channel, baselineUrl, `c${n}`, lat));
     const assistant = contender(`assistant: ${CONCURRENT} walks at once`, (n, lat) => walk(channel, url, `c${n}`, lat));
@@ -258,7 +276,7 @@ function report({ echoSingle, assistantSingle, echoConc, baselineConc, assistant
   const { assistantVsBaseline, baselineVsEcho, assistantVsEcho } = paired;
   const storeRatio = bigRow['p99 ms'] / smallRow['p99 ms'];
   console.log(
-    `Turns through POST /api/messages with replies to a loopback channel; ${TURNS_PER_WALK} turns per walk; ${CONCURRENT}-at-once rows: median turns/s of ${ROUNDS} interleaved rounds (ratios: median of per-round ratios); after ${WARMUP} warm-up walks per app; Node ${process.version}; ${os.cpus().length} CPUs`,
+    `Turns through POST /api/messages with replies to a loopback channel; ${TURNS_PER_WALK} turns per walk; ${CONCURRENT}-at-once rows: median turns/s and CPU ms/turn of ${ROUNDS} interleaved rounds (ratios: median of per-round ratios); after ${WARMUP} warm-up walks per app; Node ${process.version}; ${os.cpus().length} CPUs`,
   );
   console.table(rows);
   const checks = [
@@ -275,6 +293,11 @@ function report({ echoSingle, assistantSingle, echoConc, baselineConc, assistant
     {
       target: `(reference) echo bot at ${CONCURRENT}: the dialogs baseline and the assistant against it`,
       value: `baseline ${baselineVsEcho.toFixed(2)}x, assistant ${assistantVsEcho.toFixed(2)}x (median turns/s ${baselineConc['turns/s']} and ${assistantConc['turns/s']} vs ${echoConc['turns/s']})`,
+      met: '-',
+    },
+    {
+      target: `(reference) process CPU per turn at ${CONCURRENT}: the dialogs baseline's against the assistant's`,
+      value: `${(baselineConc['CPU ms/turn'] / assistantConc['CPU ms/turn']).toFixed(2)}x (${baselineConc['CPU ms/turn']} vs ${assistantConc['CPU ms/turn']} ms)`,
       met: '-',
     },
     {

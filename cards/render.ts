@@ -5,8 +5,8 @@
  */
 import * as ACData from 'adaptivecards-templating';
 import { CardFactory, type Attachment } from 'botbuilder';
-import { LRUCache } from 'lru-cache';
 import { escapeLeadingMarker } from './markdown.js';
+import { RowMemo } from './rowMemo.js';
 import compare from './templates/compare.json' with { type: 'json' };
 import details from './templates/details.json' with { type: 'json' };
 import enroll from './templates/enroll.json' with { type: 'json' };
@@ -80,28 +80,27 @@ const PARTIALS = {
   next: { items: nextItem },
 } as const satisfies Partial<Record<CardName | 'progressHeader', Record<string, unknown>>>;
 
-/** Expanded rows kept per partial: the least recently used are dropped beyond this. */
+/** Expanded rows kept per partial; beyond this the partial's memo starts over ({@link RowMemo}). */
 export const PARTIAL_MEMO_SIZE = 5000;
 
 /**
  * Rows repeat from turn to turn: a checklist card shows the same eight steps as the card before it
  * with one or two changed, and the what's-next list changes one item per click. A row is a pure
  * function of its data, so each is expanded once and remembered by its data (expanding costs about
- * 10 µs, looking up about 1 µs). A remembered row is already guarded ({@link guardTextBlocks}) and
+ * 10 µs, looking up well under 1 µs, see `rowMemo.ts`). A remembered row is already guarded ({@link guardTextBlocks}) and
  * deep-frozen, and the same object goes into every card that shows it: nothing may change a
  * rendered card in place (an attempt throws a TypeError); copy a card before transforming it.
  */
-const partialMemo = new Map<unknown, LRUCache<string, object>>();
+const partialMemo = new Map<unknown, RowMemo<object>>();
 
-function expandPartial(json: unknown, row: unknown): object {
+function expandPartial(json: unknown, row: Record<string, unknown>): object {
   let memo = partialMemo.get(json);
-  if (!memo) partialMemo.set(json, (memo = new LRUCache<string, object>({ max: PARTIAL_MEMO_SIZE })));
-  const key = JSON.stringify(row);
-  let element = memo.get(key);
+  if (!memo) partialMemo.set(json, (memo = new RowMemo<object>(PARTIAL_MEMO_SIZE)));
+  let element = memo.get(row);
   if (element === undefined) {
     element = expand(json, row);
     guardTextBlocks(element);
-    memo.set(key, deepFreeze(element));
+    memo.set(row, deepFreeze(element));
   }
   return element;
 }
@@ -121,7 +120,7 @@ function withPartials(name: keyof typeof PARTIALS, data: object): object {
   const out: Record<string, unknown> = { ...data };
   for (const [field, partial] of Object.entries(fields)) {
     const rows = out[field];
-    if (Array.isArray(rows)) out[field] = rows.map((row) => expandPartial(partial, row));
+    if (Array.isArray(rows)) out[field] = rows.map((row: Record<string, unknown>) => expandPartial(partial, row));
   }
   return out;
 }

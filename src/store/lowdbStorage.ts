@@ -15,10 +15,12 @@
  * Why slots instead of a temp file renamed over the target: a rename creates an inode and frees
  * the replaced one on every write, which on the bench machine's ext4 cost 150-700 µs of kernel time
  * per write and held the 50-conversation bench's event loop idle waiting for writes; overwriting a
- * slot in place keeps inodes and blocks (6-20 µs). A slot file that does not exist yet is created
- * whole (temp file + rename, once per file), so a slot is either absent, intact, or an older version
- * torn by a crash while the other slot is intact; temp files of a creation cut short are removed
- * when an instance opens the directory. Stores written before slots (one `<name>.json` holding
+ * slot in place keeps inodes and blocks (6-20 µs). A key's first slot file is created whole (temp
+ * file + rename, once per key), so a key that exists is never only torn; its second slot file, made
+ * by the key's second write while the first holds the current version, is created in place (one
+ * directory operation, see `fileWriter.ts`): torn by a crash, it is ignored like any torn slot. So a
+ * slot is either absent, intact, or torn while the other slot is intact; temp files of a creation
+ * cut short are removed when an instance opens the directory. Stores written before slots (one `<name>.json` holding
  * `{key, item}`) are read as sequence 0 and updated in place from then on.
  *
  * Scope: atomicity of compare-and-write is guaranteed only within ONE `LowdbStorage` instance
@@ -52,18 +54,20 @@ export interface LowdbStorageOptions {
 }
 
 /**
- * What this instance knows about a key: its item serialized (null when the key does not exist),
- * the sequence number of the newest stored version (0: none, or a file from before slots), and the
+ * What this instance knows about a key: its item serialized (null when the key does not exist)
+ * and that item's eTag (kept beside it, so a conditional write need not parse the item), the
+ * sequence number of the newest stored version (0: none, or a file from before slots), and the
  * slot holding it (the next write goes to the other one).
  */
 interface KeyState {
   json: string | null;
+  eTag: string | null;
   seq: number;
   slot: 0 | 1;
 }
 
 /** A key without any stored version: the first write goes to slot 0 (`<name>.json`). */
-const NEVER_WRITTEN: KeyState = { json: null, seq: 0, slot: 1 };
+const NEVER_WRITTEN: KeyState = { json: null, eTag: null, seq: 0, slot: 1 };
 
 /** Default number of keys kept in the in-memory LRU cache. */
 export const DEFAULT_CACHE_SIZE = 1000;
@@ -331,7 +335,7 @@ export class LowdbStorage implements Storage {
       if (text === null) return;
       const version = parseSlot(text, key, files[slot]!);
       if (version instanceof Error) broken ??= version;
-      else if (!state || version.seq > state.seq) state = { json: version.json, seq: version.seq, slot: slot as 0 | 1 };
+      else if (!state || version.seq > state.seq) state = { json: version.json, eTag: version.eTag, seq: version.seq, slot: slot as 0 | 1 };
     });
     if (!state && broken) throw broken;
     // remembered also when absent, so a key that is read every turn but rarely written costs no file access
@@ -345,15 +349,15 @@ export class LowdbStorage implements Storage {
     const incomingETag = item.eTag;
     const unconditional = incomingETag === undefined || incomingETag === null || incomingETag === '' || incomingETag === '*';
     const current = await this.#load(key);
-    if (!unconditional && current.json !== null) {
-      const stored = JSON.parse(current.json) as { eTag: string };
-      if (stored.eTag !== incomingETag) throw eTagConflictError(key);
-    }
+    if (!unconditional && current.json !== null && current.eTag !== incomingETag) throw eTagConflictError(key);
     // serialized once: the same text is the cache entry, the hashed text and, framed, the file
-    const json = JSON.stringify({ ...item, eTag: newETag() });
-    const next: KeyState = { json, seq: current.seq + 1, slot: current.slot === 0 ? 1 : 0 };
+    const eTag = newETag();
+    const json = JSON.stringify({ ...item, eTag });
+    const next: KeyState = { json, eTag, seq: current.seq + 1, slot: current.slot === 0 ? 1 : 0 };
     const text = `{"key":${JSON.stringify(key)},"seq":${next.seq},"sha256":"${sha256(json)}","item":${json}}\n`;
-    const db = new Low<string | null>(new SlotFile(this.slotPathsFor(key)[next.slot]), text);
+    // the other slot holds the current version intact, so a torn new file here reads as no version
+    const slot = new SlotFile(this.slotPathsFor(key)[next.slot], { createInPlace: current.json !== null });
+    const db = new Low<string | null>(slot, text);
     try {
       await db.write();
     } catch (err) {

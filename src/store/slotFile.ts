@@ -36,10 +36,10 @@ export function sha256(text: string): string {
 }
 
 /**
- * Reads one slot's text: the item serialized and its sequence number, or an Error naming the file
+ * Reads one slot's text: the item serialized, its eTag and its sequence number, or an Error naming the file
  * when the text is not an intact record of `key` (torn by a crash, or edited by hand).
  */
-export function parseSlot(text: string, key: string, file: string): { json: string; seq: number } | Error {
+export function parseSlot(text: string, key: string, file: string): { json: string; eTag: string; seq: number } | Error {
   let record: StoredRecord;
   try {
     record = JSON.parse(text) as StoredRecord;
@@ -57,11 +57,12 @@ export function parseSlot(text: string, key: string, file: string): { json: stri
     return new Error(`LowdbStorage: stored file "${file}" is not a valid record for key "${key}".`);
   }
   const json = JSON.stringify(record.item);
-  if (record.seq === undefined && record.sha256 === undefined) return { json, seq: 0 }; // written before slots
+  const eTag = record.item.eTag;
+  if (record.seq === undefined && record.sha256 === undefined) return { json, eTag, seq: 0 }; // written before slots
   if (!Number.isSafeInteger(record.seq) || (record.seq as number) < 1 || record.sha256 !== sha256(json)) {
     return new Error(`LowdbStorage: stored file "${file}" for key "${key}" is torn or altered (sequence or hash does not match).`);
   }
-  return { json, seq: record.seq as number };
+  return { json, eTag, seq: record.seq as number };
 }
 
 /**
@@ -71,7 +72,16 @@ export function parseSlot(text: string, key: string, file: string): { json: stri
  * serialized by {@link LowdbStorage}'s per-key lock.
  */
 export class SlotFile implements Adapter<string | null> {
-  constructor(private readonly file: string) {}
+  /**
+   * @param file the slot file's path
+   * @param options `createInPlace`: when the file does not exist yet, create it under its own name
+   *   rather than whole through a temp file and a rename. Only for a slot whose key's newest intact
+   *   version is in the other slot: a crash then leaves a torn file that reads as no version.
+   */
+  constructor(
+    private readonly file: string,
+    private readonly options: { createInPlace?: boolean } = {},
+  ) {}
 
   /** The file's text, or null when it does not exist. */
   async read(): Promise<string | null> {
@@ -88,6 +98,6 @@ export class SlotFile implements Adapter<string | null> {
    * @throws the fs error of the write.
    */
   async write(text: string | null): Promise<void> {
-    await sharedFileWriter().overwrite(this.file, text ?? 'null');
+    await sharedFileWriter().overwrite(this.file, text ?? 'null', this.options);
   }
 }

@@ -29,6 +29,17 @@ describe('InPlaceFileWriter (in-place overwrite on a worker thread)', () => {
     expect(await readdir(dir)).to.deep.equal(['a.json']);
   });
 
+  it('creates a missing file in place when asked (no temp file), and overwrites an existing one as usual', async () => {
+    const file = path.join(dir, 'b.json');
+    await writer.overwrite(file, '{"slot":"b"}', { createInPlace: true });
+    expect(await readFile(file, 'utf8')).to.equal('{"slot":"b"}');
+    expect(await readdir(dir)).to.deep.equal(['b.json']);
+    const { ino } = await stat(file);
+    await writer.overwrite(file, '{"x":1}', { createInPlace: true });
+    expect(await readFile(file, 'utf8')).to.equal('{"x":1}     ');
+    expect((await stat(file)).ino).to.equal(ino);
+  });
+
   it('overwrites in place: same inode, a shorter text is padded with spaces, a longer one grows the file', async () => {
     const file = path.join(dir, 'slot.json');
     await writeFile(file, '{"v":"a long old value"}');

@@ -51,6 +51,26 @@ describe('LowdbStorage slots (in-place writes that a crash cannot tear)', () => 
     expect((await new LowdbStorage({ dir }).read(['k'])).k.v).to.equal('four');
   });
 
+  it('a second slot torn while it was being created (empty, or cut short) reads as no version: the first slot is read, and the next write fills it', async () => {
+    for (const torn of ['', '{"key":"k","seq":2,"sha256":"']) {
+      const storage = new LowdbStorage({ dir });
+      await storage.write({ k: { v: 'one' } }); // slot A, created whole (temp file + rename)
+      await storage.write({ k: { v: 'two' } }); // slot B, created in place
+      expect(
+        (await readdir(dir)).filter((n) => n.endsWith('.tmp')),
+        'no temp file left behind',
+      ).to.deep.equal([]);
+      await writeFile(slotB('k'), torn); // the crash: slot B's creation cut short
+      const restarted = new LowdbStorage({ dir });
+      const read = (await restarted.read(['k'])).k;
+      expect(read.v, `torn as ${JSON.stringify(torn)}`).to.equal('one');
+      await restarted.write({ k: { ...read, v: 'three' } });
+      expect(JSON.parse(await readFile(slotB('k'), 'utf8')).seq).to.equal(2);
+      expect((await new LowdbStorage({ dir }).read(['k'])).k.v).to.equal('three');
+      await restarted.delete(['k']);
+    }
+  });
+
   it('a slot whose item no longer matches its hash is ignored, whole and parseable as it is', async () => {
     const storage = new LowdbStorage({ dir });
     await storage.write({ k: { v: 'one' } });
