@@ -18,7 +18,9 @@ import { echoWalk, walk } from './walk.js';
 
 const ROUNDS = Number(process.env.CONC_ROUNDS ?? 5);
 const CONCURRENT = Number(process.env.CONC_CONCURRENT ?? 50);
-const WALKS = Number(process.env.CONC_WALKS ?? 40);
+const WALKS = Number(process.env.CONC_WALKS ?? 100);
+/** Walks run (unmeasured) on each bot before the measurements, as in bench/run.ts (JIT warm-up). */
+const WARMUP = Number(process.env.CONC_WARMUP ?? 60);
 const ONLY = process.env.CONC_ONLY ?? '';
 const SINGLE = process.env.CONC_SINGLE !== '0';
 /** CONC_PROFILE=<file>: a CPU profile of the at-once rounds only (not start-up, warm-up or the single phase). */
@@ -126,8 +128,8 @@ async function main() {
   const app = await startApp(loadConfig({ PORT: '0', DATA_DIR: dir, LOG_LEVEL: 'silent' }));
   const url = `${app.url}/api/messages`;
   try {
-    for (let i = 0; i < 5; i++) await echoWalk(channel, baseline.url, `warm-${i}`, []);
-    for (let i = 0; i < 5; i++) await walk(channel, url, `warm-${i}`, []);
+    for (let i = 0; i < WARMUP; i++) await echoWalk(channel, baseline.url, `warm-${i}`, []);
+    for (let i = 0; i < WARMUP; i++) await walk(channel, url, `warm-${i}`, []);
     if (SINGLE && !ONLY) await reportSingle(channel, url);
     const session = PROFILE ? await startProfiler() : undefined;
     const b: number[] = [];
