@@ -32,7 +32,8 @@ import { Worker } from 'node:worker_threads';
 /**
  * The worker's code (CommonJS, evaluated: no file path to resolve, so it runs the same from
  * TypeScript sources under tsx and from the compiled build). Message in: a batch of
- * `[id, path, text, createInPlace]`; message out: `[id, null | { message, code }]` per item.
+ * `[id, path, text, createInPlace]`; messages out: `{ outcomes: [id, null | { message, code }][], done }`,
+ * the overwrites of existing files first, then (done: true) the rest.
  */
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
@@ -56,16 +57,17 @@ function createInPlace(file, bytes) {
 }
 /** Shrinks a file only when its text is under half its size and more than 64 KiB would be saved. */
 const SHRINK_SLACK = 65536;
-function overwrite(file, text, inPlace) {
-  const bytes = Buffer.from(text, 'utf8');
+/** Overwrites an existing file in place; false (nothing written) when it does not exist. */
+function overwrite(file, text) {
   let fd;
   try {
     fd = openSync(file, 'r+');
   } catch (err) {
-    if (!err || err.code !== 'ENOENT') throw err;
-    return inPlace ? createInPlace(file, bytes) : create(file, bytes);
+    if (err && err.code === 'ENOENT') return false;
+    throw err;
   }
   try {
+    const bytes = Buffer.from(text, 'utf8');
     const size = fstatSync(fd).size;
     const shrink = size > 2 * bytes.length && size - bytes.length > SHRINK_SLACK;
     const out = size > bytes.length && !shrink ? Buffer.concat([bytes, Buffer.alloc(size - bytes.length, 0x20)]) : bytes;
@@ -75,23 +77,50 @@ function overwrite(file, text, inPlace) {
   } finally {
     closeSync(fd);
   }
+  return true;
 }
+const failure = (err) => ({ message: String(err && err.message), code: err && err.code });
+/**
+ * A batch in two passes: overwrites of existing files, answered at once; then the files to create
+ * (a directory operation each, far slower), in the order asked, answered last (done: true). So a
+ * write that only overwrites never waits for another's creation; a file's writes keep their order
+ * (once one of them waits for the creation, the later ones wait too).
+ */
 parentPort.on('message', (batch) => {
   const results = [];
-  for (const [id, file, text, inPlace] of batch) {
+  const creations = [];
+  const creating = new Set();
+  for (const job of batch) {
+    const [id, file, text] = job;
     try {
-      overwrite(file, text, inPlace);
-      results.push([id, null]);
+      if (!creating.has(file) && overwrite(file, text)) results.push([id, null]);
+      else {
+        creating.add(file);
+        creations.push(job);
+      }
     } catch (err) {
-      results.push([id, { message: String(err && err.message), code: err && err.code }]);
+      results.push([id, failure(err)]);
     }
   }
-  parentPort.postMessage(results);
+  if (creations.length === 0) return parentPort.postMessage({ outcomes: results, done: true });
+  if (results.length > 0) parentPort.postMessage({ outcomes: results, done: false });
+  const created = [];
+  for (const [id, file, text, inPlace] of creations) {
+    try {
+      if (!overwrite(file, text)) (inPlace ? createInPlace : create)(file, Buffer.from(text, 'utf8'));
+      created.push([id, null]);
+    } catch (err) {
+      created.push([id, failure(err)]);
+    }
+  }
+  parentPort.postMessage({ outcomes: created, done: true });
 });
 `;
 
 type Job = [id: number, file: string, text: string, createInPlace: boolean];
 type Outcome = [id: number, error: { message: string; code?: string } | null];
+/** One answer of the worker: outcomes of part of a batch; `done` on the batch's last answer. */
+type Answer = { outcomes: Outcome[]; done: boolean };
 
 /**
  * Overwrites files in place on a worker thread, in the order asked (see the module notes). One
@@ -139,8 +168,8 @@ export class InPlaceFileWriter {
   #start(): Worker {
     // no inherited flags (--import tsx, --input-type=module): the evaluated source is plain CommonJS
     const worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [] });
-    worker.on('message', (outcomes: Outcome[]) => {
-      this.#batchInFlight = false;
+    worker.on('message', ({ outcomes, done }: Answer) => {
+      if (done) this.#batchInFlight = false;
       for (const [id, error] of outcomes) {
         const waiter = this.#pending.get(id);
         if (!waiter) continue;

@@ -40,6 +40,22 @@ describe('InPlaceFileWriter (in-place overwrite on a worker thread)', () => {
     expect((await stat(file)).ino).to.equal(ino);
   });
 
+  it("answers the overwrites of a batch before its creations, and keeps each file's writes in order", async () => {
+    const [existing, fresh] = [path.join(dir, 'existing.json'), path.join(dir, 'fresh.json')];
+    await writer.overwrite(existing, '0');
+    const settled: string[] = [];
+    const inFlight = writer.overwrite(existing, '1'); // the next writes queue behind this batch, and go as one
+    const writes = [
+      writer.overwrite(fresh, 'created').then(() => settled.push('fresh: created')),
+      writer.overwrite(existing, '2').then(() => settled.push('existing: 2')),
+      writer.overwrite(fresh, 'second').then(() => settled.push('fresh: second')),
+    ];
+    await Promise.all([inFlight, ...writes]);
+    expect(settled).to.deep.equal(['existing: 2', 'fresh: created', 'fresh: second']);
+    expect(await readFile(fresh, 'utf8')).to.equal('second ');
+    expect(await readFile(existing, 'utf8')).to.equal('2');
+  });
+
   it('overwrites in place: same inode, a shorter text is padded with spaces, a longer one grows the file', async () => {
     const file = path.join(dir, 'slot.json');
     await writeFile(file, '{"v":"a long old value"}');
