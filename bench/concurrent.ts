@@ -3,7 +3,9 @@
  * baseline and the assistant, 50 walks at once, interleaved for CONC_ROUNDS rounds, plus (unless
  * CONC_SINGLE=0) the assistant's single-conversation p99 (CONC_WALKS sequential walks).
  * CONC_ONLY=assistant|baseline runs only that bot's rounds; CONC_PROFILE=<file> profiles the rounds.
- * Prints one JSON line per measurement so runs can be compared by a script.
+ * Prints one JSON line per measurement so runs can be compared by a script. Both bots share this
+ * process (one heap, one JIT), unlike `bench/run.ts`, which gives each its own: use this one to
+ * compare two versions of the assistant, and `npm run bench` for the ratio target.
  */
 import { rm, writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
