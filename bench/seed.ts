@@ -4,9 +4,9 @@
  */
 import path from 'node:path';
 import { newCustomerRecord, type Customer } from '../src/domain/customers.js';
-import { applyCommand, newTransitionRecord } from '../src/domain/transition.js';
+import { newTransitionRecord } from '../src/domain/transition.js';
 import { LowdbStorage } from '../src/store/lowdbStorage.js';
-import { DETAILS } from './walk.js';
+import { runCommands, STEPS_TO_NEXT } from '../test/support/transitionScripts.js';
 
 /**
  * Fills the store under `dir` (the app's DATA_DIR) with `count` tenants, each with a journey at
@@ -17,20 +17,7 @@ export async function seedTenants(dir: string, count: number): Promise<void> {
   const storage = new LowdbStorage({ dir: path.join(dir, 'store'), cacheSize: 0 });
   const now = new Date('2026-11-20T09:00:00Z');
   const actor = { id: 'seed', name: 'Seed' };
-  let journey = newTransitionRecord('x', now);
-  for (const cmd of [
-    { type: 'confirmPrepared' },
-    { type: 'setRole', role: 'globalAdmin' },
-    { type: 'answerEligibility', answer: 'restricted' },
-    { type: 'submitDetails', details: DETAILS },
-    { type: 'confirmEnrollment', understood: true },
-    { type: 'confirmApproved' },
-    { type: 'confirmAgreement' },
-  ] as const) {
-    const r = applyCommand(journey, cmd, actor, now);
-    if (!r.ok) throw new Error(`seed: ${JSON.stringify(r.error)}`);
-    journey = r.record;
-  }
+  const journey = runCommands(STEPS_TO_NEXT, actor, now, newTransitionRecord('x', now));
   for (let start = 0; start < count; start += 250) {
     const changes: Record<string, unknown> = {};
     for (let i = start; i < Math.min(count, start + 250); i++) {

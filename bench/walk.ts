@@ -4,18 +4,16 @@
  * messages). Shared by `bench/run.ts` and `bench/concurrent.ts`.
  */
 import type { Activity } from 'botbuilder';
-import { actionsOf } from '../test/support/chat.js';
+import { actionsOf, GOOD_DETAILS } from '../test/support/chat.js';
 import type { LoopbackChannel } from '../test/support/loopbackChannel.js';
 
-/** The enrollment details the walk submits. */
-export const DETAILS = { legalName: 'Contoso Ltd.', partnerId: '1234567', country: 'DE', primaryContactEmail: 'ops@contoso.com' };
 /** The walk: what the partner clicks (button title + form inputs), after "hi". */
 export const CLICKS: Array<[string, Record<string, unknown>]> = [
   ['Start the checklist', {}],
   ['Both are current', {}],
   ['Global admin', {}],
   ["Yes, it's Restricted", {}],
-  ['Check my details', DETAILS],
+  ['Check my details', GOOD_DETAILS],
   ["I've selected Enroll now", { understood: 'true' }],
   ["It's approved", {}],
   ["I've accepted the agreement", {}],

@@ -18,6 +18,7 @@ import type { ChangeLog } from '../../src/store/changeLog.js';
 import type { InvitationService } from '../../src/invitations/invitationService.js';
 import type { CustomerService } from '../../src/customers/customerService.js';
 import type { ReminderService } from '../../src/reminders/reminderService.js';
+import { SCRIPT_DETAILS } from './transitionScripts.js';
 
 /** Base URL of invitation links in dialog tests (no server runs there). */
 export const TEST_PUBLIC_BASE_URL = 'https://assistant.test';
@@ -314,8 +315,8 @@ export function describe(activity: Partial<Activity>): string {
   return parts.join('\n');
 }
 
-/** Enrollment details that pass validation (Contoso, Germany, work email). */
-export const GOOD_DETAILS = { legalName: 'Contoso Ltd.', partnerId: '1234567', country: 'DE', primaryContactEmail: 'ops@contoso.com' };
+/** Enrollment details that pass validation (Contoso, Germany, work email): the same as the pure tests' scripts use. */
+export const GOOD_DETAILS = SCRIPT_DETAILS;
 
 /** Walks a global admin through steps 1-7 from a fresh conversation, ending on the what's-next list. */
 export async function walkChecklistToNext(chat: TestChat): Promise<void> {
